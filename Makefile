@@ -1,0 +1,67 @@
+# Station kiosk: two commands for a new user.
+#   make run    install what is missing, then start the terminal on simulated devices
+#   make test   install what is missing, then lint and run the whole test suite
+# HEADLESS=1 runs the terminal on a virtual X display (Xvfb) for machines without a screen.
+
+PYTHON      ?= $(shell command -v python3.11 || command -v python3)
+VENV        := .venv
+BIN         := $(VENV)/bin
+STAMP       := $(VENV)/.installed
+CONFIG      ?= config/kiosk.toml
+HEADLESS    ?=
+
+# Debian packages the terminal needs at run time (RUNTIME) and that development,
+# the simulators and the tests add (DEVELOPMENT). Production terminals install
+# RUNTIME only: vsmartcard-vpcd opens a network-reachable virtual card reader.
+RUNTIME_DEBS := python3-venv libzbar0 swig libpcsclite-dev pcscd fonts-noto-cjk fontconfig \
+                gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1
+DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth xdotool tesseract-ocr tesseract-ocr-chi-sim
+
+LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po)
+LOCALE_MO := $(LOCALE_PO:.po=.mo)
+
+.PHONY: run test install install-runtime debian-packages debian-runtime-packages lint sim doctor bench clean
+
+run: install
+	$(BIN)/kiosk run --config $(CONFIG) $(if $(HEADLESS),--virtual-display)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+sim: install
+	$(BIN)/kiosk sim --config $(CONFIG)
+
+doctor: install
+	$(BIN)/kiosk doctor --config $(CONFIG)
+
+bench: install
+	@for b in bench/*.py; do [ -e "$$b" ] || continue; echo "== $$b"; $(BIN)/python "$$b" || exit 1; done
+
+lint: install
+	$(BIN)/ruff check .
+
+install: debian-packages $(STAMP) $(LOCALE_MO)
+
+# For a production terminal: no simulators, no test tools.
+install-runtime: debian-runtime-packages $(STAMP) $(LOCALE_MO)
+
+debian-packages:
+	@scripts/ensure-debian-packages $(RUNTIME_DEBS) $(DEVELOPMENT_DEBS)
+
+debian-runtime-packages:
+	@scripts/ensure-debian-packages $(RUNTIME_DEBS)
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it (apt-get install python3 python3-venv)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+%.mo: %.po
+	msgfmt --check --output-file=$@ $<
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(LOCALE_MO)
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

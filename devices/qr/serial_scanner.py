@@ -1,0 +1,133 @@
+"""QR scanners in serial (COM / TTL-232) mode: code bytes followed by a terminator.
+
+Serial mode is the one that carries Chinese and binary content intact; keyboard-wedge
+mode depends on the host keyboard layout and cannot type Han characters.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Literal
+
+from devices.errors import DeviceNotFound
+from devices.health import HealthReporter
+from devices.qr.port import ScanListener, ScannedCode, UnreadableCode
+from devices.serial_link import SerialLink
+
+TERMINATORS: dict[str, bytes] = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "none": b""}
+
+# A QR code holds at most 2953 bytes; anything longer is a misconfigured suffix.
+MAX_CODE_BYTES = 4096
+# Without a terminator, a code ends when the line has been quiet this long.
+QUIET_END_S = 0.08
+
+log = logging.getLogger("devices.qr_scanner")
+
+
+class SerialQrScanner:
+    def __init__(
+        self,
+        port: str,
+        baud: int,
+        terminator: Literal["CR", "LF", "CRLF", "none"],
+        *,
+        device: str = "qr_scanner",
+    ) -> None:
+        self.health = HealthReporter(device, log)
+        self._link = SerialLink(device, port, baud, self.health)
+        self._terminator = TERMINATORS[terminator]
+        self._listeners: list[ScanListener] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._overflowed = False
+
+    def on_scan(self, listener: ScanListener) -> None:
+        self._listeners.append(listener)
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="qr-scanner", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        self._link.close()
+
+    def _run(self) -> None:
+        pending = bytearray()
+        last_byte_at = 0.0
+        while self._link.ensure_open(self._stop):
+            try:
+                chunk = self._link.read(512)
+            except DeviceNotFound:
+                pending.clear()
+                self._overflowed = False
+                continue
+            now = time.monotonic()
+            if chunk:
+                pending += chunk
+                last_byte_at = now
+                for code in self._split(pending):
+                    self._deliver(code)
+                if len(pending) > MAX_CODE_BYTES:
+                    if not self._overflowed:
+                        _warn_runaway()
+                    # Everything up to the next terminator belongs to the runaway frame.
+                    self._overflowed = True
+                    pending.clear()
+            elif pending and not self._terminator and now - last_byte_at >= QUIET_END_S:
+                self._deliver(bytes(pending))
+                pending.clear()
+
+    def _split(self, pending: bytearray) -> list[bytes]:
+        if not self._terminator:
+            return []
+        codes = []
+        while (end := pending.find(self._terminator)) >= 0:
+            code = bytes(pending[:end])
+            del pending[: end + len(self._terminator)]
+            if self._overflowed:
+                self._overflowed = False
+                continue
+            if len(code) > MAX_CODE_BYTES:
+                _warn_runaway()
+                continue
+            if code:
+                codes.append(code)
+        return codes
+
+    def _deliver(self, raw: bytes) -> None:
+        result = decode_code(raw)
+        if isinstance(result, UnreadableCode):
+            log.warning("qr_scanner: unreadable code (%d bytes): %s", len(raw), result.reason)
+        else:
+            log.info("qr_scanner: code read (%d bytes, %s)", len(raw), result.encoding)
+        for listener in self._listeners:
+            try:
+                listener(result)
+            except Exception:
+                log.exception("qr_scanner: a scan listener failed")
+
+
+def _warn_runaway() -> None:
+    log.warning(
+        "qr_scanner sent more than %d bytes without a terminator; discarded. Check that the "
+        "scanner's suffix matches devices.qr_scanner.terminator", MAX_CODE_BYTES,
+    )
+
+
+def decode_code(raw: bytes) -> ScannedCode | UnreadableCode:
+    """UTF-8 first (what phones and our own slips encode), then GB18030 (scanners set to
+    GBK output), and nothing else: a wrong guess would show a resident garbage."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if text.isprintable():
+            return ScannedCode(text=text, raw=raw, encoding=encoding)
+    return UnreadableCode(raw=raw, reason="not printable UTF-8 or GB18030 text")

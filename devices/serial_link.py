@@ -1,0 +1,139 @@
+"""A serial port that may vanish and come back, as USB serial adapters do."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import threading
+
+import serial
+
+from devices.errors import DeviceNotFound
+from devices.health import DeviceState, HealthReporter
+from devices.traffic import log_bytes
+
+RECONNECT_MIN_S = 0.2
+RECONNECT_MAX_S = 5.0
+
+
+class SerialLink:
+    """Opens ``port`` on demand, retries with capped backoff, logs loss and return once.
+
+    Callers hold no pyserial object: read() and write() raise DeviceNotFound when the
+    port has gone, after which the next ensure_open() waits for it to return.
+    """
+
+    def __init__(
+        self,
+        device: str,
+        port: str,
+        baud: int,
+        health: HealthReporter,
+        *,
+        read_timeout_s: float = 0.05,
+    ) -> None:
+        self.device = device
+        self.port = port
+        self.baud = baud
+        self._health = health
+        self._read_timeout_s = read_timeout_s
+        self._serial: serial.Serial | None = None
+        self._lock = threading.Lock()
+        self._log = logging.getLogger(f"devices.{device}")
+
+    @property
+    def is_open(self) -> bool:
+        return self._serial is not None
+
+    def ensure_open(self, stop: threading.Event) -> bool:
+        """Blocks until the port is open (True) or ``stop`` is set (False)."""
+        delay = RECONNECT_MIN_S
+        while not stop.is_set():
+            if self._serial is not None:
+                return True
+            try:
+                opened = serial.Serial(
+                    self.port, self.baud, timeout=self._read_timeout_s, write_timeout=2.0,
+                    exclusive=True,
+                )
+            except (serial.SerialException, OSError, ValueError) as error:
+                self._health.set(DeviceState.ABSENT, f"{self.port}: {_reason(error)}")
+                stop.wait(delay)
+                delay = min(delay * 2, RECONNECT_MAX_S)
+                continue
+            with self._lock:
+                self._serial = opened
+            self._health.set(DeviceState.READY, self.port)
+            return True
+        return False
+
+    def read(self, size: int = 256) -> bytes:
+        port = self._require()
+        try:
+            data = port.read(size)
+        except (serial.SerialException, OSError) as error:
+            self._lost(error)
+            raise self._gone(error) from None
+        if data:
+            log_bytes(self.device, "<", data)
+        return data
+
+    def write(self, data: bytes) -> None:
+        port = self._require()
+        try:
+            port.write(data)
+            port.flush()
+        except (serial.SerialException, OSError) as error:
+            self._lost(error)
+            raise self._gone(error) from None
+        log_bytes(self.device, ">", data)
+
+    def discard_input(self) -> None:
+        port = self._require()
+        try:
+            port.reset_input_buffer()
+        except (serial.SerialException, OSError) as error:
+            self._lost(error)
+            raise DeviceNotFound(f"{self.device}: {self.port} went away") from None
+
+    def close(self) -> None:
+        with self._lock:
+            port, self._serial = self._serial, None
+        if port is not None:
+            with contextlib.suppress(serial.SerialException, OSError):
+                port.close()
+
+    def _require(self) -> serial.Serial:
+        port = self._serial
+        if port is None:
+            raise DeviceNotFound(f"{self.device}: {self.port} is not open")
+        return port
+
+    def _gone(self, error: BaseException) -> DeviceNotFound:
+        return DeviceNotFound(f"{self.device}: {self.port} went away ({_reason(error)})")
+
+    def _lost(self, error: BaseException) -> None:
+        self.close()
+        self._health.set(DeviceState.ABSENT, f"{self.port} went away: {_reason(error)}")
+
+
+_ERRNO_ADVICE = {
+    errno.ENOENT: "no such device (unplugged, or the wrong path in the config?)",
+    errno.EACCES: "permission denied (add the kiosk user to the dialout group)",
+    errno.EBUSY: "in use by another program",
+    errno.EIO: "input/output error (cable pulled?)",
+    errno.ENXIO: "device gone",
+}
+
+
+def _reason(error: BaseException) -> str:
+    code = getattr(error, "errno", None)
+    if code in _ERRNO_ADVICE:
+        return _ERRNO_ADVICE[code]
+    text = str(error)
+    if "readiness to read but returned no data" in text:
+        return "the device disconnected"
+    if "exclusively lock" in text:
+        return "in use by another program"
+    return text.split("\n")[0]

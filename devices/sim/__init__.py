@@ -1,0 +1,1 @@
+"""Shared pieces of the wire-level simulators: pseudo-terminals, pcscd, vpcd."""

@@ -1,0 +1,1 @@
+"""PC/SC card readers (staff badges, social-security cards) through pyscard."""

@@ -1,0 +1,156 @@
+"""`kiosk doctor`: checks everything the terminal depends on, without disturbing it.
+
+Each check prints OK, WARN or FAIL with what was found and, for problems, the fix.
+Device-specific tools (locker boards, card readers, printers) add subcommands as they land.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import stat
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.i18n import LANGUAGES, MissingCatalog, translator
+from kiosk.store import StoreError
+from kiosk.store.database import inspect_store
+from kiosk.ui.fonts import FontError, find_cjk_fonts
+from kiosk.ui.kivy_env import display_available
+
+MIN_FREE_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # "ok" | "warn" | "fail"
+    detail: str
+
+
+def run_checks(config: KioskConfig) -> list[Check]:
+    checks: list[Callable[[KioskConfig], Check]] = [
+        _check_translations, _check_font, _check_display, _check_database, _check_disk,
+        _check_qr_scanner, _check_smartcard, _check_broker,
+    ]
+    return [check(config) for check in checks]
+
+
+def doctor(config_path: Path, overlays: list[Path], as_json: bool) -> int:
+    try:
+        config = load_config(config_path, overlays)
+    except ConfigError as error:
+        results = [Check("config", "fail", str(error))]
+    else:
+        results = [Check("config", "ok", f"{config_path} is valid"), *run_checks(config)]
+    if as_json:
+        print(json.dumps({"checks": [asdict(r) for r in results]}, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            print(f"{result.status.upper():<5} {result.name:<12} {result.detail}")
+    return 1 if any(r.status == "fail" for r in results) else 0
+
+
+def _check_translations(_config: KioskConfig) -> Check:
+    try:
+        for language in LANGUAGES:
+            translator(language)
+    except MissingCatalog as error:
+        return Check("translations", "fail", str(error))
+    return Check("translations", "ok", ", ".join(LANGUAGES))
+
+
+def _check_font(config: KioskConfig) -> Check:
+    try:
+        fonts = find_cjk_fonts(config.display.font,
+                               Path(config.store.path).parent / "cache" / "fonts")
+    except FontError as error:
+        return Check("font", "fail", str(error))
+    return Check("font", "ok", f"{fonts.regular.name}, {fonts.bold.name}")
+
+
+def _check_display(_config: KioskConfig) -> Check:
+    if display_available():
+        return Check("display", "ok", os.environ.get("DISPLAY") or os.environ["WAYLAND_DISPLAY"])
+    return Check("display", "warn",
+                 "no DISPLAY here; the terminal needs one (or `kiosk run --virtual-display`)")
+
+
+def _check_database(config: KioskConfig) -> Check:
+    try:
+        return Check("database", "ok", inspect_store(Path(config.store.path)))
+    except StoreError as error:
+        return Check("database", "fail", str(error))
+
+
+def _check_disk(config: KioskConfig) -> Check:
+    directory = Path(config.store.path).absolute().parent
+    while not directory.exists():
+        directory = directory.parent
+    free = shutil.disk_usage(directory).free
+    text = f"{free / 2**30:.1f} GiB free on the disk holding {config.store.path}"
+    if free < MIN_FREE_BYTES:
+        return Check("disk", "fail", text + "; free space before the database fills it")
+    return Check("disk", "ok", text)
+
+
+def _check_qr_scanner(config: KioskConfig) -> Check:
+    scanner = config.devices.qr_scanner
+    if scanner.driver == "none":
+        return Check("qr_scanner", "ok", "not fitted (driver = none)")
+    if not scanner.port:
+        return Check("qr_scanner", "ok", "simulated (started by kiosk run)")
+    return _check_serial_port("qr_scanner", scanner.port)
+
+
+def _check_serial_port(name: str, port: str) -> Check:
+    path = Path(port)
+    if not path.exists():
+        return Check(name, "fail", f"{port} does not exist: is the device plugged in, and is the "
+                                   "path right? (ls /dev/serial/by-id/)")
+    if not stat.S_ISCHR(path.stat().st_mode):
+        return Check(name, "fail", f"{port} is not a serial device")
+    if not os.access(path, os.R_OK | os.W_OK):
+        return Check(name, "fail", f"{port} is not readable and writable by this user: add the "
+                                   "kiosk user to the dialout group")
+    return Check(name, "ok", f"{port} present")
+
+
+def _check_smartcard(config: KioskConfig) -> Check:
+    reader = config.devices.smartcard
+    if reader.driver == "none":
+        return Check("smartcard", "ok", "not fitted (driver = none)")
+    from devices.sim.pcscd import list_readers
+
+    readers = list_readers()
+    if readers is None:
+        if config.simulation.start:
+            return Check("smartcard", "warn", "pcscd not running yet; kiosk run starts it "
+                                              "with the simulators")
+        return Check("smartcard", "fail", "pcscd is not running: systemctl start pcscd")
+    matching = [r for r in readers if reader.reader in r]
+    if not matching:
+        return Check("smartcard", "fail", f"no reader matching '{reader.reader}'; pcscd sees: "
+                                          f"{', '.join(readers) or 'none'}")
+    return Check("smartcard", "ok", matching[0])
+
+
+def _check_broker(config: KioskConfig) -> Check:
+    mqtt = config.mqtt
+    if not mqtt.enabled:
+        return Check("mqtt", "ok", "reporting disabled (mqtt.enabled = false)")
+    if config.simulation.start and config.simulation.broker:
+        return Check("mqtt", "ok", "local broker started with the simulators")
+    try:
+        with socket.create_connection((mqtt.host, mqtt.port), timeout=3):
+            pass
+    except OSError as error:
+        reason = error.strerror or error
+        return Check("mqtt", "warn", f"{mqtt.host}:{mqtt.port} unreachable ({reason}); "
+                                     "the terminal works offline and reports later")
+    return Check("mqtt", "ok", f"{mqtt.host}:{mqtt.port} reachable")
+

@@ -1,0 +1,75 @@
+"""`kiosk run`: the terminal, from configuration to the first frame on screen."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
+
+from kiosk.config import ConfigError, load_config
+from kiosk.i18n import MissingCatalog, translator
+from kiosk.logsetup import configure_logging
+from kiosk.store import StoreError, open_store
+from kiosk.terminal import build_terminal
+from kiosk.ui.fonts import FontError, find_cjk_fonts
+from kiosk.ui.kivy_env import display_available
+from kiosk.ui.theme import SCREEN_SIZES
+from kiosk.virtual_display import VirtualDisplay, VirtualDisplayError
+
+log = logging.getLogger("kiosk")
+
+NO_DISPLAY = (
+    "kiosk: no display (DISPLAY is not set). On a machine without a screen run "
+    "`make run HEADLESS=1` (or `kiosk run --virtual-display`) to use a virtual display."
+)
+
+
+def run_terminal(config_path: Path, overlays: Sequence[Path], virtual_display: bool) -> int:
+    try:
+        config = load_config(config_path, overlays)
+    except ConfigError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 2
+    configure_logging(config.logging)
+    if not virtual_display and not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    var_dir = Path(config.store.path).parent
+    with ExitStack() as cleanup:
+        try:
+            if virtual_display:
+                display = VirtualDisplay(*SCREEN_SIZES[config.display.orientation])
+                os.environ["DISPLAY"] = display.start()
+                cleanup.callback(display.stop)
+                log.info("running on virtual display %s", display.name)
+            fonts = find_cjk_fonts(config.display.font, var_dir / "cache" / "fonts")
+            translator(config.display.language)
+            store = open_store(config.store.path)
+        except (FontError, MissingCatalog, StoreError, VirtualDisplayError) as error:
+            print(f"kiosk: {error}", file=sys.stderr)
+            return 2
+        cleanup.callback(store.close)
+
+        if config.simulation.start:
+            from kiosk.simulation.host import SimulatorHost
+
+            host = SimulatorHost(config)
+            cleanup.callback(host.stop)
+            overlay = host.start()
+            for problem in host.problems:
+                print(f"kiosk: {problem}", file=sys.stderr)
+            config = load_config(config_path, [*overlays, overlay])
+
+        terminal = build_terminal(config, store)
+        cleanup.callback(terminal.stop)
+        terminal.start()
+        log.info("terminal %s at %s starting", config.station.terminal_id, config.station.name)
+
+        from kiosk.ui.launch import run_app
+
+        run_app(terminal, fonts, var_dir / "kivy")
+        log.info("terminal stopped")
+    return 0

@@ -1,0 +1,81 @@
+"""`kiosk sim`: simulators for the configured devices, in their own process."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import ConfigError, load_config
+from kiosk.logsetup import configure_logging
+from kiosk.simulation.control import ControlClient, SimulatorRefused
+from kiosk.simulation.host import CONTROL_NAME, SimulatorHost
+
+
+def run_simulators(config_path: Path, overlays: Sequence[Path]) -> int:
+    try:
+        config = load_config(config_path, overlays)
+    except ConfigError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 2
+    configure_logging(config.logging)
+    host = SimulatorHost(config)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        overlay = host.start()
+        print("Simulators running (Ctrl-C stops them):")
+        for line in _describe(host.overlay):
+            print(f"  {line}")
+        print(f"  control      {host.control_path}")
+        for problem in host.problems:
+            print(f"  NOT STARTED  {problem}")
+        print(f"Overlay written to {overlay}. Start the terminal on these devices with:")
+        print(f"  kiosk run --config {config_path} --overlay {overlay}")
+        print("Drive a simulator:  kiosk sim do qr_scanner scan text=HELLO")
+        sys.stdout.flush()
+        stop.wait()
+    finally:
+        host.stop()
+        logging.getLogger(__name__).info("simulators stopped")
+    return 0
+
+
+def _describe(overlay: dict[str, Any]) -> list[str]:
+    lines = []
+    devices = overlay.get("devices", {})
+    if "qr_scanner" in devices:
+        lines.append(f"qr_scanner   {devices['qr_scanner']['port']}")
+    if "smartcard" in devices:
+        lines.append(f"smartcard    {devices['smartcard']['reader']} (pcscd, vpcd)")
+    if "mqtt" in overlay:
+        lines.append(f"broker       {overlay['mqtt']['host']}:{overlay['mqtt']['port']}")
+    return lines
+
+
+def perform(config_path: Path, device: str, action: str, assignments: Sequence[str]) -> int:
+    """`kiosk sim do DEVICE ACTION [KEY=VALUE...]` against a running `kiosk sim`."""
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 2
+    args: dict[str, str] = {}
+    for item in assignments:
+        key, separator, value = item.partition("=")
+        if not separator:
+            print(f"kiosk: '{item}' is not KEY=VALUE", file=sys.stderr)
+            return 2
+        args[key] = value
+    client = ControlClient(Path(config.simulation.dir) / CONTROL_NAME)
+    try:
+        print(client.perform(device, action, **args))
+    except (ConnectionError, SimulatorRefused) as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    return 0

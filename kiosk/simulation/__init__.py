@@ -1,0 +1,1 @@
+"""Runs the wire-level simulators for a configuration, for `kiosk sim` and `kiosk run`."""

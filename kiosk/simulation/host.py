@@ -1,0 +1,112 @@
+"""Starts a simulator for every configured device and says where each one is.
+
+The adapters are never told they are simulated: the host only produces a config overlay
+(device paths, the reader name, the broker's port) that the composition root loads over
+the configuration, exactly as it would load an installer's edits.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from devices.qr.simulator import QrScannerSimulator
+from devices.sim.pcscd import PcscdUnavailable, VirtualReaderService
+from devices.sim.simulator import Simulator
+from devices.smartcard.simulator import SmartcardSimulator
+from kiosk.config.overlay import write_overlay
+from kiosk.config.schema import KioskConfig
+from kiosk.simulation.broker import BrokerUnavailable, LocalBroker
+from kiosk.simulation.control import ControlServer
+
+log = logging.getLogger(__name__)
+
+OVERLAY_NAME = "overlay.toml"
+CONTROL_NAME = "control.sock"
+
+
+class SimulatorHost:
+    def __init__(self, config: KioskConfig) -> None:
+        self.config = config
+        self.dir = Path(config.simulation.dir).absolute()
+        self.simulators: dict[str, Simulator] = {}
+        self.problems: list[str] = []
+        self._readers: VirtualReaderService | None = None
+        self._broker: LocalBroker | None = None
+        self._control: ControlServer | None = None
+        self._overlay: dict[str, Any] = {}
+
+    @property
+    def overlay_path(self) -> Path:
+        return self.dir / OVERLAY_NAME
+
+    @property
+    def control_path(self) -> Path:
+        return self.dir / CONTROL_NAME
+
+    @property
+    def overlay(self) -> dict[str, Any]:
+        return self._overlay
+
+    def start(self) -> Path:
+        """Starts everything it can; returns the overlay file. What could not start is
+        listed in ``problems`` (the terminal then shows that device as absent)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        devices: dict[str, Any] = {}
+        scanner = self.config.devices.qr_scanner
+        if scanner.driver == "serial":
+            simulator = QrScannerSimulator(self.dir / "qr_scanner", terminator=scanner.terminator)
+            simulator.start()
+            self.simulators[simulator.name] = simulator
+            devices["qr_scanner"] = {"port": simulator.path}
+        if self.config.devices.smartcard.driver == "pcsc":
+            self._start_smartcard(devices)
+        overlay: dict[str, Any] = {"devices": devices}
+        if self.config.mqtt.enabled and self.config.simulation.broker:
+            self._start_broker(overlay)
+        self._control = ControlServer(self.control_path, self.simulators)
+        self._control.start()
+        overlay["simulation"] = {"start": False, "control_socket": str(self.control_path)}
+        self._overlay = overlay
+        write_overlay(
+            self.overlay_path, overlay,
+            header="Written by the simulator host: where the simulated devices are.\n"
+                   "Load it over the station config: kiosk run --overlay THIS_FILE",
+        )
+        return self.overlay_path
+
+    def stop(self) -> None:
+        if self._control is not None:
+            self._control.stop()
+        for simulator in self.simulators.values():
+            simulator.stop()
+        if self._readers is not None:
+            self._readers.stop()
+        if self._broker is not None:
+            self._broker.stop()
+        self.overlay_path.unlink(missing_ok=True)
+
+    def _start_smartcard(self, devices: dict[str, Any]) -> None:
+        readers = VirtualReaderService(self.dir / "pcscd", self.config.simulation.vpcd_port)
+        try:
+            readers.start()
+        except PcscdUnavailable as error:
+            self.problems.append(f"smartcard simulator not started: {error}")
+            log.warning("smartcard simulator not started: %s", error)
+            return
+        self._readers = readers
+        simulator = SmartcardSimulator(readers.port)
+        self.simulators[simulator.name] = simulator
+        devices["smartcard"] = {"reader": "Virtual PCD 00 00"}
+
+    def _start_broker(self, overlay: dict[str, Any]) -> None:
+        broker = LocalBroker(self.dir / "broker")
+        try:
+            broker.start()
+        except BrokerUnavailable as error:
+            self.problems.append(f"local broker not started: {error}")
+            log.warning("local broker not started: %s", error)
+            return
+        self._broker = broker
+        overlay["mqtt"] = {"host": "127.0.0.1", "port": broker.port}

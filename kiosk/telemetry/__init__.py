@@ -1,0 +1,1 @@
+"""The link to the district center over MQTT (the only package that imports paho)."""

@@ -1,0 +1,96 @@
+"""The composition root: builds the terminal's object graph from its configuration.
+
+This is the only place that chooses adapters. Adapters never learn whether they talk to
+hardware or to a simulator; the simulator host only changes device paths in the config.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from devices.qr.port import QrScanner, ScannedCode
+from devices.qr.serial_scanner import SerialQrScanner
+from devices.smartcard.pcsc_reader import PcscCardReader
+from devices.smartcard.port import CardPresented, CardReader
+from kiosk.config.schema import KioskConfig
+from kiosk.services.status import TerminalStatus
+from kiosk.services.terminal_state import TerminalState
+from kiosk.simulation.control import ControlClient
+from kiosk.store import Store
+
+log = logging.getLogger(__name__)
+
+DeviceEventListener = Callable[[str], None]
+
+
+@dataclass
+class Terminal:
+    config: KioskConfig
+    store: Store
+    status: TerminalStatus
+    state: TerminalState
+    qr_scanner: QrScanner | None = None
+    card_reader: CardReader | None = None
+    presence: object | None = None  # kiosk.telemetry.presence.PresenceLink when enabled
+    simulator_control: ControlClient | None = None
+    _event_listeners: list[DeviceEventListener] = field(default_factory=list)
+
+    def on_device_event(self, listener: DeviceEventListener) -> None:
+        """A one-line description of each device event, for the demo panel."""
+        self._event_listeners.append(listener)
+
+    def start(self) -> None:
+        for device in (self.qr_scanner, self.card_reader):
+            if device is not None:
+                device.health.subscribe(self.status.report_device)
+                device.start()
+        if self.presence is not None:
+            self.presence.start()  # type: ignore[attr-defined]
+
+    def stop(self) -> None:
+        if self.presence is not None:
+            self.presence.stop()  # type: ignore[attr-defined]
+        for device in (self.qr_scanner, self.card_reader):
+            if device is not None:
+                device.stop()
+
+    def _describe(self, text: str) -> None:
+        for listener in self._event_listeners:
+            listener(text)
+
+
+def build_terminal(config: KioskConfig, store: Store) -> Terminal:
+    terminal = Terminal(config, store, TerminalStatus(), TerminalState(store))
+    scanner_config = config.devices.qr_scanner
+    if scanner_config.driver == "serial":
+        scanner = SerialQrScanner(scanner_config.port, scanner_config.baud,
+                                  scanner_config.terminator)
+        scanner.on_scan(lambda code: terminal._describe(
+            f"QR: {code.text}" if isinstance(code, ScannedCode) else f"QR unreadable: {code.reason}"
+        ))
+        terminal.qr_scanner = scanner
+    if config.devices.smartcard.driver == "pcsc":
+        reader = PcscCardReader(config.devices.smartcard.reader)
+        reader.on_card(lambda event: terminal._describe(
+            f"card presented (UID {event.uid.hex() if event.uid else 'none'})"
+            if isinstance(event, CardPresented) else "card removed"
+        ))
+        terminal.card_reader = reader
+    if config.mqtt.enabled:
+        # Imported here so that a terminal without MQTT never loads paho.
+        from kiosk.telemetry.presence import PresenceLink
+        from kiosk.telemetry.topics import Topics
+
+        station = config.station
+        terminal.presence = PresenceLink(
+            config.mqtt,
+            Topics(config.mqtt.topic_prefix, station.district_id, station.terminal_id),
+            client_id=f"kiosk-{station.district_id}-{station.terminal_id}",
+            next_birth_sequence=lambda: terminal.state.next_sequence("mqtt.bd_seq"),
+            on_online=terminal.status.set_online,
+        )
+    if config.simulation.control_socket is not None:
+        terminal.simulator_control = ControlClient(config.simulation.control_socket)
+    return terminal

@@ -1,0 +1,1 @@
+"""The Kivy touch UI. Only this package imports Kivy."""

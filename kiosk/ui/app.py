@@ -1,0 +1,156 @@
+"""The Kivy application: the shell every screen lives in."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import mainthread
+from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.core.window import Window
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.i18n import translator
+from kiosk.services.status import StatusSnapshot
+from kiosk.terminal import Terminal
+from kiosk.ui import theme
+from kiosk.ui.fonts import CjkFonts
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.help import HelpScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.simulator_panel import SimulatorPanelScreen
+from kiosk.ui.widgets.status_bar import StatusBar
+
+log = logging.getLogger(__name__)
+
+
+MEDIA = Path(__file__).resolve().parents[2] / "media"
+
+
+class KioskApp(App):
+    title = "Station kiosk"
+    icon = str(MEDIA / "icon.png")
+    tr = ObjectProperty(None)
+    language = StringProperty("zh_CN")
+    text_scale = NumericProperty(1.0)
+    demo_mode = BooleanProperty(False)
+    online = BooleanProperty(False)
+
+    def __init__(self, terminal: Terminal, fonts: CjkFonts, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.terminal = terminal
+        self.fonts = fonts
+        display = terminal.config.display
+        self.default_language = display.language
+        self.default_text_scale = theme.LARGE_TEXT_SCALE if display.large_text else 1.0
+        self.language = self.default_language
+        self.tr = translator(self.language)
+        self.text_scale = self.default_text_scale
+        self.demo_mode = terminal.config.simulation.panel
+        self._history: list[str] = []
+        self.idle: IdleWatcher | None = None
+
+    # -- building ---------------------------------------------------------------------
+
+    def build(self) -> BoxLayout:
+        # Every label, including Kivy's own, draws with the CJK font: no tofu anywhere.
+        LabelBase.register(DEFAULT_FONT, fn_regular=str(self.fonts.regular),
+                           fn_bold=str(self.fonts.bold))
+        display = self.terminal.config.display
+        Window.size = theme.SCREEN_SIZES[display.orientation]
+        Window.left, Window.top = 0, 0
+        Window.clearcolor = theme.BACKGROUND
+        if display.fullscreen:
+            Window.fullscreen = "auto"
+
+        station = self.terminal.config.station
+        root = BoxLayout(orientation="vertical")
+        self.status_bar = StatusBar(station=station.name)
+        root.add_widget(self.status_bar)
+        self.screens = ScreenManager(transition=NoTransition())
+        self.screens.add_widget(HomeScreen(
+            station_name=station.name, opening_hours=station.opening_hours,
+            address=station.address, hotline=station.hotline,
+        ))
+        self.screens.add_widget(HelpScreen(hotline=station.hotline,
+                                           opening_hours=station.opening_hours))
+        if self.demo_mode:
+            panel = SimulatorPanelScreen(control=self.terminal.simulator_control)
+            self.screens.add_widget(panel)
+            self.terminal.on_device_event(self._device_event)
+        root.add_widget(self.screens)
+
+        self.terminal.status.subscribe(self._status_changed)
+        self.idle = IdleWatcher(display.idle_timeout_s, display.idle_warning_s,
+                                in_use=self.in_use, clear=lambda: self.end_session("idle"))
+        return root
+
+    def on_start(self) -> None:
+        log.info("home screen shown (%s, %s)", self.terminal.config.display.orientation,
+                 self.language)
+
+    def on_stop(self) -> None:
+        if self.idle is not None:
+            self.idle.stop()
+        self.status_bar.stop()
+
+    # -- navigation -------------------------------------------------------------------
+
+    def go(self, screen: str) -> None:
+        self._history.append(self.screens.current)
+        self.screens.current = screen
+
+    def back(self) -> None:
+        self.screens.current = self._history.pop() if self._history else "home"
+
+    def home(self) -> None:
+        self._history.clear()
+        self.screens.current = "home"
+
+    # -- the resident's session -------------------------------------------------------
+
+    def toggle_large_text(self) -> None:
+        self.text_scale = 1.0 if self.text_scale > 1 else theme.LARGE_TEXT_SCALE
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if self.language == "zh_CN" else "zh_CN")
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self.tr = translator(language)
+
+    def in_use(self) -> bool:
+        """True while anything a resident did is still on screen."""
+        return (
+            self.screens.current != "home"
+            or self.language != self.default_language
+            or self.text_scale != self.default_text_scale
+        )
+
+    def end_session(self, reason: str) -> None:
+        """Clears everything the last resident entered or chose, and goes home."""
+        for screen in self.screens.screens:
+            if isinstance(screen, KioskScreen):
+                screen.reset()
+        self.set_language(self.default_language)
+        self.text_scale = self.default_text_scale
+        self.home()
+        log.info("session cleared (%s)", reason)
+
+    # -- from other threads -----------------------------------------------------------
+
+    @mainthread
+    def _status_changed(self, snapshot: StatusSnapshot) -> None:
+        self.online = snapshot.online
+        self.status_bar.online = snapshot.online
+
+    @mainthread
+    def _device_event(self, text: str) -> None:
+        panel = self.screens.get_screen("simulator")
+        if isinstance(panel, SimulatorPanelScreen):
+            panel.note_event(text)

@@ -1,0 +1,50 @@
+"""Starts the Kivy app. Kivy reads its settings when first imported, so every Kivy
+import happens here, after the display and the settings are ready."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from pathlib import Path
+from typing import Any
+
+from kiosk.terminal import Terminal
+from kiosk.ui.fonts import CjkFonts
+from kiosk.ui.kivy_env import prepare_kivy_environment
+from kiosk.ui.theme import SCREEN_SIZES
+
+
+def configure_kivy(terminal: Terminal, kivy_home: Path) -> None:
+    prepare_kivy_environment(kivy_home)
+    from kivy.config import Config
+
+    # Kivy sets its logger's level on import; its INFO lines drown the operator's log.
+    logging.getLogger("kivy").setLevel(max(logging.WARNING, logging.getLogger().level))
+
+    display = terminal.config.display
+    width, height = SCREEN_SIZES[display.orientation]
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
+    Config.set("graphics", "resizable", "0")
+    Config.set("graphics", "borderless", "1" if display.fullscreen else "0")
+    # Touch screens arrive as mouse events under X; right-click must not leave red
+    # multitouch dots on the screen.
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    # Scanners in keyboard mode can send Escape; that must never close the terminal.
+    Config.set("kivy", "exit_on_escape", "0")
+
+
+def run_app(terminal: Terminal, fonts: CjkFonts, kivy_home: Path) -> None:
+    configure_kivy(terminal, kivy_home)
+    from kivy.clock import Clock
+
+    from kiosk.ui.app import KioskApp
+
+    app = KioskApp(terminal, fonts)
+
+    def request_stop(_signal: int, _frame: Any) -> None:
+        Clock.schedule_once(lambda _dt: app.stop())
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    app.run()

@@ -1,0 +1,1 @@
+"""Widgets shared by several screens, each with its own .kv file."""

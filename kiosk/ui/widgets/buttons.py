@@ -1,0 +1,26 @@
+"""Large touch buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import ColorProperty, NumericProperty
+from kivy.uix.button import Button
+
+from kiosk.ui import theme
+
+
+class KioskButton(Button):
+    """A button at least TOUCH_MIN tall, in the primary colour unless told otherwise."""
+
+    fill = ColorProperty(theme.PRIMARY)
+    fill_pressed = ColorProperty(theme.PRIMARY_PRESSED)
+    base_font_size = NumericProperty(theme.TEXT_BUTTON)
+
+
+class QuietButton(KioskButton):
+    """A secondary action: outlined, not filled."""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

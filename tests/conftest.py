@@ -1,0 +1,11 @@
+"""Test-wide setup. Fixtures that start real components live in tests/fixtures/."""
+
+from __future__ import annotations
+
+pytest_plugins = [
+    "tests.fixtures.configs",
+    "tests.fixtures.broker",
+    "tests.fixtures.pcsc",
+    "tests.fixtures.serial",
+    "tests.fixtures.ui",
+]
