@@ -22,7 +22,8 @@ from kiosk.virtual_display import VirtualDisplay, VirtualDisplayError
 log = logging.getLogger("kiosk")
 
 NO_DISPLAY = (
-    "kiosk: no display (DISPLAY is not set). On a machine without a screen run "
+    "kiosk: no display (DISPLAY is not set, or no X server answers on it). On a machine "
+    "without a screen run "
     "`make run HEADLESS=1` (or `kiosk run --virtual-display`) to use a virtual display."
 )
 

@@ -18,4 +18,13 @@ def prepare_kivy_environment(home: Path) -> None:
 
 
 def display_available() -> bool:
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    """A display is named and, for a local X display, its server socket exists."""
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return True
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        return False
+    host, _, number = display.rpartition(":")
+    if host and host != "unix":
+        return True  # a remote display: only connecting would tell
+    return Path(f"/tmp/.X11-unix/X{number.split('.')[0]}").exists()

@@ -109,3 +109,12 @@ def test_doctor_plain_output_is_one_line_per_check(write_config):
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("OK    config")
     assert all(line.split()[0] in ("OK", "WARN", "FAIL") for line in lines)
+
+
+def test_run_with_a_stale_display_says_how_to_get_one(write_config):
+    result = subprocess.run([*KIOSK, "run", "--config", str(write_config())],
+                            capture_output=True, text=True, cwd=REPO, timeout=60,
+                            env={**os.environ, "DISPLAY": ":987"})
+    assert result.returncode == 2
+    assert "no X server answers" in result.stderr
+    assert "HEADLESS=1" in result.stderr
