@@ -6,6 +6,7 @@ import os
 import select
 import shutil
 import subprocess
+import time
 
 
 class VirtualDisplayError(RuntimeError):
@@ -32,11 +33,21 @@ class VirtualDisplay:
             start_new_session=True,
         )
         os.close(write_end)
+        # Xvfb writes the number and the newline in two writes, and dies ("Cannot write
+        # display number") if the pipe is closed between them: read up to the newline.
+        received = b""
+        deadline = time.monotonic() + timeout_s
         try:
-            ready, _, _ = select.select([read_end], [], [], timeout_s)
-            number = os.read(read_end, 16).decode().strip() if ready else ""
+            while not received.endswith(b"\n"):
+                left = deadline - time.monotonic()
+                ready, _, _ = select.select([read_end], [], [], max(0.0, left))
+                chunk = os.read(read_end, 16) if ready else b""
+                if not chunk:
+                    break
+                received += chunk
         finally:
             os.close(read_end)
+        number = received.decode().strip() if received.endswith(b"\n") else ""
         if not number:
             self.stop()
             raise VirtualDisplayError(f"Xvfb did not start within {timeout_s:.0f} s")
