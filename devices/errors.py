@@ -15,5 +15,10 @@ class DeviceTimeout(DeviceError):
     """The device did not answer in time."""
 
 
+class UnlockNotSent(DeviceError):
+    """An unlock pulse certainly did not go out (line absent, request cancelled): safe to
+    treat the door as untouched. Any other error from an unlock means it may have."""
+
+
 class ProtocolError(DeviceError):
     """The device answered with bytes that break its protocol (bad checksum, bad frame)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import termios
 import threading
 
 import serial
@@ -72,7 +73,7 @@ class SerialLink:
         port = self._require()
         try:
             data = port.read(size)
-        except (serial.SerialException, OSError) as error:
+        except (serial.SerialException, OSError, termios.error) as error:
             self._lost(error)
             raise self._gone(error) from None
         if data:
@@ -84,7 +85,7 @@ class SerialLink:
         try:
             port.write(data)
             port.flush()
-        except (serial.SerialException, OSError) as error:
+        except (serial.SerialException, OSError, termios.error) as error:
             self._lost(error)
             raise self._gone(error) from None
         log_bytes(self.device, ">", data)
@@ -93,7 +94,7 @@ class SerialLink:
         port = self._require()
         try:
             port.reset_input_buffer()
-        except (serial.SerialException, OSError) as error:
+        except (serial.SerialException, OSError, termios.error) as error:
             self._lost(error)
             raise DeviceNotFound(f"{self.device}: {self.port} went away") from None
 
@@ -128,7 +129,9 @@ _ERRNO_ADVICE = {
 
 
 def _reason(error: BaseException) -> str:
-    code = getattr(error, "errno", None)
+    # termios.error carries (errno, text) in args, not as attributes.
+    code = getattr(error, "errno", None) or (
+        error.args[0] if isinstance(error, termios.error) and error.args else None)
     if code in _ERRNO_ADVICE:
         return _ERRNO_ADVICE[code]
     text = str(error)

@@ -55,6 +55,47 @@ def build_parser() -> argparse.ArgumentParser:
                                              "disturbing a running terminal.")
     _add_config_options(doctor)
     doctor.add_argument("--json", action="store_true", help="print one JSON document")
+    doctor_targets = doctor.add_subparsers(dest="doctor_target", metavar="DEVICE")
+    doctor_locker = doctor_targets.add_parser(
+        "locker", help="read lock boards door by door",
+        description="Print every door of one board as {\"door\": n, \"open\": bool, "
+                    "\"item\": bool|null} (doors numbered from 1). Without --port, "
+                    "--protocol and --board it checks every configured board, asking the "
+                    "running terminal if there is one.")
+    _add_config_options(doctor_locker)
+    doctor_locker.add_argument("--port", help="serial device of the RS485 adapter")
+    doctor_locker.add_argument("--protocol", choices=["kerong-cu16", "kerong-cu48",
+                                                      "generic-8a"])
+    doctor_locker.add_argument("--board", type=int, help="the board's address")
+    doctor_locker.add_argument("--baud", type=int, help="bits per second (default 19200)")
+    doctor_locker.add_argument("--json", action="store_true",
+                               help="print one JSON document and nothing else")
+
+    locker = commands.add_parser("locker", help="locker tools for installers and staff")
+    locker_commands = locker.add_subparsers(dest="locker_command", required=True,
+                                            metavar="ACTION")
+    open_door = locker_commands.add_parser(
+        "open", help="open a compartment for maintenance (audited)",
+        description="Ask the running terminal to open compartment N for maintenance. The "
+                    "audit trail records the Unix user who asked.")
+    _add_config_options(open_door)
+    open_door.add_argument("number", type=int, metavar="N", help="the number on the door")
+    commission = locker_commands.add_parser(
+        "commission", help="check every door's sensor polarity (terminal stopped)",
+        description="With every door shut, read each configured board and tell, door by "
+                    "door, whether closed_when_bit_set looks right. Stop the terminal first: "
+                    "it owns the serial lines.")
+    _add_config_options(commission)
+    commission.add_argument("--yes", action="store_true",
+                            help="do not ask; the doors are already shut")
+
+    staff = commands.add_parser("staff", help="staff tools")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    hash_pin = staff_commands.add_parser(
+        "hash-pin", help="make the pin_hash for a staff member's PIN",
+        description="Ask for a PIN twice and print the value for security.staff[].pin_hash. "
+                    "The PIN itself is never stored.")
+    hash_pin.add_argument("--stdin", action="store_true", help="read the PIN from stdin")
 
     config = commands.add_parser("config", help="configuration tools")
     config_commands = config.add_subparsers(dest="config_command", required=True,
@@ -80,11 +121,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             return perform(args.config, args.device, args.action, args.args)
         return run_simulators(args.config, args.overlay)
     if args.command == "doctor":
+        if args.doctor_target == "locker":
+            from kiosk.locker_tools import doctor_locker
+
+            return doctor_locker(args.config, args.port, args.protocol, args.board, args.baud,
+                                 args.json)
         from kiosk.doctor import doctor
 
         return doctor(args.config, args.overlay, args.json)
     if args.command == "config":
         return _config_check(args.file, args.overlay)
+    if args.command == "locker":
+        if args.locker_command == "commission":
+            from kiosk.locker_tools import commission
+
+            return commission(args.config, args.yes)
+        from kiosk.locker_command import open_compartment
+
+        return open_compartment(args.config, args.number)
+    if args.command == "staff":
+        from kiosk.locker_command import hash_pin_command
+
+        return hash_pin_command(args.stdin)
     return 2
 
 

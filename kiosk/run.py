@@ -9,9 +9,12 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
+from kiosk.admin import AdminServer
 from kiosk.config import ConfigError, load_config
 from kiosk.i18n import MissingCatalog, translator
 from kiosk.logsetup import configure_logging
+from kiosk.services.keys import TerminalKeyError
+from kiosk.services.locker.layout import LayoutError
 from kiosk.store import StoreError, open_store
 from kiosk.terminal import build_terminal
 from kiosk.ui.fonts import FontError, find_cjk_fonts
@@ -64,9 +67,16 @@ def run_terminal(config_path: Path, overlays: Sequence[Path], virtual_display: b
                 print(f"kiosk: {problem}", file=sys.stderr)
             config = load_config(config_path, [*overlays, overlay])
 
-        terminal = build_terminal(config, store)
+        try:
+            terminal = build_terminal(config, store)
+        except (TerminalKeyError, LayoutError) as error:
+            print(f"kiosk: {error}", file=sys.stderr)
+            return 2
         cleanup.callback(terminal.stop)
         terminal.start()
+        admin = AdminServer(terminal)
+        admin.start()
+        cleanup.callback(admin.stop)
         log.info("terminal %s at %s starting", config.station.terminal_id, config.station.name)
 
         from kiosk.ui.launch import run_app

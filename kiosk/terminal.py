@@ -10,13 +10,21 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from devices.qr.port import QrScanner, ScannedCode
+from devices.locker.port import BoardConfig, LockerBus
+from devices.locker.serial_bus import SerialLockerBus
+from devices.qr.port import QrScanner, ScannedCode, UnreadableCode
 from devices.qr.serial_scanner import SerialQrScanner
 from devices.smartcard.pcsc_reader import PcscCardReader
 from devices.smartcard.port import CardPresented, CardReader
 from kiosk.config.schema import KioskConfig
+from kiosk.services.alarms import Alarm, active_alarms
+from kiosk.services.keys import KeyedHash, load_or_create_key
+from kiosk.services.locker.sealing import public_key_from_base64
+from kiosk.services.locker.service import LockerService
+from kiosk.services.staff import StaffDirectory
 from kiosk.services.status import TerminalStatus
 from kiosk.services.terminal_state import TerminalState
+from kiosk.simulation.center import DemoCenter, load_private_key
 from kiosk.simulation.control import ControlClient
 from kiosk.store import Store
 
@@ -33,28 +41,50 @@ class Terminal:
     state: TerminalState
     qr_scanner: QrScanner | None = None
     card_reader: CardReader | None = None
+    locker_buses: dict[str, LockerBus] = field(default_factory=dict)
+    locker: LockerService | None = None
+    staff_directory: StaffDirectory | None = None
     presence: object | None = None  # kiosk.telemetry.presence.PresenceLink when enabled
     simulator_control: ControlClient | None = None
+    demo_center: DemoCenter | None = None
     _event_listeners: list[DeviceEventListener] = field(default_factory=list)
+    _scan_listeners: list[Callable[[str], None]] = field(default_factory=list)
 
     def on_device_event(self, listener: DeviceEventListener) -> None:
         """A one-line description of each device event, for the demo panel."""
         self._event_listeners.append(listener)
 
+    def on_scan(self, listener: Callable[[str], None]) -> None:
+        """The text of every readable code the QR scanner reads."""
+        self._scan_listeners.append(listener)
+
+    def active_alarms(self) -> list[Alarm]:
+        with self.store.reading() as db:
+            return active_alarms(db)
+
     def start(self) -> None:
-        for device in (self.qr_scanner, self.card_reader):
+        for device in (self.qr_scanner, self.card_reader, *self.locker_buses.values()):
             if device is not None:
                 device.health.subscribe(self.status.report_device)
                 device.start()
+        if self.locker is not None:
+            self.locker.start()
         if self.presence is not None:
             self.presence.start()  # type: ignore[attr-defined]
 
     def stop(self) -> None:
         if self.presence is not None:
             self.presence.stop()  # type: ignore[attr-defined]
-        for device in (self.qr_scanner, self.card_reader):
+        if self.locker is not None:
+            self.locker.stop()
+        for device in (self.qr_scanner, self.card_reader, *self.locker_buses.values()):
             if device is not None:
                 device.stop()
+
+    def _scanned(self, code: ScannedCode | UnreadableCode) -> None:
+        if isinstance(code, ScannedCode):
+            for listener in self._scan_listeners:
+                listener(code.text)
 
     def _describe(self, text: str) -> None:
         for listener in self._event_listeners:
@@ -70,6 +100,7 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
         scanner.on_scan(lambda code: terminal._describe(
             f"QR: {code.text}" if isinstance(code, ScannedCode) else f"QR unreadable: {code.reason}"
         ))
+        scanner.on_scan(terminal._scanned)
         terminal.qr_scanner = scanner
     if config.devices.smartcard.driver == "pcsc":
         reader = PcscCardReader(config.devices.smartcard.reader)
@@ -91,6 +122,28 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
             next_birth_sequence=lambda: terminal.state.next_sequence("mqtt.bd_seq"),
             on_online=terminal.status.set_online,
         )
+    if config.locker.enabled:
+        _build_locker(terminal)
     if config.simulation.control_socket is not None:
         terminal.simulator_control = ControlClient(config.simulation.control_socket)
+    if config.simulation.center_key_file is not None:
+        terminal.demo_center = DemoCenter(load_private_key(config.simulation.center_key_file))
     return terminal
+
+
+def _build_locker(terminal: Terminal) -> None:
+    config = terminal.config
+    for name, bus in config.locker.buses.items():
+        terminal.locker_buses[name] = SerialLockerBus(
+            name=name, port=bus.port, baud=bus.baud, protocol=bus.protocol,
+            boards=tuple(BoardConfig(address=b.address, locks=b.locks,
+                                     closed_when_bit_set=b.closed_when_bit_set,
+                                     item_sensor=b.item_sensor) for b in bus.boards),
+        )
+    key = load_or_create_key(config.security.key_file)
+    terminal.locker = LockerService(
+        store=terminal.store, buses=terminal.locker_buses, config=config.locker,
+        terminal_id=config.station.terminal_id, keyed_hash=KeyedHash(key),
+        center_key=public_key_from_base64(config.security.center_public_key),
+    )
+    terminal.staff_directory = StaffDirectory(config.security.staff, terminal.store)

@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.pcsc",
     "tests.fixtures.serial",
     "tests.fixtures.ui",
+    "tests.fixtures.locker",
 ]

@@ -6,18 +6,23 @@ import re
 from pathlib import Path
 
 from kiosk.i18n import translator
+from kiosk.ui.alarm_text import ALARM_TEXT
 
 REPO = Path(__file__).resolve().parents[1]
-TR_CALL = re.compile(r'\btr\("((?:[^"\\]|\\.)*)"\)')
+# tr("...") with Python's implicit concatenation of adjacent string literals.
+TR_CALL = re.compile(r'\btr\(((?:\s*"(?:[^"\\]|\\.)*"\s*)+)')
+LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"')
 SIM_LABEL = re.compile(r'SimAction\(\s*"[a-z_]+",\s*"([^"]+)"')
 
 
 def msgids_in_source() -> set[str]:
     found: set[str] = set()
     for path in [*REPO.glob("kiosk/**/*.py"), *REPO.glob("kiosk/**/*.kv")]:
-        found.update(TR_CALL.findall(path.read_text(encoding="utf-8")))
+        for literals in TR_CALL.findall(path.read_text(encoding="utf-8")):
+            found.add("".join(LITERAL.findall(literals)))
     for path in REPO.glob("devices/**/*.py"):
         found.update(SIM_LABEL.findall(path.read_text(encoding="utf-8")))
+    found.update(ALARM_TEXT.values())  # translated where they are shown
     return found
 
 

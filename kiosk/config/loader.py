@@ -85,3 +85,70 @@ def _check_consistency(config: KioskConfig, origin: Any) -> None:
                 raise ConfigError(origin(key), key, "required when mqtt.tls = true")
     if mqtt.password and not mqtt.username:
         raise ConfigError(origin("mqtt.password"), "mqtt.password", "given without mqtt.username")
+    if config.locker.enabled:
+        _check_locker(config, origin)
+
+
+# What each protocol can address: board addresses and locks per board.
+_PROTOCOL_LIMITS = {
+    "kerong-cu16": (range(0, 10), 16),
+    "kerong-cu48": (range(0, 10), 48),
+    "generic-8a": (range(1, 33), 50),
+}
+
+
+def _check_locker(config: KioskConfig, origin: Any) -> None:
+    locker = config.locker
+
+    def fail(key: str, problem: str) -> None:
+        raise ConfigError(origin(key), key, problem)
+
+    if not locker.buses:
+        fail("locker.buses", "locker.enabled = true needs at least one bus")
+    if not locker.compartments:
+        fail("locker.compartments", "locker.enabled = true needs at least one compartment group")
+    if not config.security.center_public_key:
+        fail("security.center_public_key", "required with a locker: pickup codes are sent to "
+                                           "residents by the district center, encrypted to it")
+    boards: dict[tuple[str, int], int] = {}
+    for name, bus in locker.buses.items():
+        key = f"locker.buses.{name}"
+        if not bus.port and not config.simulation.start:
+            fail(f"{key}.port", "a serial port is required (or simulation.start = true)")
+        addresses, max_locks = _PROTOCOL_LIMITS[bus.protocol]
+        if not bus.boards:
+            fail(f"{key}.boards", "a bus needs at least one board")
+        for index, board in enumerate(bus.boards):
+            where = f"{key}.boards[{index}]"
+            if board.address not in addresses:
+                fail(f"{where}.address", f"{board.address} is not a {bus.protocol} board address; "
+                                         f"allowed {addresses.start} to {addresses.stop - 1}")
+            if board.locks > max_locks:
+                fail(f"{where}.locks", f"a {bus.protocol} board has at most {max_locks} locks")
+            if board.item_sensor and bus.protocol != "kerong-cu16":
+                fail(f"{where}.item_sensor", f"{bus.protocol} boards report no item sensors")
+            if (name, board.address) in boards:
+                fail(f"{where}.address", f"two boards with address {board.address} on one bus")
+            boards[(name, board.address)] = board.locks
+    numbers: set[int] = set()
+    locks: set[tuple[str, int, int]] = set()
+    for index, group in enumerate(locker.compartments):
+        where = f"locker.compartments[{index}]"
+        if group.bus not in locker.buses:
+            fail(f"{where}.bus", f"no bus named {group.bus!r}; buses: {', '.join(locker.buses)}")
+        if (group.bus, group.board) not in boards:
+            fail(f"{where}.board", f"bus {group.bus!r} has no board {group.board}")
+        last_lock = group.first_lock + group.count - 1
+        if last_lock > boards[(group.bus, group.board)]:
+            fail(f"{where}.count", f"locks {group.first_lock}-{last_lock} exceed the "
+                                   f"{boards[(group.bus, group.board)]} locks of board "
+                                   f"{group.board}")
+        for offset in range(group.count):
+            number = group.first_number + offset
+            lock = (group.bus, group.board, group.first_lock + offset)
+            if number in numbers:
+                fail(f"{where}.first_number", f"compartment number {number} is used twice")
+            if lock in locks:
+                fail(f"{where}.first_lock", f"lock {lock[2]} of board {group.board} is used twice")
+            numbers.add(number)
+            locks.add(lock)

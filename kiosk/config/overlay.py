@@ -23,16 +23,35 @@ def write_overlay(path: Path, table: Mapping[str, Any], header: str = "") -> Non
     os.replace(temporary, path)
 
 
-def _dump_table(table: Mapping[str, Any], prefix: list[str], lines: list[str]) -> None:
-    scalars = {k: v for k, v in table.items() if not isinstance(v, Mapping)}
+def _dump_table(table: Mapping[str, Any], prefix: list[str], lines: list[str],
+                array_item: bool = False) -> None:
+    def is_table_array(value: Any) -> bool:
+        return isinstance(value, list | tuple) and bool(value) and all(
+            isinstance(item, Mapping) for item in value)
+
+    scalars = {k: v for k, v in table.items()
+               if not isinstance(v, Mapping) and not is_table_array(v)}
     tables = {k: v for k, v in table.items() if isinstance(v, Mapping)}
-    if scalars and prefix:
+    arrays = {k: v for k, v in table.items() if is_table_array(v)}
+    if array_item:
+        lines.append("")
+        lines.append(f"[[{'.'.join(prefix)}]]")
+    elif scalars and prefix:
         lines.append("")
         lines.append(f"[{'.'.join(prefix)}]")
     for key, value in scalars.items():
-        lines.append(f"{key} = {_scalar(value)}")
+        lines.append(f"{key} = {_value(value)}")
     for key, value in tables.items():
         _dump_table(value, [*prefix, key], lines)
+    for key, items in arrays.items():
+        for item in items:
+            _dump_table(item, [*prefix, key], lines, array_item=True)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_scalar(item) for item in value) + "]"
+    return _scalar(value)
 
 
 def _scalar(value: Any) -> str:

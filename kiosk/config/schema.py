@@ -19,7 +19,7 @@ IDENTIFIER = r"[a-z0-9][a-z0-9-]{0,62}"
 Language = Literal["zh_CN", "en"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StationConfig:
     terminal_id: str = setting(doc="this terminal's id, unique in the district", pattern=IDENTIFIER)
     station_id: str = setting(doc="the service station's id", pattern=IDENTIFIER)
@@ -35,7 +35,7 @@ class StationConfig:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DisplayConfig:
     orientation: Literal["portrait", "landscape"] = setting(
         "portrait", doc="portrait is 1080x1920, landscape 1920x1080"
@@ -54,19 +54,19 @@ class DisplayConfig:
     font: str = setting("", doc="path of a CJK font file; empty to find one through fontconfig")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StoreConfig:
     path: Path = setting(Path("var/kiosk.db"), doc="the SQLite database file")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LoggingConfig:
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = setting("INFO", doc="operator log level")
     dir: Path = setting(Path("var/log"), doc="directory for kiosk.log and devices.log")
     device_traffic: bool = setting(False, doc="write every byte to and from devices to devices.log")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class MqttConfig:
     enabled: bool = setting(True, doc="report to the district center over MQTT")
     host: str = setting("127.0.0.1", doc="the district broker's host name")
@@ -82,7 +82,7 @@ class MqttConfig:
     password: str = setting("", doc="optional password")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class QrScannerConfig:
     driver: Literal["serial", "none"] = setting("serial", doc="serial (COM/TTL mode) or none")
     port: str = setting(
@@ -94,13 +94,13 @@ class QrScannerConfig:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SmartcardConfig:
     driver: Literal["pcsc", "none"] = setting("pcsc", doc="PC/SC through pcscd, or none")
     reader: str = setting("", doc="part of the reader's PC/SC name; empty takes the first reader")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DevicesConfig:
     qr_scanner: QrScannerConfig = setting(doc="the QR code scanner",
                                           default_factory=QrScannerConfig)
@@ -108,7 +108,83 @@ class DevicesConfig:
                                          default_factory=SmartcardConfig)
 
 
-@dataclass(frozen=True)
+LockProtocolName = Literal["kerong-cu16", "kerong-cu48", "generic-8a"]
+CompartmentSize = Literal["S", "M", "L"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class LockBoardConfig:
+    address: int = setting(doc="the board's DIP-switch address", minimum=0, maximum=32)
+    locks: int = setting(doc="locks wired to the board", minimum=1, maximum=50)
+    closed_when_bit_set: bool = setting(
+        True, doc="hook-switch polarity: true if a set status bit means closed (NO/NC locks "
+                  "differ; `kiosk locker commission` tells)")
+    item_sensor: bool = setting(False, doc="an infrared item sensor strip is fitted")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LockerBusConfig:
+    protocol: LockProtocolName = setting(doc="the boards' protocol")
+    port: str = setting("", doc="serial device of the RS485 adapter; empty under simulation")
+    baud: int = setting(19200, doc="bits per second", minimum=1200, maximum=115200)
+    boards: tuple[LockBoardConfig, ...] = setting(doc="the boards on this bus",
+                                                 default_factory=tuple)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompartmentGroup:
+    """Consecutive compartments on one board: numbers first_number.. on locks first_lock.."""
+
+    first_number: int = setting(doc="the number on the first door", minimum=1, maximum=999)
+    count: int = setting(doc="how many doors", minimum=1, maximum=50)
+    bus: str = setting(doc="the bus name, a key of locker.buses")
+    board: int = setting(doc="the board's address", minimum=0, maximum=32)
+    size: CompartmentSize = setting(doc="S, M or L")
+    first_lock: int = setting(1, doc="the lock number of the first door", minimum=1, maximum=50)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LockerConfig:
+    enabled: bool = setting(False, doc="this terminal has a document locker")
+    retention_days: int = setting(7, doc="days a result waits before it is overdue and the "
+                                         "pickup code expires", minimum=1, maximum=90)
+    door_open_alarm_min: int = setting(3, doc="minutes a door may stand open before an alarm",
+                                       minimum=1, maximum=120)
+    open_timeout_s: int = setting(6, doc="seconds after an unlock pulse for the door to be seen "
+                                         "open before it counts as jammed", minimum=2, maximum=60)
+    close_wait_min: int = setting(5, doc="minutes a resident's flow waits for the door to be "
+                                         "closed", minimum=1, maximum=60)
+    wrong_codes_before_lockout: int = setting(5, doc="wrong pickup codes in a row before the "
+                                                     "keypad locks", minimum=3, maximum=20)
+    first_lockout_s: int = setting(30, doc="the first keypad lockout; each further wrong code "
+                                           "doubles it", minimum=5, maximum=3600)
+    buses: dict[str, LockerBusConfig] = setting(doc="RS485 buses by name",
+                                                default_factory=dict)
+    compartments: tuple[CompartmentGroup, ...] = setting(doc="doors, by board",
+                                                         default_factory=tuple)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StaffMemberConfig:
+    id: str = setting(doc="staff id used in the audit trail (not a name)", pattern=IDENTIFIER)
+    role: Literal["staff", "admin"] = setting("staff", doc="admin may also open doors for "
+                                                          "maintenance")
+    pin_hash: str = setting(doc="from `kiosk staff hash-pin`; the PIN itself is never stored",
+                            pattern=r"scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecurityConfig:
+    key_file: Path = setting(Path("var/keys/terminal.key"),
+                             doc="this terminal's secret for keyed hashes; made at first start")
+    center_public_key: str = setting(
+        "", doc="the district center's X25519 public key (base64) that pickup codes are "
+                "encrypted to", pattern=r"|[A-Za-z0-9+/]{43}=")
+    staff: tuple[StaffMemberConfig, ...] = setting(doc="staff who may sign in with a PIN",
+                                                   default_factory=tuple)
+
+
+@dataclass(frozen=True, kw_only=True)
 class SimulationConfig:
     start: bool = setting(False, doc="kiosk run starts wire-level simulators for every device")
     panel: bool = setting(False, doc="show the simulator panel (demo mode)")
@@ -119,9 +195,11 @@ class SimulationConfig:
     vpcd_port: int = setting(35963, doc="TCP port of pcscd's vpcd virtual reader",
                              minimum=1024, maximum=65534)
     broker: bool = setting(True, doc="start a local mosquitto standing in for the district broker")
+    center_key_file: Path | None = setting(
+        None, doc="demo only: the demo center's private key, so the panel can show pickup codes")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class KioskConfig:
     station: StationConfig = setting(doc="who this terminal is")
     display: DisplayConfig = setting(doc="screen and session", default_factory=DisplayConfig)
@@ -129,5 +207,8 @@ class KioskConfig:
     logging: LoggingConfig = setting(doc="logs", default_factory=LoggingConfig)
     mqtt: MqttConfig = setting(doc="link to the district center", default_factory=MqttConfig)
     devices: DevicesConfig = setting(doc="peripherals", default_factory=DevicesConfig)
+    locker: LockerConfig = setting(doc="the 24-hour document locker",
+                                   default_factory=LockerConfig)
+    security: SecurityConfig = setting(doc="keys and staff", default_factory=SecurityConfig)
     simulation: SimulationConfig = setting(doc="simulated devices",
                                            default_factory=SimulationConfig)

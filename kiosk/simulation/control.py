@@ -1,80 +1,41 @@
 """The simulator control socket: JSON lines over a Unix socket.
 
-Tests, the demo panel and operators (`kiosk sim` prints the path) drive simulators
-through it: {"op": "list"} describes every simulator and its actions;
+Tests, the demo panel and operators (`kiosk sim do ...`) drive simulators through it:
+{"op": "list"} describes every simulator and its actions;
 {"op": "perform", "device": ..., "action": ..., "args": {...}} does one.
 Every reply is {"ok": true, ...} or {"ok": false, "error": "..."}.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import socket
-import threading
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from devices.sim.simulator import Simulator
+from kiosk.local_socket import JsonLineClient, JsonLineServer
 
 log = logging.getLogger(__name__)
 
 
 class ControlServer:
     def __init__(self, path: Path, simulators: Mapping[str, Simulator]) -> None:
-        self.path = Path(path)
         self._simulators = dict(simulators)
-        self._socket: socket.socket | None = None
-        self._thread: threading.Thread | None = None
+        self._server = JsonLineServer(path, self.handle_request, "sim-control")
+        self.path = self._server.path
 
     def start(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        server.bind(str(self.path))
-        os.chmod(self.path, 0o600)
-        server.listen(8)
-        self._socket = server
-        self._thread = threading.Thread(target=self._accept, name="sim-control", daemon=True)
-        self._thread.start()
+        self._server.start()
 
     def stop(self) -> None:
-        server, self._socket = self._socket, None
-        if server is not None:
-            with contextlib.suppress(OSError):
-                server.shutdown(socket.SHUT_RDWR)
-            server.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-
-    def _accept(self) -> None:
-        while self._socket is not None:
-            try:
-                connection, _ = self._socket.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(connection,), daemon=True,
-                             name="sim-control-client").start()
-
-    def _serve(self, connection: socket.socket) -> None:
-        with connection, connection.makefile("rwb") as stream:
-            for line in stream:
-                reply = self.handle(line)
-                stream.write(json.dumps(reply, ensure_ascii=False).encode() + b"\n")
-                stream.flush()
+        self._server.stop()
 
     def handle(self, line: bytes) -> dict[str, Any]:
-        try:
-            request = json.loads(line)
-            if not isinstance(request, dict):
-                raise ValueError("a request is a JSON object")
-        except ValueError as error:
-            return {"ok": False, "error": f"malformed request: {error}"}
+        return self._server.handle(line)
+
+    def handle_request(self, request: dict[str, Any]) -> dict[str, Any]:
         op = request.get("op")
         if op == "list":
             return {"ok": True, "devices": [self._describe(s) for s in self._simulators.values()]}
@@ -107,7 +68,8 @@ class ControlClient:
 
     def __init__(self, path: Path, timeout_s: float = 5.0) -> None:
         self.path = Path(path)
-        self.timeout_s = timeout_s
+        self._client = JsonLineClient(path, timeout_s=timeout_s,
+                                      missing_hint="; is `kiosk sim` running?")
 
     def devices(self) -> list[dict[str, Any]]:
         return list(self._call({"op": "list"})["devices"])
@@ -117,23 +79,10 @@ class ControlClient:
         return str(reply["message"])
 
     def _call(self, request: dict[str, Any]) -> dict[str, Any]:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.settimeout(self.timeout_s)
-            try:
-                connection.connect(str(self.path))
-            except OSError as error:
-                raise ConnectionError(
-                    f"no simulator control socket at {self.path} ({error.strerror}); "
-                    "is `kiosk sim` running?"
-                ) from None
-            with connection.makefile("rwb") as stream:
-                stream.write(json.dumps(request, ensure_ascii=False).encode() + b"\n")
-                stream.flush()
-                line = stream.readline()
-        reply = json.loads(line) if line else {"ok": False, "error": "no reply"}
+        reply = self._client.call(request)
         if not reply.get("ok"):
             raise SimulatorRefused(str(reply.get("error")))
-        return dict(reply)
+        return reply
 
 
 class SimulatorRefused(RuntimeError):

@@ -11,6 +11,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from devices.locker.port import BoardConfig
+from devices.locker.simulator import LockerBusSimulator
 from devices.qr.simulator import QrScannerSimulator
 from devices.sim.pcscd import PcscdUnavailable, VirtualReaderService
 from devices.sim.simulator import Simulator
@@ -63,6 +65,8 @@ class SimulatorHost:
         if self.config.devices.smartcard.driver == "pcsc":
             self._start_smartcard(devices)
         overlay: dict[str, Any] = {"devices": devices}
+        if self.config.locker.enabled:
+            overlay["locker"] = {"buses": self._start_locker_buses()}
         if self.config.mqtt.enabled and self.config.simulation.broker:
             self._start_broker(overlay)
         self._control = ControlServer(self.control_path, self.simulators)
@@ -86,6 +90,21 @@ class SimulatorHost:
         if self._broker is not None:
             self._broker.stop()
         self.overlay_path.unlink(missing_ok=True)
+
+    def _start_locker_buses(self) -> dict[str, Any]:
+        buses: dict[str, Any] = {}
+        for name, bus in self.config.locker.buses.items():
+            simulator = LockerBusSimulator(
+                self.dir / f"locker_{name}", bus.protocol,
+                tuple(BoardConfig(address=b.address, locks=b.locks,
+                                  closed_when_bit_set=b.closed_when_bit_set,
+                                  item_sensor=b.item_sensor) for b in bus.boards),
+                name=f"locker_{name}",
+            )
+            simulator.start()
+            self.simulators[simulator.name] = simulator
+            buses[name] = {"port": simulator.path}
+        return buses
 
     def _start_smartcard(self, devices: dict[str, Any]) -> None:
         readers = VirtualReaderService(self.dir / "pcscd", self.config.simulation.vpcd_port)

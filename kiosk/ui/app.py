@@ -15,15 +15,27 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.i18n import translator
+from kiosk.services.locker.codes import QR_PREFIX
+from kiosk.services.locker.model import OperationUpdate, Started
+from kiosk.services.staff import StaffMember
 from kiosk.services.status import StatusSnapshot
 from kiosk.terminal import Terminal
 from kiosk.ui import theme
 from kiosk.ui.fonts import CjkFonts
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.door import DoorScreen
+from kiosk.ui.screens.dropoff import DropoffScreen
 from kiosk.ui.screens.help import HelpScreen
 from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.pickup import PickupScreen
+from kiosk.ui.screens.proxy import ProxyScreen
 from kiosk.ui.screens.simulator_panel import SimulatorPanelScreen
+from kiosk.ui.screens.staff_compartments import StaffCompartmentsScreen
+from kiosk.ui.screens.staff_deposit import StaffDepositScreen
+from kiosk.ui.screens.staff_menu import StaffMenuScreen
+from kiosk.ui.screens.staff_retrieve import StaffRetrieveScreen
+from kiosk.ui.screens.staff_sign_in import StaffSignInScreen
 from kiosk.ui.widgets.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
@@ -40,6 +52,8 @@ class KioskApp(App):
     text_scale = NumericProperty(1.0)
     demo_mode = BooleanProperty(False)
     online = BooleanProperty(False)
+    landscape = BooleanProperty(False)
+    has_locker = BooleanProperty(False)
 
     def __init__(self, terminal: Terminal, fonts: CjkFonts, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -52,6 +66,12 @@ class KioskApp(App):
         self.tr = translator(self.language)
         self.text_scale = self.default_text_scale
         self.demo_mode = terminal.config.simulation.panel
+        self.landscape = display.orientation == "landscape"
+        self.has_locker = terminal.locker is not None
+        self.staff_directory = terminal.staff_directory
+        # What the current resident entered that is not in a widget (a proxy's ID number).
+        self.session: dict[str, Any] = {}
+        self.staff: StaffMember | None = None
         self._history: list[str] = []
         self.idle: IdleWatcher | None = None
 
@@ -79,10 +99,17 @@ class KioskApp(App):
         ))
         self.screens.add_widget(HelpScreen(hotline=station.hotline,
                                            opening_hours=station.opening_hours))
+        if self.has_locker:
+            for screen in (PickupScreen(), ProxyScreen(), DoorScreen(), DropoffScreen(),
+                           StaffSignInScreen(), StaffMenuScreen(), StaffDepositScreen(),
+                           StaffRetrieveScreen(), StaffCompartmentsScreen()):
+                self.screens.add_widget(screen)
+            self.terminal.locker.on_update(self._locker_update)
         if self.demo_mode:
             panel = SimulatorPanelScreen(control=self.terminal.simulator_control)
             self.screens.add_widget(panel)
             self.terminal.on_device_event(self._device_event)
+        self.terminal.on_scan(self._scanned)
         root.add_widget(self.screens)
 
         self.terminal.status.subscribe(self._status_changed)
@@ -112,6 +139,18 @@ class KioskApp(App):
         self._history.clear()
         self.screens.current = "home"
 
+    def go_to(self, screen: str) -> None:
+        """Goes to ``screen`` with only home behind it (after signing in, say)."""
+        self._history = ["home"]
+        self.screens.current = screen
+
+    def show_door(self, started: Started) -> None:
+        door = self.screens.get_screen("door")
+        assert isinstance(door, DoorScreen)
+        door.follow(started)
+        self._history = ["home"]
+        self.screens.current = "door"
+
     # -- the resident's session -------------------------------------------------------
 
     def toggle_large_text(self) -> None:
@@ -130,6 +169,8 @@ class KioskApp(App):
             self.screens.current != "home"
             or self.language != self.default_language
             or self.text_scale != self.default_text_scale
+            or self.staff is not None
+            or bool(self.session)
         )
 
     def end_session(self, reason: str) -> None:
@@ -139,6 +180,8 @@ class KioskApp(App):
                 screen.reset()
         self.set_language(self.default_language)
         self.text_scale = self.default_text_scale
+        self.session.clear()
+        self.staff = None
         self.home()
         log.info("session cleared (%s)", reason)
 
@@ -148,6 +191,26 @@ class KioskApp(App):
     def _status_changed(self, snapshot: StatusSnapshot) -> None:
         self.online = snapshot.online
         self.status_bar.online = snapshot.online
+
+    @mainthread
+    def _locker_update(self, update: OperationUpdate) -> None:
+        door = self.screens.get_screen("door")
+        if isinstance(door, DoorScreen):
+            door.update(update)
+
+    @mainthread
+    def _scanned(self, text: str) -> None:
+        """A code from the QR scanner goes to the screen that asked for one; a pickup QR
+        shown at any resident screen starts a pickup."""
+        screen = self.screens.current_screen
+        handler = getattr(screen, "handle_scan", None)
+        if handler is not None and handler(text):
+            return
+        if self.has_locker and text.startswith(QR_PREFIX) and self.staff is None:
+            self.go("pickup")
+            pickup = self.screens.get_screen("pickup")
+            assert isinstance(pickup, PickupScreen)
+            pickup.handle_scan(text)
 
     @mainthread
     def _device_event(self, text: str) -> None:

@@ -20,10 +20,17 @@ class HomeScreen(KioskScreen):
     def on_kv_post(self, _base_widget: object) -> None:
         from kivy.app import App
 
-        if not App.get_running_app().demo_mode:
-            # Outside demo mode the panel's button does not exist at all.
-            button = self.ids.simulator_panel
-            button.parent.remove_widget(button)
+        app = App.get_running_app()
+        # What this terminal lacks has no button at all, rather than a hidden one.
+        if not app.demo_mode:
+            self._remove("simulator_panel")
+        if not app.has_locker:
+            self._remove("locker_tiles")
+            self._remove("staff")
+
+    def _remove(self, widget_id: str) -> None:
+        widget = self.ids[widget_id]
+        widget.parent.remove_widget(widget)
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -32,9 +32,21 @@ class SimulatorPanelScreen(KioskScreen):
     control = ObjectProperty(None, allownone=True)
     result = StringProperty("")
     events = ListProperty([])
+    codes = StringProperty("")
 
     def on_pre_enter(self, *_args: Any) -> None:
         self.refresh()
+        self.show_codes()
+
+    def show_codes(self) -> None:
+        """The pickup codes the (demo) district center would have texted to residents."""
+        terminal = App.get_running_app().terminal
+        if terminal.demo_center is None:
+            self.codes = ""
+            return
+        delivered = terminal.demo_center.codes_for_stored(terminal.store)
+        self.codes = "\n".join(f"{d.compartment}: {d.code}  ({d.case_number})"
+                               for d in delivered)
 
     def refresh(self) -> None:
         if self.control is None:

@@ -17,6 +17,8 @@ class KioskButton(Button):
     fill = ColorProperty(theme.PRIMARY)
     fill_pressed = ColorProperty(theme.PRIMARY_PRESSED)
     base_font_size = NumericProperty(theme.TEXT_BUTTON)
+    # Set this, not `height`: the button still grows when its text needs more room.
+    min_height = NumericProperty(theme.BUTTON_HEIGHT)
 
 
 class QuietButton(KioskButton):

@@ -13,6 +13,8 @@ from kivy.uix.modalview import ModalView
 
 class IdlePrompt(ModalView):
     seconds_left = NumericProperty(0)
+    # No fade: when the session is cleared, nothing of it may linger on screen.
+    _anim_duration = 0
 
     def __init__(self, seconds: int, on_expire: Callable[[], None], **kwargs: object) -> None:
         super().__init__(**kwargs)

@@ -1,0 +1,1 @@
+"""Lock boards of the 24-hour document locker, on RS485 buses."""

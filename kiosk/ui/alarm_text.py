@@ -1,0 +1,26 @@
+"""How alarms read to staff: English message ids, translated where they are shown.
+(No Kivy here, so tests can check every text has a translation.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+ALARM_TEXT = {
+    "door_jammed": "{subject}: the door did not open (taken out of service)",
+    "forced_open": "{subject}: opened without a command",
+    "door_left_open": "{subject}: the door has been left open",
+    "item_left_behind": "{subject}: something was left inside after a pickup",
+    "document_missing": "{subject}: the document is no longer detected",
+    "unexpected_item": "{subject}: something is inside that the records do not know",
+    "needs_check": "{subject}: please check it (interrupted by a restart)",
+    "board_offline": "lock board {subject} does not answer",
+    "bus_offline": "locker line {subject} is disconnected",
+    "overdue_items": "overdue results are waiting to be taken out",
+}
+
+
+def describe_alarm(tr: Callable[[str], str], kind: str, subject: str) -> str:
+    if subject.startswith("compartment "):
+        subject = tr("compartment {number}").format(number=subject.split(" ", 1)[1])
+    text = ALARM_TEXT.get(kind)
+    return tr(text).format(subject=subject) if text else f"{kind}: {subject}"

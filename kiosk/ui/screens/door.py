@@ -1,0 +1,121 @@
+"""One door operation as the person at the locker sees it: opening, open, done, or what
+went wrong and what to do now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+
+from kiosk.services.locker.model import OperationUpdate, Started
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
+
+
+class DoorScreen(KioskScreen):
+    operation_id = NumericProperty(0)
+    compartment = NumericProperty(0)
+    purpose = StringProperty("")
+    state = StringProperty("")
+    headline = StringProperty("")
+    detail = StringProperty("")
+    receipt = StringProperty("")
+    finished = BooleanProperty(False)
+    problem = BooleanProperty(False)
+
+    def follow(self, started: Started) -> None:
+        self.operation_id = started.operation_id
+        self.compartment = started.compartment
+        self.purpose = started.purpose
+        self.finished = self.problem = False
+        self.receipt = ""
+        self._show("unlock_sent", None, None)
+
+    def update(self, update: OperationUpdate) -> None:
+        if update.operation_id != self.operation_id:
+            return
+        if update.state == "jammed" and update.replacement_operation:
+            # The terminal opened another compartment for the same document.
+            self.operation_id = update.replacement_operation
+            self.compartment = update.replacement or 0
+            self.headline = App.get_running_app().tr(
+                "Door {old} did not open. Compartment {new} is opening instead.").format(
+                old=update.compartment, new=update.replacement)
+            return
+        self._show(update.state, update.outcome, update.receipt)
+
+    def _show(self, state: str, outcome: str | None, receipt: str | None) -> None:
+        app = App.get_running_app()
+        tr = app.tr
+        n = self.compartment
+        self.state = state
+        hotline = app.terminal.config.station.hotline
+        call = (tr("For help, call {phone}.").format(phone=hotline) if hotline else
+                tr("For help, ask the staff at the windows."))
+        if state == "unlock_sent":
+            self.headline = tr("Opening door {number}…").format(number=n)
+            self.detail = ""
+        elif state == "open":
+            self.headline = {
+                "pickup": tr("Door {number} is open. Please take your document and close the "
+                             "door."),
+                "deposit": tr("Door {number} is open. Put the document in and close the door."),
+                "dropoff": tr("Door {number} is open. Put your papers in and close the door."),
+                "retrieve": tr("Door {number} is open. Take the item out and close the door."),
+                "maintenance": tr("Door {number} is open for maintenance. Close it when done."),
+            }[self.purpose].format(number=n)
+            self.detail = ""
+        elif state == "completed":
+            self.finished = True
+            self.problem = outcome in ("item_left", "empty")
+            self.headline, self.detail = self._completed_text(outcome, receipt, call)
+        else:  # jammed, failed, abandoned
+            self.finished = self.problem = True
+            self.headline = tr("Door {number} did not open.").format(number=n)
+            if self.purpose in ("pickup", "retrieve"):
+                self.detail = tr("The staff have been told. Your document is safe inside. "
+                                 "Please collect it at the windows during staffed hours.") + \
+                    " " + call
+            else:
+                self.detail = tr("The staff have been told. Nothing was stored.") + " " + call
+
+    def _completed_text(self, outcome: str | None, receipt: str | None,
+                        call: str) -> tuple[str, str]:
+        tr = App.get_running_app().tr
+        n = self.compartment
+        if outcome == "collected":
+            return tr("Done. Please take your document with you."), ""
+        if outcome == "item_left":
+            return (tr("Something is still in compartment {number}.").format(number=n),
+                    tr("If it is yours, enter your code again to reopen the door.") + " " + call)
+        if outcome == "stored" and self.purpose == "dropoff":
+            self.receipt = receipt or ""
+            return (tr("Stored in compartment {number}.").format(number=n),
+                    tr("Please note the receipt number or take a photo of it. The staff will "
+                       "deal with your papers during staffed hours."))
+        if outcome == "stored":
+            return (tr("Stored in compartment {number}.").format(number=n),
+                    tr("The district service center sends the pickup code to the applicant."))
+        if outcome == "empty":
+            return (tr("No document was detected, so nothing was stored."),
+                    tr("Please try again."))
+        if outcome == "retrieved":
+            return tr("Taken out of compartment {number}.").format(number=n), ""
+        return tr("Door {number} is closed.").format(number=n), ""
+
+    def done(self) -> None:
+        app = App.get_running_app()
+        if self.purpose in ("deposit", "retrieve", "maintenance") and app.staff is not None:
+            app.go_to("staff_menu")
+        else:
+            app.end_session("done")
+
+    def reset(self) -> None:
+        self.operation_id = 0
+        self.headline = self.detail = self.receipt = ""
+        self.finished = self.problem = False
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,0 +1,85 @@
+"""取件: a resident collects a result with the 8-digit code or the QR code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.services.locker.model import Refused, Started
+from kiosk.ui.futures import on_result
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
+
+
+class PickupScreen(KioskScreen):
+    message = StringProperty("")
+    checking = BooleanProperty(False)
+    proxy = BooleanProperty(False)
+
+    def on_pre_enter(self, *_args: object) -> None:
+        app = App.get_running_app()
+        self.proxy = app.session.get("proxy_id_number") is not None
+
+    def submit(self) -> None:
+        self.submit_code(self.ids.keypad.value, via="code")
+
+    def submit_code(self, code: str, via: str) -> None:
+        app = App.get_running_app()
+        if self.checking or app.terminal.locker is None:
+            return
+        self.checking = True
+        self.message = app.tr("Checking…")
+        proxy = app.session.get("proxy_id_number")
+        future = (app.terminal.locker.pickup(code, via=via, proxy_id_number=proxy)
+                  if via == "code" else
+                  app.terminal.locker.pickup_with_qr(code, proxy_id_number=proxy))
+        on_result(future, self._answered)
+
+    def handle_scan(self, text: str) -> bool:
+        self.submit_code(text, via="qr")
+        return True
+
+    def _answered(self, result: Started | Refused | Exception) -> None:
+        app = App.get_running_app()
+        self.checking = False
+        self.ids.keypad.value = ""
+        if isinstance(result, Started):
+            self.message = ""
+            app.show_door(result)
+            return
+        self.message = refusal_text(app, result)
+
+    def reset(self) -> None:
+        self.ids.keypad.value = ""
+        self.message = ""
+        self.checking = False
+
+
+def refusal_text(app: App, refused: Refused | Exception) -> str:
+    tr = app.tr
+    if not isinstance(refused, Refused):
+        return tr("Something went wrong. Please ask the staff, or try again later.")
+    if refused.reason == "wrong_code":
+        return tr("That code is not right. Please check it and try again "
+                  "({tries} tries left).").format(tries=refused.tries_left)
+    if refused.reason == "locked":
+        return tr("Too many wrong codes. Please try again in {seconds} seconds.").format(
+            seconds=int(refused.locked_for_s + 0.999))
+    if refused.reason == "expired":
+        return tr("This code has expired. Please collect your document at the windows "
+                  "during staffed hours.")
+    if refused.reason == "malformed":
+        return tr("Please enter all 8 digits of the code.") if not refused.detail.startswith(
+            "an ID") else tr("That ID number is not valid. Please check it.")
+    if refused.reason == "device":
+        return tr("The locker cannot open right now. The staff have been told.")
+    if refused.reason == "no_compartment":
+        return tr("There is no free compartment right now. Please come back during staffed "
+                  "hours.")
+    return tr("Something went wrong. Please ask the staff, or try again later.")
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

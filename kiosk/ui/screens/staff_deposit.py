@@ -1,0 +1,53 @@
+"""Staff store a finished result: scan or type the case number, pick a size, load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.services.locker.model import Started
+from kiosk.ui.futures import on_result
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.pickup import refusal_text
+from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
+
+
+class StaffDepositScreen(KioskScreen):
+    size_choice = StringProperty("")   # "" = the smallest free one
+    message = StringProperty("")
+    busy = BooleanProperty(False)
+
+    def handle_scan(self, text: str) -> bool:
+        # A case slip's barcode or QR holds the case number.
+        self.ids.keypad.value = text.strip()[: int(self.ids.keypad.max_length)]
+        return True
+
+    def submit(self) -> None:
+        app = App.get_running_app()
+        if self.busy or app.staff is None:
+            return
+        self.busy = True
+        future = app.terminal.locker.deposit(app.staff.id, self.ids.keypad.value,
+                                             self.size_choice or None)
+        on_result(future, self._answered)
+
+    def _answered(self, result: object) -> None:
+        app = App.get_running_app()
+        self.busy = False
+        if isinstance(result, Started):
+            self.reset()
+            app.show_door(result)
+        else:
+            self.message = refusal_text(app, result)  # type: ignore[arg-type]
+
+    def reset(self) -> None:
+        self.ids.keypad.value = ""
+        self.size_choice = ""
+        self.message = ""
+        self.busy = False
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,0 +1,31 @@
+"""What a signed-in staff member can do at the locker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import NumericProperty, StringProperty
+
+from kiosk.ui.alarm_text import describe_alarm
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
+
+
+class StaffMenuScreen(KioskScreen):
+    staff_id = StringProperty("")
+    waiting = NumericProperty(0)
+    alarms = StringProperty("")
+
+    def on_pre_enter(self, *_args: object) -> None:
+        app = App.get_running_app()
+        self.staff_id = app.staff.id if app.staff else ""
+        locker = app.terminal.locker
+        if locker is not None:
+            self.waiting = len(locker.waiting_for_staff())
+        self.alarms = "\n".join(describe_alarm(app.tr, a.kind, a.subject)
+                                for a in app.terminal.active_alarms())
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

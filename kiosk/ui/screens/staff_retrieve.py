@@ -1,0 +1,53 @@
+"""Staff take out residents' drop-offs and results nobody collected in time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+
+from kiosk.services.locker.model import DepositView, Started
+from kiosk.ui.futures import on_result
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.pickup import refusal_text
+from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
+from kiosk.ui.widgets.buttons import QuietButton
+
+
+class StaffRetrieveScreen(KioskScreen):
+    message = StringProperty("")
+
+    def on_pre_enter(self, *_args: object) -> None:
+        app = App.get_running_app()
+        box = self.ids.items
+        box.clear_widgets()
+        waiting = app.terminal.locker.waiting_for_staff() if app.terminal.locker else []
+        self.message = "" if waiting else app.tr("Nothing is waiting.")
+        for deposit in waiting:
+            button = QuietButton(text=self.describe(deposit))
+            button.bind(on_release=lambda _b, d=deposit: self.retrieve(d))
+            box.add_widget(button)
+
+    def describe(self, deposit: DepositView) -> str:
+        tr = App.get_running_app().tr
+        if deposit.kind == "dropoff":
+            what = tr("drop-off, receipt {receipt}").format(receipt=deposit.receipt)
+        else:
+            what = tr("overdue result, case {case}").format(case=deposit.case_number)
+        return tr("Compartment {number}: {what}").format(number=deposit.compartment, what=what)
+
+    def retrieve(self, deposit: DepositView) -> None:
+        app = App.get_running_app()
+        on_result(app.terminal.locker.retrieve(app.staff.id, deposit.id), self._answered)
+
+    def _answered(self, result: object) -> None:
+        app = App.get_running_app()
+        if isinstance(result, Started):
+            app.show_door(result)
+        else:
+            self.message = refusal_text(app, result)  # type: ignore[arg-type]
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,0 +1,54 @@
+"""Staff sign in with their PIN (badges come with the identity work)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import mainthread
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.services.staff import SignInRefused, StaffMember
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
+
+
+class StaffSignInScreen(KioskScreen):
+    message = StringProperty("")
+    checking = BooleanProperty(False)
+
+    def submit(self) -> None:
+        app = App.get_running_app()
+        if self.checking or app.staff_directory is None:
+            return
+        self.checking = True
+        pin = self.ids.keypad.value
+        self.ids.keypad.value = ""
+        # scrypt takes a moment on purpose; keep it off the UI thread.
+        threading.Thread(target=lambda: self._answered(app.staff_directory.sign_in(pin)),
+                         daemon=True, name="staff-sign-in").start()
+
+    @mainthread
+    def _answered(self, result: StaffMember | SignInRefused) -> None:
+        app = App.get_running_app()
+        self.checking = False
+        if isinstance(result, StaffMember):
+            self.message = ""
+            app.staff = result
+            app.go_to("staff_menu")
+            return
+        if result.reason == "locked":
+            self.message = app.tr("Too many wrong PINs. Try again in {seconds} seconds.").format(
+                seconds=int(result.locked_for_s + 0.999))
+        else:
+            self.message = app.tr("Wrong PIN.")
+
+    def reset(self) -> None:
+        self.ids.keypad.value = ""
+        self.message = ""
+        self.checking = False
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

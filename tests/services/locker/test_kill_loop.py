@@ -1,0 +1,157 @@
+"""kill -9 at any instant loses no deposit and never opens a door twice.
+
+A driver process deposits and collects without pause against the board simulator, which
+lives in this process with a simulated person who fills or empties every door that opens
+and shuts it again. The driver is killed with SIGKILL at random instants, over and over;
+each restart reconciles. Then the records must match the locker exactly.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from devices.locker.simulator import LockerBusSimulator
+from kiosk.services.keys import KeyedHash
+from kiosk.services.locker.codes import code_hash
+from kiosk.services.locker.sealing import unseal
+from kiosk.store import open_store
+from tests.services.locker.kill_driver import BOARD, KEY, LOCKS
+
+KILLS = 200
+REPO = Path(__file__).resolve().parents[3]
+
+
+class Person(threading.Thread):
+    """Fills an empty open door or empties a full one, then shuts it, at human-ish speed."""
+
+    def __init__(self, simulator: LockerBusSimulator) -> None:
+        super().__init__(daemon=True, name="person")
+        self.simulator = simulator
+        self.stopping = threading.Event()
+        self.random = random.Random(7)
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            for lock in range(1, LOCKS + 1):
+                if self.simulator.door(0, lock).open:
+                    time.sleep(self.random.uniform(0.03, 0.12))   # reach in
+                    if self.simulator.door(0, lock).item:
+                        self.simulator.take_item(0, lock)
+                    else:
+                        self.simulator.put_item(0, lock)
+                    time.sleep(self.random.uniform(0.0, 0.06))
+                    self.simulator.close_door(0, lock)
+            time.sleep(0.005)
+
+
+# A pulse is sent within milliseconds of its operation being committed; one sent after a
+# restart for an operation from before it would come far later.
+PULSE_AFTER_REQUEST_S = 0.15
+
+
+def assert_each_pulse_follows_its_own_request(simulator, requested, wall_offset) -> None:
+    unused: dict[int, list[tuple[float, int]]] = {}
+    for op_id, compartment, requested_at in requested:
+        at = datetime.fromisoformat(requested_at).timestamp()
+        unused.setdefault(compartment, []).append((at, op_id))
+    pulses = [(frame.start + wall_offset, (frame.data[1] & 0x0F) + 1)
+              for frame in simulator.requests() if frame.data[2:3] == b"\x31"]
+    assert pulses, "no unlock pulses on the wire"
+    for sent_at, lock in sorted(pulses):
+        candidates = [(at, op) for at, op in unused.get(lock, [])
+                      if -0.002 <= sent_at - at <= PULSE_AFTER_REQUEST_S]
+        assert candidates, (f"an unlock pulse for lock {lock} at {sent_at:.3f} has no "
+                            "operation requested just before it: a pulse was repeated")
+        unused[lock].remove(max(candidates))
+
+
+def run_driver(db: Path, port: str, key: str, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "tests.services.locker.kill_driver",
+                             str(db), port, key, *extra], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+@pytest.mark.slow
+def test_kill_9_in_a_loop_loses_nothing_and_never_opens_twice(tmp_path):
+    simulator = LockerBusSimulator(tmp_path / "dev" / "locker", "kerong-cu16", (BOARD,))
+    # Slow boards keep the bus busy, so an unlock often waits behind a poll: that widens
+    # the window between committing an operation and its pulse, where kills hurt most.
+    simulator.reply_delay_s = 0.03
+    simulator.start()
+    person = Person(simulator)
+    person.start()
+    center = X25519PrivateKey.generate()
+    key = base64.b64encode(center.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+        serialization.NoEncryption())).decode()
+    db = tmp_path / "kiosk.db"
+    chance = random.Random(2026)
+    # Simulator frames carry monotonic time; the records carry wall time.
+    wall_offset = time.time() - time.monotonic()
+    try:
+        for _ in range(KILLS):
+            driver = run_driver(db, simulator.path, key)
+            time.sleep(chance.uniform(0.25, 1.0))     # python start-up, reconcile, flows
+            driver.send_signal(signal.SIGKILL)
+            driver.wait()
+        # Let the person shut everything, then one clean start settles the records.
+        time.sleep(0.5)
+        checker = run_driver(db, simulator.path, key, "--check")
+        assert checker.communicate(timeout=60)[0].strip() == "ready"
+        assert checker.returncode == 0
+    finally:
+        person.stopping.set()
+        person.join()
+        simulator.stop()
+
+    store = open_store(db)
+    try:
+        with store.reading() as database:
+            operations = database.execute(
+                "SELECT compartment, state, unlock_sent_at FROM door_operations").fetchall()
+            requested = database.execute(
+                "SELECT id, compartment, requested_at FROM door_operations").fetchall()
+            stored = dict(database.execute(
+                "SELECT compartment, id FROM deposits WHERE state = 'stored'").fetchall())
+            live = database.execute(
+                "SELECT count(*) FROM deposits WHERE state = 'loading'").fetchone()[0]
+            hashes = dict(database.execute(
+                "SELECT id, code_hash FROM deposits WHERE state = 'stored'").fetchall())
+            deposited = [json.loads(p) for (p,) in database.execute(
+                "SELECT payload FROM outbox WHERE type = 'locker.deposited'")]
+            seqs = [s for (s,) in database.execute("SELECT seq FROM outbox ORDER BY seq")]
+    finally:
+        store.close()
+
+    completed = sum(1 for _, state, _ in operations if state == "completed")
+    assert completed > 100, f"the driver got too little done to prove much ({completed})"
+    for lock in range(1, LOCKS + 1):
+        door = simulator.door(0, lock)
+        ours = [o for o in operations if o[0] == lock]
+        confirmed = sum(1 for o in ours if o[2] is not None)
+        # Every pulse belongs to its own operation, and no operation pulsed twice.
+        assert confirmed <= door.pulses <= len(ours), (lock, door.pulses, len(ours), confirmed)
+        # The records match the locker: a document inside if and only if one is stored.
+        assert door.item == (lock in stored), (lock, door.item, stored)
+        assert not door.open
+    assert live == 0
+    assert_each_pulse_follows_its_own_request(simulator, requested, wall_offset)
+    assert seqs == list(range(1, len(seqs) + 1))
+    codes = {e["deposit"]: unseal(center, e["pickup"], e["deposit"])["code"] for e in deposited}
+    for deposit_id, stored_hash in hashes.items():
+        assert code_hash(KeyedHash(KEY), codes[deposit_id]) == stored_hash

@@ -1,0 +1,84 @@
+"""Start-up reconciliation: what a restart finds, it finishes or abandons, and it never
+sends an unlock pulse on its own."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from kiosk.services.locker.model import Started
+
+
+def active(rig):
+    return {(k, s) for k, s in rig.rows(
+        "SELECT kind, subject FROM alarms WHERE cleared_at IS NULL")}
+
+
+def test_a_deposit_finished_while_the_terminal_was_down_is_stored(locker_rig):
+    rig = locker_rig()
+    service = rig.start()
+    started = service.deposit("staff-1", "CASE-R", None).result(5)
+    rig.wait_open(started.compartment)
+    rig.stop()                                    # the terminal goes down, door open
+    rig.simulator.put_item(rig.board.address, rig.lock_of(started.compartment))
+    rig.close(started.compartment)                # staff finish anyway
+    rig.start()
+    assert rig.rows("SELECT state FROM deposits") == [("stored",)]
+    assert started.compartment in rig.codes()
+    assert rig.door(started.compartment).pulses == 1
+
+
+def test_an_unlock_that_may_not_have_been_sent_is_never_repeated(locker_rig):
+    rig = locker_rig()
+    rig.start()
+    rig.stop()
+    now = datetime.now(UTC).isoformat()
+    with rig.store.transaction() as db:  # as if killed between the commit and the pulse
+        db["deposits"].insert({"id": "d-1", "kind": "result", "compartment": 3,
+                               "state": "loading", "case_number": "C", "deposited_by": "s",
+                               "created_at": now})
+        db["door_operations"].insert({"compartment": 3, "purpose": "deposit",
+                                      "deposit_id": "d-1", "actor": "s", "state": "requested",
+                                      "requested_at": now})
+    rig.start()
+    assert rig.rows("SELECT state, outcome FROM door_operations") == [("abandoned",
+                                                                      "interrupted")]
+    assert rig.rows("SELECT state FROM deposits") == [("cancelled",)]
+    assert rig.door(3).pulses == 0
+
+
+def test_a_pickup_whose_door_is_still_open_completes_on_close(locker_rig):
+    rig = locker_rig()
+    service = rig.start()
+    number = rig.deposit()
+    started = service.pickup(rig.codes()[number]).result(5)
+    rig.wait_open(number)
+    rig.stop()
+    service = rig.start()
+    rig.take_out_and_close(number)
+    assert rig.wait_update("completed", started.operation_id).outcome == "collected"
+    assert rig.door(number).pulses == 2
+
+
+def test_records_and_sensors_that_disagree_raise_alarms(locker_rig):
+    rig = locker_rig()
+    rig.start()
+    number = rig.deposit()
+    rig.stop()
+    rig.simulator.set_door(rig.board.address, rig.lock_of(number), item=False)  # gone, somehow
+    rig.simulator.set_door(rig.board.address, rig.lock_of(5), item=True)        # unknown
+    rig.start()
+    assert {("document_missing", f"compartment {number}"),
+            ("unexpected_item", "compartment 5")} <= active(rig)
+
+
+def test_without_an_item_sensor_an_unclear_deposit_is_flagged_for_staff(locker_rig):
+    rig = locker_rig("kerong-cu48", item_sensor=False)
+    rig.simulator.open_delay_s = 30     # a slow spring: the door is still shut...
+    service = rig.start()
+    started = service.deposit("staff-1", "CASE-X", None).result(5)
+    assert isinstance(started, Started)
+    rig.stop()                          # ...when the terminal goes down
+    rig.simulator.set_door(rig.board.address, rig.lock_of(started.compartment), open=False)
+    rig.start()
+    assert ("needs_check", f"compartment {started.compartment}") in active(rig)
+    assert rig.rows("SELECT state FROM deposits") == [("cancelled",)]
