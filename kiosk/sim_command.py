@@ -38,6 +38,8 @@ def run_simulators(config_path: Path, overlays: Sequence[Path]) -> int:
         print(f"Overlay written to {overlay}. Start the terminal on these devices with:")
         print(f"  kiosk run --config {config_path} --overlay {overlay}")
         print("Drive a simulator:  kiosk sim do qr_scanner scan text=HELLO")
+        for name in host.overlay.get("locker", {}).get("buses", {}):
+            print(f"                    kiosk sim do locker_{name} force_open door=0/3")
         sys.stdout.flush()
         stop.wait()
     finally:
@@ -53,6 +55,8 @@ def _describe(overlay: dict[str, Any]) -> list[str]:
         lines.append(f"qr_scanner   {devices['qr_scanner']['port']}")
     if "smartcard" in devices:
         lines.append(f"smartcard    {devices['smartcard']['reader']} (pcscd, vpcd)")
+    for name, bus in overlay.get("locker", {}).get("buses", {}).items():
+        lines.append(f"locker bus   {name}: {bus['port']}")
     if "mqtt" in overlay:
         lines.append(f"broker       {overlay['mqtt']['host']}:{overlay['mqtt']['port']}")
     return lines

@@ -243,10 +243,20 @@ class LockerBusSimulator:
         doors = tuple(f"{first.address}/{lock}" for lock in range(1, min(3, len(first.doors))
                                                                    + 1))
         boards = tuple(str(address) for address in list(self._boards)[:3])
+        # What a person does at the locker applies to the doors standing open right now,
+        # so the demo panel offers exactly those.
+        now = time.monotonic()
+        with self._lock:
+            open_doors = []
+            for address, board in self._boards.items():
+                board.settle(now)
+                open_doors += [f"{address}/{lock}" for lock in range(1, len(board.doors) + 1)
+                               if board.door(lock).open]
+        opened = tuple(open_doors)
         return [
-            SimAction("close_door", "Close a door", params=("door",), presets=doors),
-            SimAction("put_item", "Put a document in", params=("door",), presets=doors),
-            SimAction("take_item", "Take the document out", params=("door",), presets=doors),
+            SimAction("close_door", "Close a door", params=("door",), presets=opened),
+            SimAction("put_item", "Put a document in", params=("door",), presets=opened),
+            SimAction("take_item", "Take the document out", params=("door",), presets=opened),
             SimAction("force_open", "Force a door open", params=("door",), presets=doors,
                       fault=True),
             SimAction("jam", "Jam a lock", params=("door",), presets=doors, fault=True),

@@ -47,7 +47,11 @@ def test_it_is_a_simulator_for_the_host_and_panel(simulator):
                      "silence_board", "unplug_board", "corrupt", "noise", "clear_faults",
                      "unplug", "plug"]
     assert all(len(a.label) <= 30 for a in sim.actions())
-    assert sim.actions()[0].presets == ("0/1", "0/2", "0/3")
+    # Closing, filling and emptying apply to the doors that stand open.
+    assert sim.actions()[0].presets == ()
+    sim.force_open(0, 2)
+    assert [a.presets for a in sim.actions()[:3]] == [("0/2",)] * 3
+    assert sim.actions()[3].presets == ("0/1", "0/2", "0/3")
     with pytest.raises(UnknownAction, match="has no action 'explode'"):
         sim.perform("explode", {})
 
