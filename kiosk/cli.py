@@ -70,6 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
     doctor_locker.add_argument("--baud", type=int, help="bits per second (default 19200)")
     doctor_locker.add_argument("--json", action="store_true",
                                help="print one JSON document and nothing else")
+    doctor_idcard = doctor_targets.add_parser(
+        "idcard", help="read one resident ID card",
+        description="Wait for an ID card on the SAM reader at PATH, read it once and print "
+                    "the masked identity. The full name and ID number are never printed.")
+    doctor_idcard.add_argument("--port", required=True, help="serial device of the reader")
+    doctor_idcard.add_argument("--baud", type=int, default=115200, help="default 115200")
+    doctor_idcard.add_argument("--json", action="store_true", help="print one JSON document")
+    doctor_smartcard = doctor_targets.add_parser(
+        "smartcard", help="read the card on a PC/SC reader",
+        description="Wait for a card on the PC/SC reader and print its kind and the masked "
+                    "identity (social-security card) or the badge's UID hash.")
+    _add_config_options(doctor_smartcard)
+    doctor_smartcard.add_argument("--reader", help="part of the reader's name "
+                                                   "(default: devices.smartcard.reader)")
+    doctor_smartcard.add_argument("--json", action="store_true", help="print one JSON document")
 
     locker = commands.add_parser("locker", help="locker tools for installers and staff")
     locker_commands = locker.add_subparsers(dest="locker_command", required=True,
@@ -96,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask for a PIN twice and print the value for security.staff[].pin_hash. "
                     "The PIN itself is never stored.")
     hash_pin.add_argument("--stdin", action="store_true", help="read the PIN from stdin")
+    enroll = staff_commands.add_parser(
+        "enroll-badge", help="make the badge_hash for a staff member's badge",
+        description="Wait for a staff badge on the configured PC/SC reader and print the value "
+                    "for security.staff[].badge_hash (a keyed hash of its UID).")
+    _add_config_options(enroll)
 
     config = commands.add_parser("config", help="configuration tools")
     config_commands = config.add_subparsers(dest="config_command", required=True,
@@ -121,6 +141,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return perform(args.config, args.device, args.action, args.args)
         return run_simulators(args.config, args.overlay)
     if args.command == "doctor":
+        if args.doctor_target == "idcard":
+            from kiosk.card_tools import doctor_idcard
+
+            return doctor_idcard(args.port, args.baud, args.json)
+        if args.doctor_target == "smartcard":
+            from kiosk.card_tools import doctor_smartcard
+
+            return doctor_smartcard(args.config, args.reader, args.json)
         if args.doctor_target == "locker":
             from kiosk.locker_tools import doctor_locker
 
@@ -140,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return open_compartment(args.config, args.number)
     if args.command == "staff":
+        if args.staff_command == "enroll-badge":
+            from kiosk.card_tools import enroll_badge
+
+            return enroll_badge(args.config)
         from kiosk.locker_command import hash_pin_command
 
         return hash_pin_command(args.stdin)

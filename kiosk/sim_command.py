@@ -53,6 +53,8 @@ def _describe(overlay: dict[str, Any]) -> list[str]:
     devices = overlay.get("devices", {})
     if "qr_scanner" in devices:
         lines.append(f"qr_scanner   {devices['qr_scanner']['port']}")
+    if "id_card" in devices:
+        lines.append(f"id_card      {devices['id_card']['port']}")
     if "smartcard" in devices:
         lines.append(f"smartcard    {devices['smartcard']['reader']} (pcscd, vpcd)")
     for name, bus in overlay.get("locker", {}).get("buses", {}).items():

@@ -10,6 +10,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from devices.idcard.port import IdCardReader
+from devices.idcard.sam_reader import SamIdCardReader
 from devices.locker.port import BoardConfig, LockerBus
 from devices.locker.serial_bus import SerialLockerBus
 from devices.qr.port import QrScanner, ScannedCode, UnreadableCode
@@ -18,6 +20,7 @@ from devices.smartcard.pcsc_reader import PcscCardReader
 from devices.smartcard.port import CardPresented, CardReader
 from kiosk.config.schema import KioskConfig
 from kiosk.services.alarms import Alarm, active_alarms
+from kiosk.services.identity_source import IdentitySource
 from kiosk.services.keys import KeyedHash, load_or_create_key
 from kiosk.services.locker.sealing import public_key_from_base64
 from kiosk.services.locker.service import LockerService
@@ -41,6 +44,8 @@ class Terminal:
     state: TerminalState
     qr_scanner: QrScanner | None = None
     card_reader: CardReader | None = None
+    id_card_reader: IdCardReader | None = None
+    identity: IdentitySource | None = None
     locker_buses: dict[str, LockerBus] = field(default_factory=dict)
     locker: LockerService | None = None
     staff_directory: StaffDirectory | None = None
@@ -63,10 +68,9 @@ class Terminal:
             return active_alarms(db)
 
     def start(self) -> None:
-        for device in (self.qr_scanner, self.card_reader, *self.locker_buses.values()):
-            if device is not None:
-                device.health.subscribe(self.status.report_device)
-                device.start()
+        for device in self._devices():
+            device.health.subscribe(self.status.report_device)
+            device.start()
         if self.locker is not None:
             self.locker.start()
         if self.presence is not None:
@@ -77,9 +81,13 @@ class Terminal:
             self.presence.stop()  # type: ignore[attr-defined]
         if self.locker is not None:
             self.locker.stop()
-        for device in (self.qr_scanner, self.card_reader, *self.locker_buses.values()):
-            if device is not None:
-                device.stop()
+        for device in self._devices():
+            device.stop()
+
+    def _devices(self) -> list[QrScanner | CardReader | IdCardReader | LockerBus]:
+        found = [self.qr_scanner, self.card_reader, self.id_card_reader,
+                 *self.locker_buses.values()]
+        return [device for device in found if device is not None]
 
     def _scanned(self, code: ScannedCode | UnreadableCode) -> None:
         if isinstance(code, ScannedCode):
@@ -93,6 +101,8 @@ class Terminal:
 
 def build_terminal(config: KioskConfig, store: Store) -> Terminal:
     terminal = Terminal(config, store, TerminalStatus(), TerminalState(store))
+    keyed_hash = KeyedHash(load_or_create_key(config.security.key_file))
+    terminal.identity = IdentitySource(keyed_hash)
     scanner_config = config.devices.qr_scanner
     if scanner_config.driver == "serial":
         scanner = SerialQrScanner(scanner_config.port, scanner_config.baud,
@@ -105,10 +115,17 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
     if config.devices.smartcard.driver == "pcsc":
         reader = PcscCardReader(config.devices.smartcard.reader)
         reader.on_card(lambda event: terminal._describe(
-            f"card presented (UID {event.uid.hex() if event.uid else 'none'})"
-            if isinstance(event, CardPresented) else "card removed"
+            f"card presented ({event.kind})" if isinstance(event, CardPresented)
+            else "card removed"
         ))
+        reader.on_card(terminal.identity.smartcard_event)
         terminal.card_reader = reader
+    id_card = config.devices.id_card
+    if id_card.driver == "sam":
+        sam = SamIdCardReader(id_card.port, id_card.baud)
+        sam.on_card(lambda event: terminal._describe(f"ID card: {type(event).__name__}"))
+        sam.on_card(terminal.identity.id_card_event)
+        terminal.id_card_reader = sam
     if config.mqtt.enabled:
         # Imported here so that a terminal without MQTT never loads paho.
         from kiosk.telemetry.presence import PresenceLink
@@ -123,7 +140,7 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
             on_online=terminal.status.set_online,
         )
     if config.locker.enabled:
-        _build_locker(terminal)
+        _build_locker(terminal, keyed_hash)
     if config.simulation.control_socket is not None:
         terminal.simulator_control = ControlClient(config.simulation.control_socket)
     if config.simulation.center_key_file is not None:
@@ -131,7 +148,7 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
     return terminal
 
 
-def _build_locker(terminal: Terminal) -> None:
+def _build_locker(terminal: Terminal, keyed_hash: KeyedHash) -> None:
     config = terminal.config
     for name, bus in config.locker.buses.items():
         terminal.locker_buses[name] = SerialLockerBus(
@@ -140,10 +157,9 @@ def _build_locker(terminal: Terminal) -> None:
                                      closed_when_bit_set=b.closed_when_bit_set,
                                      item_sensor=b.item_sensor) for b in bus.boards),
         )
-    key = load_or_create_key(config.security.key_file)
     terminal.locker = LockerService(
         store=terminal.store, buses=terminal.locker_buses, config=config.locker,
-        terminal_id=config.station.terminal_id, keyed_hash=KeyedHash(key),
+        terminal_id=config.station.terminal_id, keyed_hash=keyed_hash,
         center_key=public_key_from_base64(config.security.center_public_key),
     )
     terminal.staff_directory = StaffDirectory(config.security.staff, terminal.store)

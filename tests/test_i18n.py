@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kiosk.i18n import translator
 from kiosk.ui.alarm_text import ALARM_TEXT
+from kiosk.ui.identity_text import REFUSALS
 
 REPO = Path(__file__).resolve().parents[1]
 # tr("...") with Python's implicit concatenation of adjacent string literals.
@@ -23,6 +24,7 @@ def msgids_in_source() -> set[str]:
     for path in REPO.glob("devices/**/*.py"):
         found.update(SIM_LABEL.findall(path.read_text(encoding="utf-8")))
     found.update(ALARM_TEXT.values())  # translated where they are shown
+    found.update(REFUSALS.values())
     return found
 
 

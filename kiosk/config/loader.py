@@ -69,6 +69,11 @@ def _record(origins: dict[str, str], value: Any, file: str, dotted: str) -> None
 def _check_consistency(config: KioskConfig, origin: Any) -> None:
     """Rules that span several keys."""
     simulated = config.simulation.start
+    reader = config.devices.id_card
+    if reader.driver == "sam" and not reader.port and not simulated:
+        key = "devices.id_card.port"
+        raise ConfigError(origin(key), key, "a serial port is required when driver = \"sam\" "
+                                           "(or set driver = \"none\", or simulation.start = true)")
     scanner = config.devices.qr_scanner
     if scanner.driver == "serial" and not scanner.port and not simulated:
         key = "devices.qr_scanner.port"

@@ -95,6 +95,15 @@ class QrScannerConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class IdCardConfig:
+    driver: Literal["sam", "none"] = setting("sam", doc="GA 467 SAM reader on a serial port, "
+                                                       "or none")
+    port: str = setting("", doc="serial device of the ID-card reader; empty under simulation")
+    baud: int = setting(115200, doc="bits per second (the SAM module's default is 115200)",
+                        minimum=9600, maximum=115200)
+
+
+@dataclass(frozen=True, kw_only=True)
 class SmartcardConfig:
     driver: Literal["pcsc", "none"] = setting("pcsc", doc="PC/SC through pcscd, or none")
     reader: str = setting("", doc="part of the reader's PC/SC name; empty takes the first reader")
@@ -106,6 +115,8 @@ class DevicesConfig:
                                           default_factory=QrScannerConfig)
     smartcard: SmartcardConfig = setting(doc="the PC/SC card reader",
                                          default_factory=SmartcardConfig)
+    id_card: IdCardConfig = setting(doc="the resident ID-card reader",
+                                    default_factory=IdCardConfig)
 
 
 LockProtocolName = Literal["kerong-cu16", "kerong-cu48", "generic-8a"]
@@ -169,6 +180,8 @@ class StaffMemberConfig:
     id: str = setting(doc="staff id used in the audit trail (not a name)", pattern=IDENTIFIER)
     role: Literal["staff", "admin"] = setting("staff", doc="admin may also open doors for "
                                                           "maintenance")
+    badge_hash: str = setting("", doc="from `kiosk staff enroll-badge`; with it, sign-in needs "
+                                      "the badge and the PIN", pattern=r"|[0-9a-f]{64}")
     pin_hash: str = setting(doc="from `kiosk staff hash-pin`; the PIN itself is never stored",
                             pattern=r"scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+")
 

@@ -48,7 +48,7 @@ class StaffMember:
 
 @dataclass(frozen=True)
 class SignInRefused:
-    reason: str            # "wrong" | "locked"
+    reason: str            # "wrong" | "locked" | "unknown_badge"
     locked_for_s: float = 0.0
 
 
@@ -61,15 +61,30 @@ class StaffDirectory:
         self._wrong = 0
         self._locked_until = 0.0
 
-    def sign_in(self, pin: str) -> StaffMember | SignInRefused:
+    def needs_badge(self, badge_hash: str | None) -> bool:
+        """Whether a PIN alone is not enough: every member with a badge must show it."""
+        return badge_hash is None and all(m.badge_hash for m in self._members)
+
+    def sign_in(self, pin: str, badge_hash: str | None = None) -> StaffMember | SignInRefused:
+        """With a badge, the PIN must be that badge holder's. Without one, only members
+        who have no badge enrolled may sign in with their PIN."""
         now = self._clock()
         if now < self._locked_until:
             return SignInRefused("locked", self._locked_until - now)
-        for member in self._members:
+        if badge_hash is not None:
+            candidates = [m for m in self._members if m.badge_hash == badge_hash]
+            if not candidates:
+                with self._store.transaction() as db:
+                    record(db, "unknown", "staff.sign_in_refused", detail={"reason": "badge"})
+                return SignInRefused("unknown_badge")
+        else:
+            candidates = [m for m in self._members if not m.badge_hash]
+        for member in candidates:
             if pin_matches(pin, member.pin_hash):
                 self._wrong = 0
                 with self._store.transaction() as db:
-                    record(db, member.id, "staff.sign_in", detail={"method": "pin"})
+                    record(db, member.id, "staff.sign_in",
+                           detail={"method": "badge+pin" if badge_hash else "pin"})
                 return StaffMember(member.id, member.role)
         self._wrong += 1
         locked = 0.0

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from devices.idcard.simulator import IdCardReaderSimulator
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
 from devices.qr.simulator import QrScannerSimulator
@@ -64,6 +65,11 @@ class SimulatorHost:
             devices["qr_scanner"] = {"port": simulator.path}
         if self.config.devices.smartcard.driver == "pcsc":
             self._start_smartcard(devices)
+        if self.config.devices.id_card.driver == "sam":
+            reader = IdCardReaderSimulator(self.dir / "id_card")
+            reader.start()
+            self.simulators[reader.name] = reader
+            devices["id_card"] = {"port": reader.path}
         overlay: dict[str, Any] = {"devices": devices}
         if self.config.locker.enabled:
             overlay["locker"] = {"buses": self._start_locker_buses()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.i18n import translator
+from kiosk.services.identity import Identity
+from kiosk.services.identity_source import BadgePresented, IdentityEvent
 from kiosk.services.locker.codes import QR_PREFIX
 from kiosk.services.locker.model import OperationUpdate, Started
 from kiosk.services.staff import StaffMember
@@ -36,6 +39,7 @@ from kiosk.ui.screens.staff_deposit import StaffDepositScreen
 from kiosk.ui.screens.staff_menu import StaffMenuScreen
 from kiosk.ui.screens.staff_retrieve import StaffRetrieveScreen
 from kiosk.ui.screens.staff_sign_in import StaffSignInScreen
+from kiosk.ui.widgets.identity_prompt import IdentityPrompt
 from kiosk.ui.widgets.status_bar import StatusBar
 
 log = logging.getLogger(__name__)
@@ -74,6 +78,7 @@ class KioskApp(App):
         self.staff: StaffMember | None = None
         self._history: list[str] = []
         self.idle: IdleWatcher | None = None
+        self._identity_prompt: IdentityPrompt | None = None
 
     # -- building ---------------------------------------------------------------------
 
@@ -110,6 +115,8 @@ class KioskApp(App):
             self.screens.add_widget(panel)
             self.terminal.on_device_event(self._device_event)
         self.terminal.on_scan(self._scanned)
+        if self.terminal.identity is not None:
+            self.terminal.identity.subscribe(self._identity_event)
         root.add_widget(self.screens)
 
         self.terminal.status.subscribe(self._status_changed)
@@ -125,6 +132,9 @@ class KioskApp(App):
         if self.idle is not None:
             self.idle.stop()
         self.status_bar.stop()
+        for screen in self.screens.screens:
+            if isinstance(screen, KioskScreen):
+                screen.reset()  # and so cancel every timer a screen holds
 
     # -- navigation -------------------------------------------------------------------
 
@@ -143,6 +153,15 @@ class KioskApp(App):
         """Goes to ``screen`` with only home behind it (after signing in, say)."""
         self._history = ["home"]
         self.screens.current = screen
+
+    def ask_identity(self, title: str, on_identity: Callable[[Identity], None]) -> None:
+        """Opens the 请刷身份证 prompt; ``on_identity`` gets the identity once read."""
+        if self._identity_prompt is not None:
+            self._identity_prompt.cancel()
+        prompt = IdentityPrompt(title, on_identity)
+        prompt.bind(on_dismiss=lambda *_a: setattr(self, "_identity_prompt", None))
+        self._identity_prompt = prompt
+        prompt.open()
 
     def show_door(self, started: Started) -> None:
         door = self.screens.get_screen("door")
@@ -175,6 +194,8 @@ class KioskApp(App):
 
     def end_session(self, reason: str) -> None:
         """Clears everything the last resident entered or chose, and goes home."""
+        if self._identity_prompt is not None:
+            self._identity_prompt.cancel()
         for screen in self.screens.screens:
             if isinstance(screen, KioskScreen):
                 screen.reset()
@@ -197,6 +218,17 @@ class KioskApp(App):
         door = self.screens.get_screen("door")
         if isinstance(door, DoorScreen):
             door.update(update)
+
+    @mainthread
+    def _identity_event(self, event: IdentityEvent) -> None:
+        """A card read goes to the prompt that asked for it, a staff badge to the sign-in
+        screen, and anything else is dropped on the spot."""
+        if self._identity_prompt is not None:
+            self._identity_prompt.handle(event)
+            return
+        screen = self.screens.current_screen
+        if isinstance(event, BadgePresented) and hasattr(screen, "badge_presented"):
+            screen.badge_presented(event.uid_hash)
 
     @mainthread
     def _scanned(self, text: str) -> None:

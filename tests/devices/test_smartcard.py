@@ -6,6 +6,7 @@ import queue
 import time
 
 import pytest
+from smartcard import scard
 
 from devices.health import DeviceState
 from devices.smartcard.pcsc_reader import PcscCardReader
@@ -21,8 +22,27 @@ def wait_for_state(reader, state, timeout_s=10.0):
         time.sleep(0.05)
 
 
+def wait_for_empty_reader(reader: str, timeout_s: float = 5.0) -> None:
+    """pcscd notices a vpcd card's removal some 0.3 s after it (it polls the driver): a
+    test that starts sooner would see the previous test's card still in the reader."""
+    result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    assert result == scard.SCARD_S_SUCCESS, "pcscd is not running"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            result, states = scard.SCardGetStatusChange(
+                context, 0, [(reader, scard.SCARD_STATE_UNAWARE)])
+            if result == scard.SCARD_S_SUCCESS and not states[0][1] & scard.SCARD_STATE_PRESENT:
+                return
+            assert time.monotonic() < deadline, f"a card stays in {reader}"
+            time.sleep(0.02)
+    finally:
+        scard.SCardReleaseContext(context)
+
+
 @pytest.fixture
 def reader_and_card(vpcd):
+    wait_for_empty_reader(vpcd_reader_name(0))
     simulator = SmartcardSimulator(vpcd.port)
     reader = PcscCardReader(vpcd_reader_name(0))
     events: queue.Queue = queue.Queue()
@@ -40,6 +60,7 @@ def test_badge_uid_is_read_when_presented(reader_and_card):
     event = events.get(timeout=5)
     assert isinstance(event, CardPresented)
     assert event.uid == bytes.fromhex("04A1B2C3D4E5F6")
+    assert (event.kind, event.social_security, event.error) == ("badge", None, "")
     assert event.reader == vpcd_reader_name(0)
     assert simulator.slot.apdus_seen >= 1
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+from datetime import date
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from devices.idcard.simulator import IdCardReaderSimulator, make_card
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
 from devices.qr.simulator import QrScannerSimulator
@@ -28,13 +30,16 @@ def locker_ui(launch_ui, tmp_path):
     simulator.start()
     scanner = QrScannerSimulator(tmp_path / "dev" / "qr")
     scanner.start()
+    id_reader = IdCardReaderSimulator(tmp_path / "dev" / "idcard")
+    id_reader.start()
     center = X25519PrivateKey.generate()
     public = base64.b64encode(center.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
 
     def launch(**locker_settings):
         ui = launch_ui({
-            "devices": {"qr_scanner": {"driver": "serial", "port": scanner.path}},
+            "devices": {"qr_scanner": {"driver": "serial", "port": scanner.path},
+                        "id_card": {"driver": "sam", "port": id_reader.path}},
             "locker": {
                 "enabled": True, **locker_settings,
                 "buses": {"main": {"protocol": "kerong-cu16", "port": simulator.path,
@@ -48,10 +53,12 @@ def locker_ui(launch_ui, tmp_path):
                          "staff": [{"id": "admin-1", "role": "admin", "pin_hash": PIN_123456}]},
         })
         ui.simulator, ui.scanner, ui.center = simulator, scanner, DemoCenter(center)
+        ui.id_reader = id_reader
         ui.wait_until(lambda: ui.terminal.locker.ready.is_set(), what="locker ready")
         return ui
 
     yield launch
+    id_reader.stop()
     scanner.stop()
     simulator.stop()
 
@@ -214,3 +221,206 @@ def test_idle_signs_staff_out(locker_ui):
     ui.wait_until(lambda: ui.app.idle.prompt is not None, what="the prompt")
     ui.wait_until(lambda: ui.app.staff is None, timeout_s=10, what="signed out")
     assert ui.screen == "home"
+
+
+def sign_in(ui):
+    ui.tap(ui.widget("staff"))
+    type_digits(ui, ui.widget("keypad"), "123456")
+    ui.tap(ui.widget("sign_in"))
+    ui.wait_until(lambda: ui.screen == "staff_menu", timeout_s=10, what="the staff menu")
+
+
+def test_collecting_for_someone_else_records_the_proxy(locker_ui):
+    ui = locker_ui()
+    number, code = store_result(ui)
+    ui.tap(ui.widget("pickup"))
+    ui.tap(ui.widget("for_someone_else"))
+    assert ui.screen == "proxy"
+    type_digits(ui, ui.widget("keypad"), "11010519491231002")
+    ui.tap(ui.widget("keypad").ids.key_clear)          # the X key on this keypad
+    assert ui.widget("keypad").value == "11010519491231002X"
+    ui.tap(ui.widget("confirm"))
+    assert ui.screen == "pickup"
+    assert "代领" in ui.widget("proxy_note").text
+    type_digits(ui, ui.widget("keypad"), code)
+    ui.tap(ui.widget("open_door"))
+    door = ui.app.screens.get_screen("door")
+    ui.wait_until(lambda: door.state == "open", what="door open")
+    ui.simulator.take_item(0, number)
+    ui.simulator.close_door(0, number)
+    ui.wait_until(lambda: door.finished, what="collected")
+    with ui.terminal.store.reading() as db:
+        [(by,)] = db.execute("SELECT collected_by FROM deposits").fetchall()
+    assert by.startswith("proxy:")
+    assert "11010519491231002X" not in by
+    ui.tap(door.ids.done)
+    assert ui.app.session == {}                        # the proxy's number is gone
+
+
+def test_a_mistyped_proxy_id_number_is_refused(locker_ui):
+    ui = locker_ui()
+    ui.tap(ui.widget("pickup"))
+    ui.tap(ui.widget("for_someone_else"))
+    type_digits(ui, ui.widget("keypad"), "110105194912310021")   # wrong check digit
+    ui.tap(ui.widget("confirm"))
+    assert ui.screen == "proxy"
+    assert ui.app.screens.get_screen("proxy").message == "身份证号码不对，请检查后重新输入。"
+
+
+def test_the_keypad_locks_after_five_wrong_codes(locker_ui):
+    ui = locker_ui()
+    store_result(ui)
+    ui.tap(ui.widget("pickup"))
+    pickup = ui.app.screens.get_screen("pickup")
+    for attempt in range(5):
+        type_digits(ui, ui.widget("keypad"), f"9000000{attempt}")
+        ui.tap(ui.widget("open_door"))
+        ui.wait_until(lambda: not pickup.checking, what="the answer")
+    assert "输错次数太多" in pickup.message
+    assert "30 秒后再试" in pickup.message
+    assert_shows(ui.screenshot("locker-keypad-locked"), "输错次数太多")
+
+
+def test_staff_take_out_a_dropoff(locker_ui):
+    ui = locker_ui()
+    started = ui.terminal.locker.dropoff("S").result(5)
+    wait_door(ui, started.compartment, True)
+    ui.pump(0.3)
+    ui.simulator.put_item(0, started.compartment)
+    ui.simulator.close_door(0, started.compartment)
+    ui.wait_until(lambda: ui.terminal.locker.waiting_for_staff(), what="the drop-off stored")
+    sign_in(ui)
+    assert ui.widget("retrieve").text == "取出群众存件和逾期件（1）"
+    ui.tap(ui.widget("retrieve"))
+    screen = ui.app.screens.get_screen("staff_retrieve")
+    [item] = screen.ids.entries.children
+    assert item.text.startswith(f"{started.compartment}号柜：群众存件，回执 ")
+    assert_shows(ui.screenshot("locker-staff-retrieve"), "取出")
+    ui.tap(item)
+    ui.wait_until(lambda: ui.screen == "door", what="the door screen")
+    wait_door(ui, started.compartment, True)
+    ui.pump(0.3)
+    ui.simulator.take_item(0, started.compartment)
+    ui.simulator.close_door(0, started.compartment)
+    door = ui.app.screens.get_screen("door")
+    ui.wait_until(lambda: door.finished, what="taken out")
+    assert ui.terminal.locker.waiting_for_staff() == []
+
+
+def test_staff_open_a_compartment_and_take_one_out_of_service(locker_ui):
+    ui = locker_ui()
+    sign_in(ui)
+    ui.tap(ui.widget("compartments"))
+    screen = ui.app.screens.get_screen("staff_compartments")
+    tiles = {int(t.text.split()[0]): t for t in screen.ids.grid.children}
+    assert sorted(tiles) == list(range(1, 9))
+    assert_shows(ui.screenshot("locker-staff-compartments"), "柜格管理")
+    ui.tap(tiles[5])
+    ui.tap(ui.widget("toggle_service"))
+    ui.wait_until(lambda: 5 in ui.terminal.locker.out_of_service(), what="out of service")
+    ui.tap(ui.widget("open_door"))
+    ui.wait_until(lambda: ui.screen == "door", what="the door screen")
+    wait_door(ui, 5, True)
+    with ui.terminal.store.reading() as db:
+        actions = {r[0] for r in db.execute("SELECT action FROM audit_log WHERE actor = 'admin-1'")}
+    assert {"locker.out_of_service", "locker.maintenance.requested"} <= actions
+
+
+APPLICANT = "11010519491231002X"
+
+
+def test_the_applicant_collects_with_the_id_card(locker_ui):
+    ui = locker_ui()
+    started = ui.terminal.locker.deposit("admin-1", "CASE-ID", None, APPLICANT).result(5)
+    wait_door(ui, started.compartment, True)
+    ui.pump(0.3)
+    ui.simulator.put_item(0, started.compartment)
+    ui.simulator.close_door(0, started.compartment)
+    ui.wait_until(lambda: ui.terminal.locker.stored(), what="stored")
+    ui.tap(ui.widget("pickup"))
+    ui.tap(ui.widget("with_id_card"))
+    prompt = ui.app._identity_prompt
+    assert prompt is not None
+    assert_shows(ui.screenshot("identity-prompt"), "请把身份证平放在")
+    ui.id_reader.place(make_card(name="张小三", birth=date(1949, 12, 31), id_number=APPLICANT))
+    ui.wait_until(lambda: prompt.confirmed, what="the card read")
+    assert prompt.message == "已读取：张*三"
+    assert_shows(ui.screenshot("identity-read"), "已读取")
+    ui.wait_until(lambda: ui.screen == "door", what="the door screen")
+    wait_door(ui, started.compartment, True)
+
+
+def test_a_card_with_a_bad_number_is_refused_in_plain_words(locker_ui):
+    ui = locker_ui()
+    ui.tap(ui.widget("pickup"))
+    ui.tap(ui.widget("with_id_card"))
+    prompt = ui.app._identity_prompt
+    ui.id_reader.place(make_card(id_number="110105194912310021"))
+    ui.wait_until(lambda: prompt.message, what="the refusal")
+    assert prompt.message == "这张证件的号码无效，请问工作人员。"
+    assert not prompt.confirmed
+    ui.tap(prompt.ids.cancel)
+    assert ui.app._identity_prompt is None
+
+
+def test_a_proxy_identifies_with_their_id_card(locker_ui):
+    ui = locker_ui()
+    _number, code = store_result(ui)
+    ui.tap(ui.widget("pickup"))
+    ui.tap(ui.widget("for_someone_else"))
+    ui.tap(ui.widget("read_card"))
+    ui.id_reader.place(make_card(name="李四"))
+    ui.wait_until(lambda: ui.screen == "pickup", what="back to the code")
+    assert "代领" in ui.widget("proxy_note").text
+    type_digits(ui, ui.widget("keypad"), code)
+    ui.tap(ui.widget("open_door"))
+    ui.wait_until(lambda: ui.screen == "door", what="the door screen")
+    with ui.terminal.store.reading() as db:
+        [(actor,)] = db.execute("SELECT actor FROM door_operations WHERE purpose = 'pickup'")
+    assert actor.startswith("proxy:")
+
+
+def test_an_identity_left_on_the_prompt_is_wiped_at_idle(locker_ui):
+    ui = locker_ui()
+    ui.tap(ui.widget("pickup"))
+    ui.tap(ui.widget("with_id_card"))
+    clock = [1000.0]
+    ui.app.idle.now = lambda: clock[0]
+    ui.app.idle._last_activity = clock[0]
+    clock[0] += ui.terminal.config.display.idle_timeout_s + 1
+    ui.wait_until(lambda: ui.screen == "home", timeout_s=15, what="home")
+    assert ui.app._identity_prompt is None
+    assert ui.app.session == {}
+
+
+@pytest.mark.parametrize("large_text", [False, True])
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_keypad_screens_fit_on_the_screen(launch_ui, locker_ui, large_text, orientation):
+    """Nothing runs off the screen or under the bar with Back and Home, in either size."""
+    ui = locker_ui(**{})
+    ui.app.text_scale = 1.3 if large_text else 1.0
+    if orientation == "landscape":
+        from kivy.core.window import Window
+
+        ui.app.landscape = True
+        Window.size = (1920, 1080)
+    for name in ("pickup", "proxy", "staff_sign_in", "staff_deposit", "dropoff"):
+        ui.app.go(name)
+        ui.pump(0.3)
+        screen = ui.app.screens.get_screen(name)
+        bar = screen.ids.back_bar
+        in_bar = set(bar.walk(restrict=True))
+        bar_bottom = bar.to_window(bar.x, bar.y)[1]
+        for widget in screen.walk(restrict=True):
+            # What people read or touch: labels and buttons with something on them.
+            if widget in in_bar or not getattr(widget, "text", "") or widget.opacity == 0:
+                continue
+            if not widget.height:
+                continue
+            _, y = widget.to_window(widget.x, widget.y)
+            top = y + widget.height
+            assert y >= -1, f"{name}: {widget.text[:20]!r} runs off the bottom ({y:.0f})"
+            assert top <= bar_bottom + 1, (
+                f"{name}: {widget.text[:20]!r} reaches under the back bar "
+                f"({top:.0f} > {bar_bottom:.0f})")
+        ui.screenshot(f"fit-{name}-{orientation}-{'large' if large_text else 'normal'}")

@@ -36,6 +36,7 @@ from devices.locker.port import BoardHealth, BoardSnapshot, LockerBus
 from kiosk.config.schema import LockerConfig
 from kiosk.services.alarms import clear_alarm, raise_alarm
 from kiosk.services.audit import record
+from kiosk.services.identity import Identity
 from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
 from kiosk.services.keys import KeyedHash
 from kiosk.services.locker import codes
@@ -167,10 +168,17 @@ class LockerService:
         """A resident leaves documents for staff (容缺受理 after hours)."""
         return self._submit(lambda: self._begin_loading("dropoff", "resident", None, size))
 
-    def deposit(self, staff_id: str, case_number: str,
-                size: Size | None) -> Future[Started | Refused]:
-        """Staff load a finished result (办理结果) for a resident."""
-        return self._submit(lambda: self._begin_loading("deposit", staff_id, case_number, size))
+    def deposit(self, staff_id: str, case_number: str, size: Size | None,
+                applicant_id_number: str | None = None) -> Future[Started | Refused]:
+        """Staff load a finished result (办理结果) for a resident. With the applicant's ID
+        number, the applicant can also collect it with their ID card."""
+        return self._submit(lambda: self._begin_loading("deposit", staff_id, case_number, size,
+                                                        applicant_id_number))
+
+    def pickup_with_identity(self, identity: Identity) -> Future[Started | Refused]:
+        """The applicant collects with their ID card or social-security card."""
+        digest = identity.keyed_hash(self._hash)
+        return self._submit(lambda: self._pickup_by_identity(digest, identity.source))
 
     def retrieve(self, staff_id: str, deposit_id: str) -> Future[Started | Refused]:
         """Staff take back an overdue result or collect a drop-off."""
@@ -585,10 +593,38 @@ class LockerService:
         actor = f"proxy:{proxy_hash}" if proxy_hash else f"resident:{via}"
         return self._open(number, "pickup", deposit_id, actor, also=accepted)
 
+    def _pickup_by_identity(self, identity_hash: str, via: str) -> Started | Refused:
+        now = _iso(self._wall())
+        with self._store.reading() as db:
+            row = db.execute(
+                "SELECT id, compartment FROM deposits WHERE applicant_hash = ? AND "
+                "state = 'stored' AND kind = 'result' AND (code_expires_at IS NULL OR "
+                "code_expires_at >= ?) ORDER BY stored_at LIMIT 1", [identity_hash, now]
+            ).fetchone()
+        if row is None:
+            with self._store.transaction() as db:
+                record(db, "resident", "locker.pickup_attempt",
+                       detail={"via": via, "outcome": "nothing_for_identity"})
+            return Refused("not_found", detail="nothing waits for this card")
+        deposit_id, number = row
+
+        def accepted(db: sqlite_utils.Database) -> None:
+            record(db, "resident", "locker.pickup_attempt", str(number),
+                   {"via": via, "outcome": "accepted", "deposit": deposit_id})
+
+        return self._open(number, "pickup", deposit_id, f"resident:{via}", also=accepted)
+
     def _begin_loading(self, purpose: Purpose, actor: str, case_number: str | None,
-                       size: Size | None) -> Started | Refused:
+                       size: Size | None,
+                       applicant_id_number: str | None = None) -> Started | Refused:
         if purpose == "deposit" and not (case_number and case_number.strip()):
             return Refused("malformed", detail="a case number (办件编号) is needed")
+        applicant_hash = None
+        if applicant_id_number:
+            try:
+                applicant_hash = self._hash("id-number", validate_id_number(applicant_id_number))
+            except InvalidIdNumber as error:
+                return Refused("malformed", detail=f"applicant: {error}")
         number = self._allocate(size)
         if number is None:
             return Refused("no_compartment", detail=f"no free compartment of size {size or 'S'} "
@@ -599,6 +635,7 @@ class LockerService:
                 "id": deposit_id, "kind": "result" if purpose == "deposit" else "dropoff",
                 "compartment": number, "state": "loading",
                 "case_number": case_number.strip() if case_number else None,
+                "applicant_hash": applicant_hash,
                 "deposited_by": actor, "created_at": _iso(self._wall()),
             })
         return self._open(number, purpose, deposit_id, actor)
@@ -790,7 +827,7 @@ class LockerService:
             actor = self._collected_by(operation)
         db.execute(
             "UPDATE deposits SET state = ?, finished_at = ?, code_hash = NULL, "
-            "collected_by = coalesce(?, collected_by) WHERE id = ?",
+            "applicant_hash = NULL, collected_by = coalesce(?, collected_by) WHERE id = ?",
             [state, _iso(self._wall()), actor, deposit_id])
         if state in ("collected", "retrieved"):
             append_event(db, f"locker.{state}", {

@@ -6,12 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.services.locker.model import OperationUpdate, Started
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
+
+# A finished operation's screen goes back home by itself after this long: the next person
+# should not find the last one's compartment or receipt on the screen.
+FINISHED_SCREEN_S = 30
 
 
 class DoorScreen(KioskScreen):
@@ -24,6 +29,7 @@ class DoorScreen(KioskScreen):
     receipt = StringProperty("")
     finished = BooleanProperty(False)
     problem = BooleanProperty(False)
+    _auto_done = None
 
     def follow(self, started: Started) -> None:
         self.operation_id = started.operation_id
@@ -105,6 +111,24 @@ class DoorScreen(KioskScreen):
             return tr("Taken out of compartment {number}.").format(number=n), ""
         return tr("Door {number} is closed.").format(number=n), ""
 
+    def on_finished(self, _screen: object, finished: bool) -> None:
+        self._cancel_auto_done()
+        if finished:
+            self._auto_done = Clock.schedule_once(lambda _dt: self._leave_if_shown(),
+                                                  FINISHED_SCREEN_S)
+
+    def on_leave(self, *_args: object) -> None:
+        self._cancel_auto_done()
+
+    def _cancel_auto_done(self) -> None:
+        if self._auto_done is not None:
+            self._auto_done.cancel()
+            self._auto_done = None
+
+    def _leave_if_shown(self) -> None:
+        if self.manager is not None and self.manager.current == self.name and self.finished:
+            self.done()
+
     def done(self) -> None:
         app = App.get_running_app()
         if self.purpose in ("deposit", "retrieve", "maintenance") and app.staff is not None:
@@ -113,6 +137,7 @@ class DoorScreen(KioskScreen):
             app.end_session("done")
 
     def reset(self) -> None:
+        self._cancel_auto_done()
         self.operation_id = 0
         self.headline = self.detail = self.receipt = ""
         self.finished = self.problem = False

@@ -8,6 +8,7 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.services.identity import Identity
 from kiosk.services.locker.model import Refused, Started
 from kiosk.ui.futures import on_result
 from kiosk.ui.screens.base import KioskScreen
@@ -37,6 +38,18 @@ class PickupScreen(KioskScreen):
                   if via == "code" else
                   app.terminal.locker.pickup_with_qr(code, proxy_id_number=proxy))
         on_result(future, self._answered)
+
+    def ask_for_card(self) -> None:
+        app = App.get_running_app()
+        app.ask_identity(app.tr("Collect with your ID card"), self._identified)
+
+    def _identified(self, identity: Identity) -> None:
+        app = App.get_running_app()
+        if self.checking or app.terminal.locker is None:
+            return
+        self.checking = True
+        self.message = app.tr("Checking…")
+        on_result(app.terminal.locker.pickup_with_identity(identity), self._answered)
 
     def handle_scan(self, text: str) -> bool:
         self.submit_code(text, via="qr")
@@ -76,6 +89,9 @@ def refusal_text(app: App, refused: Refused | Exception) -> str:
             "an ID") else tr("That ID number is not valid. Please check it.")
     if refused.reason == "device":
         return tr("The locker cannot open right now. The staff have been told.")
+    if refused.reason == "not_found":
+        return tr("Nothing is waiting for this card. If you have a pickup code, please enter "
+                  "it.")
     if refused.reason == "no_compartment":
         return tr("There is no free compartment right now. Please come back during staffed "
                   "hours.")

@@ -9,6 +9,7 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
+from kiosk.services.identity import Identity
 from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
@@ -25,6 +26,16 @@ class ProxyScreen(KioskScreen):
             self.message = app.tr("That ID number is not valid. Please check it.")
             return
         app.session["proxy_id_number"] = number
+        self.reset()
+        app.go("pickup")
+
+    def ask_for_card(self) -> None:
+        app = App.get_running_app()
+        app.ask_identity(app.tr("Collecting for someone else"), self._identified)
+
+    def _identified(self, identity: Identity) -> None:
+        app = App.get_running_app()
+        app.session["proxy_id_number"] = identity.id_number
         self.reset()
         app.go("pickup")
 

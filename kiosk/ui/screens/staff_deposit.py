@@ -19,10 +19,27 @@ class StaffDepositScreen(KioskScreen):
     size_choice = StringProperty("")   # "" = the smallest free one
     message = StringProperty("")
     busy = BooleanProperty(False)
+    case_number = StringProperty("")
+    applicant = StringProperty("")     # the applicant's ID number: optional, never stored
+    editing = StringProperty("case")   # which field the keypad types into
+
+    def edit(self, field: str) -> None:
+        pad = self.ids.keypad
+        self.editing = field
+        pad.max_length = 32 if field == "case" else 18
+        pad.allow_x = field == "applicant"
+        pad.value = self.case_number if field == "case" else self.applicant
+
+    def typed(self, value: str) -> None:
+        if self.editing == "case":
+            self.case_number = value
+        else:
+            self.applicant = value
 
     def handle_scan(self, text: str) -> bool:
         # A case slip's barcode or QR holds the case number.
-        self.ids.keypad.value = text.strip()[: int(self.ids.keypad.max_length)]
+        self.edit("case")
+        self.ids.keypad.value = text.strip()[:32]
         return True
 
     def submit(self) -> None:
@@ -30,8 +47,8 @@ class StaffDepositScreen(KioskScreen):
         if self.busy or app.staff is None:
             return
         self.busy = True
-        future = app.terminal.locker.deposit(app.staff.id, self.ids.keypad.value,
-                                             self.size_choice or None)
+        future = app.terminal.locker.deposit(app.staff.id, self.case_number,
+                                             self.size_choice or None, self.applicant or None)
         on_result(future, self._answered)
 
     def _answered(self, result: object) -> None:
@@ -44,7 +61,9 @@ class StaffDepositScreen(KioskScreen):
             self.message = refusal_text(app, result)  # type: ignore[arg-type]
 
     def reset(self) -> None:
+        self.edit("case")
         self.ids.keypad.value = ""
+        self.case_number = self.applicant = ""
         self.size_choice = ""
         self.message = ""
         self.busy = False

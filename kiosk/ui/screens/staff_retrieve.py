@@ -21,7 +21,7 @@ class StaffRetrieveScreen(KioskScreen):
 
     def on_pre_enter(self, *_args: object) -> None:
         app = App.get_running_app()
-        box = self.ids.items
+        box = self.ids.entries
         box.clear_widgets()
         waiting = app.terminal.locker.waiting_for_staff() if app.terminal.locker else []
         self.message = "" if waiting else app.tr("Nothing is waiting.")

@@ -18,6 +18,13 @@ from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes u
 class StaffSignInScreen(KioskScreen):
     message = StringProperty("")
     checking = BooleanProperty(False)
+    badge_seen = BooleanProperty(False)
+    _badge_hash: str | None = None
+
+    def badge_presented(self, badge_hash: str) -> None:
+        self._badge_hash = badge_hash
+        self.badge_seen = True
+        self.message = ""
 
     def submit(self) -> None:
         app = App.get_running_app()
@@ -26,8 +33,13 @@ class StaffSignInScreen(KioskScreen):
         self.checking = True
         pin = self.ids.keypad.value
         self.ids.keypad.value = ""
+        badge = self._badge_hash
+        if app.staff_directory.needs_badge(badge):
+            self.checking = False
+            self.message = app.tr("Show your staff badge at the card reader first.")
+            return
         # scrypt takes a moment on purpose; keep it off the UI thread.
-        threading.Thread(target=lambda: self._answered(app.staff_directory.sign_in(pin)),
+        threading.Thread(target=lambda: self._answered(app.staff_directory.sign_in(pin, badge)),
                          daemon=True, name="staff-sign-in").start()
 
     @mainthread
@@ -39,7 +51,11 @@ class StaffSignInScreen(KioskScreen):
             app.staff = result
             app.go_to("staff_menu")
             return
-        if result.reason == "locked":
+        if result.reason == "unknown_badge":
+            self._badge_hash = None
+            self.badge_seen = False
+            self.message = app.tr("This badge is not enrolled at this terminal.")
+        elif result.reason == "locked":
             self.message = app.tr("Too many wrong PINs. Try again in {seconds} seconds.").format(
                 seconds=int(result.locked_for_s + 0.999))
         else:
@@ -49,6 +65,8 @@ class StaffSignInScreen(KioskScreen):
         self.ids.keypad.value = ""
         self.message = ""
         self.checking = False
+        self._badge_hash = None
+        self.badge_seen = False
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import ColorProperty, NumericProperty
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty
 from kivy.uix.button import Button
 
 from kiosk.ui import theme
@@ -19,6 +19,7 @@ class KioskButton(Button):
     base_font_size = NumericProperty(theme.TEXT_BUTTON)
     # Set this, not `height`: the button still grows when its text needs more room.
     min_height = NumericProperty(theme.BUTTON_HEIGHT)
+    grow = BooleanProperty(True)   # False: exactly min_height (keypad keys)
 
 
 class QuietButton(KioskButton):

@@ -265,7 +265,7 @@ def test_wiring_that_disagrees_with_the_config_reads_every_door_open(bus_rig, pr
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_frames_on_the_wire_are_at_least_the_gap_apart(bus_rig, protocol):
-    rig = bus_rig(protocol, frame_gap_s=0.008)
+    rig = bus_rig(protocol, frame_gap_s=0.020)
     board = FIRST[protocol]
     rig.sim.clear_traffic()
     rig.bus.unlock(board, 1)
@@ -276,7 +276,10 @@ def test_frames_on_the_wire_are_at_least_the_gap_apart(bus_rig, protocol):
     gaps = [frame.start - before.end for before, frame in pairwise(traffic)
             if frame.direction == "request"]
     assert len(gaps) >= 7
-    assert min(gaps) >= 0.008
+    # The simulator stamps a request when its reader thread wakes, which on a loaded machine
+    # can trail the write by a few milliseconds and shorten the gap it sees after a frame
+    # that had no reply. A bus without the gap would show gaps near zero.
+    assert min(gaps) >= 0.015
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)

@@ -283,3 +283,73 @@ def test_the_code_never_appears_in_the_database_or_the_logs(locker_rig, caplog):
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert code.encode() not in rig.db_path.read_bytes()
     assert code not in caplog.text
+
+
+@pytest.mark.parametrize("protocol", ["kerong-cu16", "kerong-cu48", "generic-8a"])
+def test_faults_on_every_protocol(locker_rig, protocol):
+    """A forced door, a jammed lock and a silent board, as alarms, on each board family."""
+    rig = locker_rig(protocol, item_sensor=protocol == "kerong-cu16", open_timeout_s=2)
+    service = rig.start()
+    rig.simulator.force_open(rig.board.address, 2)
+    rig.wait_for(lambda: ("forced_open", "compartment 2") in active(rig), what="forced")
+    rig.close(2)
+    rig.simulator.jam(rig.board.address, 1)
+    started = service.open_for_maintenance("admin-1", 1).result(5)
+    rig.clock.advance(3)
+    rig.wait_update("jammed", started.operation_id)
+    assert ("door_jammed", "compartment 1") in active(rig)
+    rig.simulator.silence(rig.board.address)
+    subject = f"main/{rig.board.address}"
+    rig.wait_for(lambda: ("board_offline", subject) in active(rig), timeout_s=10,
+                 what="board offline")
+    rig.simulator.silence(rig.board.address, False)
+    rig.wait_for(lambda: ("board_offline", subject) not in active(rig), timeout_s=10,
+                 what="board back")
+
+
+def test_the_bus_unplugged_raises_an_alarm_and_the_locker_comes_back(locker_rig):
+    rig = locker_rig()
+    service = rig.start()
+    rig.simulator.unplug()
+    rig.wait_for(lambda: ("bus_offline", "locker-main") in active(rig), timeout_s=10,
+                 what="bus offline")
+    refused = service.open_for_maintenance("admin-1", 1).result(5)
+    assert refused.reason == "device"
+    assert rig.rows("SELECT state FROM door_operations") == [("failed",)]
+    rig.simulator.plug()
+    rig.wait_for(lambda: ("bus_offline", "locker-main") not in active(rig), timeout_s=15,
+                 what="bus back")
+    assert isinstance(service.open_for_maintenance("admin-1", 1).result(5), Started)
+
+
+def test_corrupted_replies_and_noise_do_not_disturb_the_flows(locker_rig):
+    rig = locker_rig()
+    service = rig.start()
+    rig.simulator.corrupt_replies(2)
+    rig.simulator.send_noise()
+    number = rig.deposit()
+    started = service.pickup(rig.codes()[number]).result(5)
+    rig.take_out_and_close(number)
+    assert rig.wait_update("completed", started.operation_id).outcome == "collected"
+    assert ("board_offline", "main/0") not in active(rig)
+
+
+def test_the_applicant_collects_with_their_id_card(locker_rig):
+    from datetime import date
+
+    from kiosk.services.identity import identity_from_typed_number
+
+    rig = locker_rig()
+    service = rig.start()
+    started = service.deposit("staff-1", "CASE-ID", None, VALID_ID).result(5)
+    rig.put_in_and_close(started.compartment)
+    rig.wait_update("completed", started.operation_id)
+    stranger = identity_from_typed_number("110101200001010010", date(2026, 11, 21))
+    assert service.pickup_with_identity(stranger).result(5).reason == "not_found"
+    applicant = identity_from_typed_number(VALID_ID, date(2026, 11, 21))
+    pickup = service.pickup_with_identity(applicant).result(5)
+    assert pickup.compartment == started.compartment
+    rig.take_out_and_close(started.compartment)
+    rig.wait_update("completed", pickup.operation_id)
+    assert rig.rows("SELECT state, applicant_hash FROM deposits") == [("collected", None)]
+    assert service.deposit("staff-1", "X", None, "123").result(5).reason == "malformed"

@@ -1,0 +1,128 @@
+"""`kiosk doctor idcard`, `kiosk doctor smartcard` and `kiosk staff enroll-badge`.
+
+They print masked identities only: the full name and ID number never appear."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from devices.errors import DeviceError
+from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.services.identity import (
+    Identity,
+    IdentityError,
+    identity_from_id_card,
+    identity_from_social_security,
+)
+from kiosk.services.keys import KeyedHash, TerminalKeyError, load_or_create_key
+
+CARD_WAIT_S = 20.0
+SEX = {"1": "男", "2": "女"}
+
+
+def describe(identity: Identity, card_type: str) -> dict[str, Any]:
+    return {
+        "card_type": card_type,
+        "name": identity.masked_name,
+        "id_number": identity.masked_id_number,
+        "sex": SEX.get(identity.sex or ""),
+        "nation": identity.nation,
+        "birth_date": identity.birth.isoformat() if identity.birth else None,
+        "valid_to": "长期" if identity.valid_to is None and identity.source == "id_card"
+        else (identity.valid_to.isoformat() if identity.valid_to else None),
+    }
+
+
+def doctor_idcard(port: str, baud: int, as_json: bool) -> int:
+    from kiosk.idcard_doctor import read_one_card
+
+    try:
+        read = read_one_card(port, baud, CARD_WAIT_S)
+        identity = identity_from_id_card(read.text)
+    except (DeviceError, IdentityError) as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    _print(describe(identity, read.text.card_type), as_json)
+    return 0
+
+
+def doctor_smartcard(config_path: Path, reader: str | None, as_json: bool) -> int:
+    from kiosk.smartcard_doctor import read_one
+
+    config = _config(config_path)
+    if config is None:
+        return 2
+    try:
+        presented = read_one(reader if reader is not None else config.devices.smartcard.reader,
+                             CARD_WAIT_S)
+    except DeviceError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    report: dict[str, Any] = {"reader": presented.reader, "kind": presented.kind}
+    if presented.kind == "social_security" and presented.social_security is not None:
+        try:
+            identity = identity_from_social_security(presented.social_security)
+        except IdentityError as error:
+            print(f"kiosk: social-security card refused: {error}", file=sys.stderr)
+            return 1
+        report.update(describe(identity, "social_security"))
+    elif presented.kind == "badge" and presented.uid is not None:
+        keyed = _keyed(config)
+        if keyed is None:
+            return 2
+        report["badge_hash"] = keyed("staff-badge", presented.uid.hex())
+    elif presented.error:
+        report["error"] = presented.error
+    _print(report, as_json)
+    return 0
+
+
+def enroll_badge(config_path: Path) -> int:
+    """Waits for a staff badge and prints its hash for security.staff[].badge_hash."""
+    from kiosk.smartcard_doctor import read_one
+
+    config = _config(config_path)
+    if config is None:
+        return 2
+    keyed = _keyed(config)
+    if keyed is None:
+        return 2
+    print(f"Hold the staff badge on the reader (waiting {CARD_WAIT_S:.0f} s)...",
+          file=sys.stderr)
+    try:
+        presented = read_one(config.devices.smartcard.reader, CARD_WAIT_S)
+    except DeviceError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    if presented.kind != "badge" or presented.uid is None:
+        print("kiosk: that card is not a contactless badge (no UID)", file=sys.stderr)
+        return 1
+    print(json.dumps(keyed("staff-badge", presented.uid.hex())))
+    return 0
+
+
+def _config(path: Path) -> KioskConfig | None:
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return None
+
+
+def _keyed(config: KioskConfig) -> KeyedHash | None:
+    try:
+        return KeyedHash(load_or_create_key(config.security.key_file))
+    except (TerminalKeyError, OSError) as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return None
+
+
+def _print(report: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        for key, value in report.items():
+            print(f"{key:<12} {value}")
