@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from devices.errors import DeviceError
-from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.cli_support import load_config_or_report
+from kiosk.config import KioskConfig
 from kiosk.services.identity import (
     Identity,
     IdentityError,
@@ -52,7 +53,7 @@ def doctor_idcard(port: str, baud: int, as_json: bool) -> int:
 def doctor_smartcard(config_path: Path, reader: str | None, as_json: bool) -> int:
     from kiosk.smartcard_doctor import read_one
 
-    config = _config(config_path)
+    config = load_config_or_report(config_path)
     if config is None:
         return 2
     try:
@@ -84,7 +85,7 @@ def enroll_badge(config_path: Path) -> int:
     """Waits for a staff badge and prints its hash for security.staff[].badge_hash."""
     from kiosk.smartcard_doctor import read_one
 
-    config = _config(config_path)
+    config = load_config_or_report(config_path)
     if config is None:
         return 2
     keyed = _keyed(config)
@@ -102,14 +103,6 @@ def enroll_badge(config_path: Path) -> int:
         return 1
     print(json.dumps(keyed("staff-badge", presented.uid.hex())))
     return 0
-
-
-def _config(path: Path) -> KioskConfig | None:
-    try:
-        return load_config(path)
-    except ConfigError as error:
-        print(f"kiosk: {error}", file=sys.stderr)
-        return None
 
 
 def _keyed(config: KioskConfig) -> KeyedHash | None:

@@ -179,12 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _config_check(file: Path, overlays: list[Path]) -> int:
-    from kiosk.config import ConfigError, load_config
+    from kiosk.cli_support import load_config_or_report
 
-    try:
-        config = load_config(file, overlays)
-    except ConfigError as error:
-        print(f"kiosk: {error}", file=sys.stderr)
+    config = load_config_or_report(file, overlays)
+    if config is None:
         return 2
     print(f"{file}: OK (terminal {config.station.terminal_id}, {config.station.name})")
     return 0

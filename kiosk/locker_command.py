@@ -8,15 +8,13 @@ import sys
 from pathlib import Path
 
 from kiosk.admin import admin_client
-from kiosk.config import ConfigError, load_config
+from kiosk.cli_support import load_config_or_report
 
 
 def open_compartment(config_path: Path, number: int) -> int:
     """Opens compartment ``number`` for maintenance through the running terminal."""
-    try:
-        config = load_config(config_path)
-    except ConfigError as error:
-        print(f"kiosk: {error}", file=sys.stderr)
+    config = load_config_or_report(config_path)
+    if config is None:
         return 2
     try:
         reply = admin_client(config.store.path).call(

@@ -9,7 +9,8 @@ from typing import Any
 
 from devices.errors import DeviceError
 from kiosk.admin import admin_client
-from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.cli_support import load_config_or_report
+from kiosk.config import KioskConfig
 from kiosk.locker_doctor import probe_board
 
 
@@ -27,10 +28,8 @@ def doctor_locker(config_path: Path, port: str | None, protocol: str | None,
             return 1
         _print_doors(doors, as_json)
         return 0
-    try:
-        config = load_config(config_path)
-    except ConfigError as error:
-        print(f"kiosk: {error}", file=sys.stderr)
+    config = load_config_or_report(config_path)
+    if config is None:
         return 2
     if not config.locker.enabled:
         print("kiosk: this configuration has no locker (locker.enabled = false)", file=sys.stderr)
@@ -99,10 +98,8 @@ def _print_doors(doors: list[dict[str, Any]], as_json: bool) -> None:
 def commission(config_path: Path, assume_closed: bool) -> int:
     """Walks every configured board with all doors shut and tells, door by door, whether
     the sensor polarity in the configuration looks right. The terminal must be stopped."""
-    try:
-        config = load_config(config_path)
-    except ConfigError as error:
-        print(f"kiosk: {error}", file=sys.stderr)
+    config = load_config_or_report(config_path)
+    if config is None:
         return 2
     if not config.locker.enabled:
         print("kiosk: this configuration has no locker (locker.enabled = false)", file=sys.stderr)

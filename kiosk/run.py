@@ -10,7 +10,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from kiosk.admin import AdminServer
-from kiosk.config import ConfigError, load_config
+from kiosk.cli_support import load_config_or_report
+from kiosk.config import load_config
 from kiosk.i18n import MissingCatalog, translator
 from kiosk.logsetup import configure_logging
 from kiosk.services.keys import TerminalKeyError
@@ -32,10 +33,8 @@ NO_DISPLAY = (
 
 
 def run_terminal(config_path: Path, overlays: Sequence[Path], virtual_display: bool) -> int:
-    try:
-        config = load_config(config_path, overlays)
-    except ConfigError as error:
-        print(f"kiosk: {error}", file=sys.stderr)
+    config = load_config_or_report(config_path, overlays)
+    if config is None:
         return 2
     configure_logging(config.logging)
     if not virtual_display and not display_available():

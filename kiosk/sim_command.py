@@ -10,17 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import ConfigError, load_config
+from kiosk.cli_support import load_config_or_report
 from kiosk.logsetup import configure_logging
 from kiosk.simulation.control import ControlClient, SimulatorRefused
 from kiosk.simulation.host import CONTROL_NAME, SimulatorHost
 
 
 def run_simulators(config_path: Path, overlays: Sequence[Path]) -> int:
-    try:
-        config = load_config(config_path, overlays)
-    except ConfigError as error:
-        print(f"kiosk: {error}", file=sys.stderr)
+    config = load_config_or_report(config_path, overlays)
+    if config is None:
         return 2
     configure_logging(config.logging)
     host = SimulatorHost(config)
@@ -66,10 +64,8 @@ def _describe(overlay: dict[str, Any]) -> list[str]:
 
 def perform(config_path: Path, device: str, action: str, assignments: Sequence[str]) -> int:
     """`kiosk sim do DEVICE ACTION [KEY=VALUE...]` against a running `kiosk sim`."""
-    try:
-        config = load_config(config_path)
-    except ConfigError as error:
-        print(f"kiosk: {error}", file=sys.stderr)
+    config = load_config_or_report(config_path)
+    if config is None:
         return 2
     args: dict[str, str] = {}
     for item in assignments:

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import time
 
+from devices.sim.process import stop_process
+
 
 class VirtualDisplayError(RuntimeError):
     pass
@@ -56,10 +58,4 @@ class VirtualDisplay:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)

@@ -14,6 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from devices.sim.process import stop_process
+
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 SYSTEM_VPCD_CONF = Path("/etc/reader.conf.d/vpcd")
 SYSTEM_VPCD_PORT = 0x8C7B  # 35963, Debian's default
@@ -115,14 +117,7 @@ class VirtualReaderService:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def _listening(port: int) -> bool:

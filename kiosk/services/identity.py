@@ -13,10 +13,10 @@ from datetime import date
 from typing import Literal
 
 from devices.idcard.port import IdCardText
+from devices.idcard.protocol import nation_name
 from devices.smartcard.port import SocialSecurityCard
 from kiosk.services.identity_numbers import InvalidIdNumber, mask_id_number, validate_id_number
 from kiosk.services.keys import KeyedHash
-from kiosk.services.nations import nation_name
 
 Source = Literal["id_card", "social_security", "typed"]
 
@@ -87,7 +87,7 @@ def identity_from_id_card(text: IdCardText, today: date | None = None) -> Identi
     return Identity(
         source="id_card", card_type=text.card_type, name=text.name.strip(), id_number=number,
         sex=text.sex or None, birth=text.birth,
-        nation=nation_name(text.nation_code) if text.nation_code else None,
+        nation=nation_name(text.nation_code) or None,
         valid_to=text.valid_to,
     )
 

@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from devices.sim.process import stop_process
+
 
 class BrokerUnavailable(RuntimeError):
     pass
@@ -73,11 +75,6 @@ class LocalBroker:
         process, self._process = self._process, None
         if process is None:
             return
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         if process.stderr:
             process.stderr.close()
