@@ -14,7 +14,7 @@ HEADLESS    ?=
 # the simulators and the tests add (DEVELOPMENT). Production terminals install
 # RUNTIME only: vsmartcard-vpcd opens a network-reachable virtual card reader.
 RUNTIME_DEBS := python3-venv libzbar0 swig libpcsclite-dev pcscd fonts-noto-cjk fontconfig \
-                gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1
+                gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0
 DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth xdotool tesseract-ocr tesseract-ocr-chi-sim
 
 LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po)

@@ -140,3 +140,8 @@ def _reason(error: BaseException) -> str:
     if "exclusively lock" in text:
         return "in use by another program"
     return text.split("\n")[0]
+
+
+def serial_error_advice(error: BaseException) -> str:
+    """What an error opening or using a serial port means, in words for an installer."""
+    return _reason(error)

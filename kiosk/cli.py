@@ -77,6 +77,20 @@ def build_parser() -> argparse.ArgumentParser:
     doctor_idcard.add_argument("--port", required=True, help="serial device of the reader")
     doctor_idcard.add_argument("--baud", type=int, default=115200, help="default 115200")
     doctor_idcard.add_argument("--json", action="store_true", help="print one JSON document")
+    doctor_printer = doctor_targets.add_parser(
+        "printer", help="check the receipt printer and print a test slip",
+        description="Ask the receipt printer for its status (online, paper) and print a test "
+                    "slip: 打印测试, Chinese and ASCII text, a QR code and a cut. Without "
+                    "--port it uses the configured printer.")
+    _add_config_options(doctor_printer)
+    doctor_printer.add_argument("--port", help="serial device of a printer to check instead "
+                                               "of the configured one")
+    doctor_printer.add_argument("--baud", type=int, help="bits per second (default: "
+                                                         "devices.printer.baud)")
+    doctor_printer.add_argument("--status-only", action="store_true",
+                                help="ask for the status, print nothing")
+    doctor_printer.add_argument("--json", action="store_true",
+                                help="print one JSON document and nothing else")
     doctor_smartcard = doctor_targets.add_parser(
         "smartcard", help="read the card on a PC/SC reader",
         description="Wait for a card on the PC/SC reader and print its kind and the masked "
@@ -125,6 +139,16 @@ def build_parser() -> argparse.ArgumentParser:
                                                    "terminal would and report the first error.")
     check.add_argument("file", type=Path, metavar="FILE")
     check.add_argument("--overlay", type=Path, action="append", default=[], metavar="FILE")
+
+    catalog = commands.add_parser("catalog", help="service catalog tools")
+    catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True,
+                                              metavar="ACTION")
+    catalog_check = catalog_commands.add_parser(
+        "check", help="validate a service catalog file",
+        description="Validate FILE exactly as the terminal would before installing it "
+                    "(docs/catalog.md) and report the first error, naming the item and the "
+                    "field.")
+    catalog_check.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -145,6 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kiosk.card_tools import doctor_idcard
 
             return doctor_idcard(args.port, args.baud, args.json)
+        if args.doctor_target == "printer":
+            from kiosk.printer_doctor import doctor_printer
+
+            return doctor_printer(args.config, args.overlay, args.port, args.baud,
+                                  args.status_only, args.json)
         if args.doctor_target == "smartcard":
             from kiosk.card_tools import doctor_smartcard
 
@@ -159,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return doctor(args.config, args.overlay, args.json)
     if args.command == "config":
         return _config_check(args.file, args.overlay)
+    if args.command == "catalog":
+        return _catalog_check(args.file)
     if args.command == "locker":
         if args.locker_command == "commission":
             from kiosk.locker_tools import commission
@@ -185,6 +216,19 @@ def _config_check(file: Path, overlays: list[Path]) -> int:
     if config is None:
         return 2
     print(f"{file}: OK (terminal {config.station.terminal_id}, {config.station.name})")
+    return 0
+
+
+def _catalog_check(file: Path) -> int:
+    from kiosk.services.guide.catalog import CatalogError, load_catalog
+
+    try:
+        catalog = load_catalog(file)
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"{file}: OK (version {catalog.info.version}, {len(catalog.items)} items from "
+          f"{len(catalog.sources)} sources, {len(catalog.themes)} themes)")
     return 0
 
 

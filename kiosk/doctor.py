@@ -1,7 +1,7 @@
 """`kiosk doctor`: checks everything the terminal depends on, without disturbing it.
 
 Each check prints OK, WARN or FAIL with what was found and, for problems, the fix.
-Device-specific tools (locker boards, card readers, printers) add subcommands as they land.
+Device-specific tools (locker boards, card readers, the printer) have their own subcommands.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Check:
 def run_checks(config: KioskConfig) -> list[Check]:
     checks: list[Callable[[KioskConfig], Check]] = [
         _check_translations, _check_font, _check_display, _check_database, _check_disk,
-        _check_qr_scanner, _check_smartcard, _check_broker,
+        _check_qr_scanner, _check_smartcard, _check_printer, _check_broker,
     ]
     return [check(config) for check in checks]
 
@@ -118,6 +118,28 @@ def _check_serial_port(name: str, port: str) -> Check:
         return Check(name, "fail", f"{port} is not readable and writable by this user: add the "
                                    "kiosk user to the dialout group")
     return Check(name, "ok", f"{port} present")
+
+
+def _check_printer(config: KioskConfig) -> Check:
+    """Presence only: asking the printer itself could interrupt a receipt being printed.
+    `kiosk doctor printer` asks it and prints a test slip."""
+    printer = config.devices.printer
+    if printer.driver == "none":
+        return Check("printer", "ok", "not fitted (driver = none): slips are shown on screen")
+    if config.simulation.start:
+        return Check("printer", "ok", "simulated (started by kiosk run)")
+    if printer.transport == "serial":
+        return _check_serial_port("printer", printer.port)
+    if printer.transport == "file":
+        if not os.access(printer.file, os.W_OK):
+            return Check("printer", "fail", f"{printer.file} is missing or not writable by this "
+                                            "user (is the printer on, and in the lp group?)")
+        return Check("printer", "ok", f"{printer.file} present")
+    if printer.transport == "network":
+        return Check("printer", "ok", f"network printer {printer.host}:{printer.tcp_port}; "
+                                      "`kiosk doctor printer` checks it")
+    return Check("printer", "ok", f"USB printer {printer.usb_vendor:04x}:"
+                                  f"{printer.usb_product:04x}; `kiosk doctor printer` checks it")
 
 
 def _check_smartcard(config: KioskConfig) -> Check:

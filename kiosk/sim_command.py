@@ -55,6 +55,9 @@ def _describe(overlay: dict[str, Any]) -> list[str]:
         lines.append(f"id_card      {devices['id_card']['port']}")
     if "smartcard" in devices:
         lines.append(f"smartcard    {devices['smartcard']['reader']} (pcscd, vpcd)")
+    if "printer" in devices:
+        receipts = Path(devices["printer"]["port"]).parent
+        lines.append(f"printer      {devices['printer']['port']} (receipts: {receipts}/*.png)")
     for name, bus in overlay.get("locker", {}).get("buses", {}).items():
         lines.append(f"locker bus   {name}: {bus['port']}")
     if "mqtt" in overlay:

@@ -14,16 +14,21 @@ from devices.idcard.port import IdCardReader
 from devices.idcard.sam_reader import SamIdCardReader
 from devices.locker.port import BoardConfig, LockerBus
 from devices.locker.serial_bus import SerialLockerBus
+from devices.printer.port import ReceiptPrinter
 from devices.qr.port import QrScanner, ScannedCode, UnreadableCode
 from devices.qr.serial_scanner import SerialQrScanner
 from devices.smartcard.pcsc_reader import PcscCardReader
 from devices.smartcard.port import CardPresented, CardReader
 from kiosk.config.schema import KioskConfig
-from kiosk.services.alarms import Alarm, active_alarms
+from kiosk.services.alarms import Alarm, active_alarms, clear_alarm, raise_alarm
+from kiosk.services.guide.catalog import CatalogError
+from kiosk.services.guide.library import CatalogLibrary
+from kiosk.services.guide.service import GuideService
 from kiosk.services.identity_source import IdentitySource
 from kiosk.services.keys import KeyedHash, load_or_create_key
 from kiosk.services.locker.sealing import public_key_from_base64
 from kiosk.services.locker.service import LockerService
+from kiosk.services.printing import PrintService
 from kiosk.services.staff import StaffDirectory
 from kiosk.services.status import TerminalStatus
 from kiosk.services.terminal_state import TerminalState
@@ -45,6 +50,9 @@ class Terminal:
     qr_scanner: QrScanner | None = None
     card_reader: CardReader | None = None
     id_card_reader: IdCardReader | None = None
+    printer: ReceiptPrinter | None = None
+    printing: PrintService | None = None
+    guide: GuideService | None = None
     identity: IdentitySource | None = None
     locker_buses: dict[str, LockerBus] = field(default_factory=dict)
     locker: LockerService | None = None
@@ -81,11 +89,14 @@ class Terminal:
             self.presence.stop()  # type: ignore[attr-defined]
         if self.locker is not None:
             self.locker.stop()
+        if self.guide is not None:
+            self.guide.stop()  # lets a notice being printed finish
         for device in self._devices():
             device.stop()
 
-    def _devices(self) -> list[QrScanner | CardReader | IdCardReader | LockerBus]:
-        found = [self.qr_scanner, self.card_reader, self.id_card_reader,
+    def _devices(self) -> list[QrScanner | CardReader | IdCardReader | ReceiptPrinter
+                               | LockerBus]:
+        found = [self.qr_scanner, self.card_reader, self.id_card_reader, self.printer,
                  *self.locker_buses.values()]
         return [device for device in found if device is not None]
 
@@ -126,6 +137,13 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
         sam.on_card(lambda event: terminal._describe(f"ID card: {type(event).__name__}"))
         sam.on_card(terminal.identity.id_card_event)
         terminal.id_card_reader = sam
+    if config.devices.printer.driver == "escpos":
+        # Imported here so that a terminal without a printer never loads python-escpos.
+        from kiosk.printer_setup import build_printer
+
+        terminal.printer = build_printer(config.devices.printer)
+    terminal.printing = PrintService(store, terminal.printer)
+    terminal.guide = _build_guide(config, store, terminal.printing)
     if config.mqtt.enabled:
         # Imported here so that a terminal without MQTT never loads paho.
         from kiosk.telemetry.presence import PresenceLink
@@ -146,6 +164,25 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
     if config.simulation.center_key_file is not None:
         terminal.demo_center = DemoCenter(load_private_key(config.simulation.center_key_file))
     return terminal
+
+
+def _build_guide(config: KioskConfig, store: Store, printing: PrintService
+                 ) -> GuideService | None:
+    try:
+        library = CatalogLibrary(config.guide.catalog, config.guide.installed_catalog)
+    except CatalogError as error:
+        # Pickups, tickets and the rest still serve residents without a guide.
+        log.error("service guide unavailable: %s", error)
+        with store.transaction() as db:
+            raise_alarm(db, "guide.catalog_unavailable", "guide", {"error": str(error)})
+        return None
+    with store.transaction() as db:
+        clear_alarm(db, "guide.catalog_unavailable", "guide")
+    unknown = [i for i in config.guide.featured if library.current.item(i) is None]
+    if unknown:
+        log.warning("guide.featured names items the catalog does not have: %s",
+                    ", ".join(unknown))
+    return GuideService(library, store, config.station, config.guide.featured, printing)
 
 
 def _build_locker(terminal: Terminal, keyed_hash: KeyedHash) -> None:

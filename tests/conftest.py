@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures.serial",
     "tests.fixtures.ui",
     "tests.fixtures.locker",
+    "tests.fixtures.printer",
 ]

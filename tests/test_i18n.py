@@ -7,7 +7,9 @@ from pathlib import Path
 
 from kiosk.i18n import translator
 from kiosk.ui.alarm_text import ALARM_TEXT
+from kiosk.ui.guide_text import ASK_AT_WINDOW, BROWSE_KINDS, HANDLING_NAMES, LEVEL_NAMES
 from kiosk.ui.identity_text import REFUSALS
+from kiosk.ui.slip_text import SLIP_REASONS
 
 REPO = Path(__file__).resolve().parents[1]
 # tr("...") with Python's implicit concatenation of adjacent string literals.
@@ -25,6 +27,10 @@ def msgids_in_source() -> set[str]:
         found.update(SIM_LABEL.findall(path.read_text(encoding="utf-8")))
     found.update(ALARM_TEXT.values())  # translated where they are shown
     found.update(REFUSALS.values())
+    for table in (LEVEL_NAMES, HANDLING_NAMES, BROWSE_KINDS):
+        found.update(table.values())
+    found.add(ASK_AT_WINDOW)
+    found.update(SLIP_REASONS.values())
     return found
 
 

@@ -82,6 +82,7 @@ def _check_consistency(config: KioskConfig, origin: Any) -> None:
             "a serial port is required when driver = \"serial\" (or set driver = \"none\", "
             "or simulation.start = true)",
         )
+    _check_printer(config, origin)
     mqtt = config.mqtt
     if mqtt.tls:
         for name in ("ca_file", "cert_file", "key_file"):
@@ -92,6 +93,30 @@ def _check_consistency(config: KioskConfig, origin: Any) -> None:
         raise ConfigError(origin("mqtt.password"), "mqtt.password", "given without mqtt.username")
     if config.locker.enabled:
         _check_locker(config, origin)
+
+
+# What each printer transport needs besides its defaults, and why.
+_PRINTER_TRANSPORT_KEYS = {
+    "serial": (("port",), "a serial device"),
+    "usb": (("usb_vendor", "usb_product"), "the printer's USB vendor and product ids "
+                                           "(lsusb shows them)"),
+    "network": (("host",), "the printer's address"),
+    "file": (("file",), "a device file such as /dev/usb/lp0"),
+}
+
+
+def _check_printer(config: KioskConfig, origin: Any) -> None:
+    printer = config.devices.printer
+    # Under simulation the simulator host puts a serial printer in place of any transport.
+    if printer.driver == "none" or config.simulation.start:
+        return
+    needed, what = _PRINTER_TRANSPORT_KEYS[printer.transport]
+    for name in needed:
+        if not getattr(printer, name):
+            key = f"devices.printer.{name}"
+            raise ConfigError(origin(key), key, f"transport = \"{printer.transport}\" needs "
+                                                f"{what} (or set driver = \"none\", or "
+                                                "simulation.start = true)")
 
 
 # What each protocol can address: board addresses and locks per board.

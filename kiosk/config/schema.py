@@ -33,6 +33,8 @@ class StationConfig:
     opening_hours: str = setting(
         "", doc="staffed hours as shown to residents, e.g. 周一至周五 9:00-17:00"
     )
+    windows: tuple[ServiceWindow, ...] = setting(
+        doc="the station's service windows, shown on the idle screen", default_factory=tuple)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +54,27 @@ class DisplayConfig:
         minimum=0, maximum=120,
     )
     font: str = setting("", doc="path of a CJK font file; empty to find one through fontconfig")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceWindow:
+    number: int = setting(doc="the number over the window", minimum=1, maximum=99)
+    name: str = setting(doc="what the window does, as residents read it, e.g. 综合受理")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GuideConfig:
+    catalog: Path = setting(Path("config/catalog/services.toml"),
+                            doc="the shipped service catalog (docs/catalog.md)")
+    installed_catalog: Path = setting(
+        Path("var/catalog/services.toml"),
+        doc="where a catalog sent by the district center is installed; used when valid")
+    featured: tuple[str, ...] = setting(
+        doc="item ids the idle screen shows until residents' own lookups say what is asked "
+            "for most", default_factory=tuple)
+    signage_after_s: int = setting(
+        60, doc="seconds the home screen stands untouched before the public notice board "
+                "(电子公示屏) shows", minimum=10, maximum=3600)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,6 +133,54 @@ class SmartcardConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PrinterConfig:
+    driver: Literal["escpos", "none"] = setting(
+        "none", doc="escpos: an ESC/POS thermal receipt printer; none: slips are shown on "
+                    "screen only")
+    transport: Literal["serial", "usb", "network", "file"] = setting(
+        "serial", doc="how the printer is connected: serial (RS232 or USB serial), usb "
+                      "(through libusb), network (raw TCP, port 9100) or file (a device "
+                      "file such as /dev/usb/lp0; its status cannot be read)")
+    port: str = setting("", doc="serial device (transport = serial); empty under simulation")
+    baud: int = setting(9600, doc="bits per second (transport = serial); the printer's "
+                                  "self-test page shows it", minimum=1200, maximum=921600)
+    flow_control: Literal["none", "rtscts", "xonxoff"] = setting(
+        "none", doc="serial flow control, as set on the printer (transport = serial)")
+    usb_vendor: int = setting(0, doc="USB vendor id, e.g. 0x0416 (transport = usb; lsusb "
+                                     "shows it)", minimum=0, maximum=0xFFFF)
+    usb_product: int = setting(0, doc="USB product id, e.g. 0x5011 (transport = usb)",
+                               minimum=0, maximum=0xFFFF)
+    usb_in_ep: int = setting(0x82, doc="USB IN endpoint (many 58 mm printers: 0x81)",
+                             minimum=0x81, maximum=0x8F)
+    usb_out_ep: int = setting(0x01, doc="USB OUT endpoint (many 58 mm printers: 0x03 or 0x02)",
+                              minimum=0x01, maximum=0x0F)
+    host: str = setting("", doc="the printer's address (transport = network)")
+    tcp_port: int = setting(9100, doc="the printer's raw TCP port (transport = network)",
+                            minimum=1, maximum=65535)
+    file: str = setting("", doc="device file (transport = file), e.g. /dev/usb/lp0")
+    paper_width_mm: Literal[58, 80] = setting(
+        58, doc="paper width: 58 (32 columns, 384 dots) or 80 (48 columns, 576 dots)")
+    cutter: bool = setting(True, doc="the printer has an auto-cutter (false: a tear bar)")
+    cut_mode: Literal["full", "partial"] = setting(
+        "full", doc="full cut, or partial (a hinge holds the receipt until it is taken)")
+    feed_lines_before_cut: int = setting(
+        4, doc="lines fed after a receipt so its end passes the cutter or tear bar",
+        minimum=0, maximum=20)
+    qr_mode: Literal["raster", "native"] = setting(
+        "raster", doc="raster: QR codes drawn as images (every printer); native: GS ( k, "
+                      "drawn by the printer (many 58 mm models lack it)")
+    text_encoding: Literal["gb18030", "gbk"] = setting(
+        "gb18030", doc="the printer's Chinese character set; gbk firmware prints characters "
+                       "outside GBK as a box")
+    status_timeout_ms: int = setting(
+        500, doc="how long to wait for the printer's answer to a status request",
+        minimum=50, maximum=5000)
+    status_interval_s: int = setting(
+        30, doc="seconds between status checks while idle (paper-out alarms clear this "
+                "soon after a roll is loaded)", minimum=5, maximum=3600)
+
+
+@dataclass(frozen=True, kw_only=True)
 class DevicesConfig:
     qr_scanner: QrScannerConfig = setting(doc="the QR code scanner",
                                           default_factory=QrScannerConfig)
@@ -117,6 +188,8 @@ class DevicesConfig:
                                          default_factory=SmartcardConfig)
     id_card: IdCardConfig = setting(doc="the resident ID-card reader",
                                     default_factory=IdCardConfig)
+    printer: PrinterConfig = setting(doc="the thermal receipt printer",
+                                     default_factory=PrinterConfig)
 
 
 LockProtocolName = Literal["kerong-cu16", "kerong-cu48", "generic-8a"]
@@ -217,6 +290,7 @@ class KioskConfig:
     station: StationConfig = setting(doc="who this terminal is")
     display: DisplayConfig = setting(doc="screen and session", default_factory=DisplayConfig)
     store: StoreConfig = setting(doc="the database", default_factory=StoreConfig)
+    guide: GuideConfig = setting(doc="the service guide", default_factory=GuideConfig)
     logging: LoggingConfig = setting(doc="logs", default_factory=LoggingConfig)
     mqtt: MqttConfig = setting(doc="link to the district center", default_factory=MqttConfig)
     devices: DevicesConfig = setting(doc="peripherals", default_factory=DevicesConfig)

@@ -14,6 +14,7 @@ from typing import Any
 from devices.idcard.simulator import IdCardReaderSimulator
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
+from devices.printer.simulator import PrinterSimulator
 from devices.qr.simulator import QrScannerSimulator
 from devices.sim.pcscd import PcscdUnavailable, VirtualReaderService
 from devices.sim.simulator import Simulator
@@ -70,6 +71,8 @@ class SimulatorHost:
             reader.start()
             self.simulators[reader.name] = reader
             devices["id_card"] = {"port": reader.path}
+        if self.config.devices.printer.driver == "escpos":
+            devices["printer"] = self._start_printer()
         overlay: dict[str, Any] = {"devices": devices}
         if self.config.locker.enabled:
             overlay["locker"] = {"buses": self._start_locker_buses()}
@@ -96,6 +99,16 @@ class SimulatorHost:
         if self._broker is not None:
             self._broker.stop()
         self.overlay_path.unlink(missing_ok=True)
+
+    def _start_printer(self) -> dict[str, Any]:
+        """A serial printer whatever the configured transport: the terminal then prints to
+        it exactly as to a real one. Its receipts are drawn to PNGs in the same directory."""
+        directory = self.dir / "printer"
+        simulator = PrinterSimulator(directory / "tty", output_dir=directory,
+                                     paper_width_mm=self.config.devices.printer.paper_width_mm)
+        simulator.start()
+        self.simulators[simulator.name] = simulator
+        return {"transport": "serial", "port": simulator.path}
 
     def _start_locker_buses(self) -> dict[str, Any]:
         buses: dict[str, Any] = {}

@@ -16,6 +16,11 @@ ALARM_TEXT = {
     "board_offline": "lock board {subject} does not answer",
     "bus_offline": "locker line {subject} is disconnected",
     "overdue_items": "overdue results are waiting to be taken out",
+    "printer.paper_out": "the receipt printer is out of paper: load a new roll",
+    "printer.paper_low": "the receipt printer's paper is running low",
+    "printer.offline": "the receipt printer is offline (cover open or paper jam)",
+    "guide.catalog_unavailable": "the service catalog cannot be read: the guide is off",
+    "printer.unreachable": "the receipt printer does not answer (check its power and cable)",
 }
 
 

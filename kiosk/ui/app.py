@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from kivy.app import App
-from kivy.clock import mainthread
+from kivy.clock import Clock, mainthread
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from devices.printer.slip import Slip
 from kiosk.i18n import translator
+from kiosk.services.guide.catalog import ServiceItem
 from kiosk.services.identity import Identity
 from kiosk.services.identity_source import BadgePresented, IdentityEvent
 from kiosk.services.locker.codes import QR_PREFIX
@@ -29,11 +31,18 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.door import DoorScreen
 from kiosk.ui.screens.dropoff import DropoffScreen
+from kiosk.ui.screens.guide import GuideScreen
+from kiosk.ui.screens.guide_groups import GuideGroupsScreen
+from kiosk.ui.screens.guide_item import GuideItemScreen
+from kiosk.ui.screens.guide_list import GuideListScreen
+from kiosk.ui.screens.guide_search import GuideSearchScreen
 from kiosk.ui.screens.help import HelpScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.pickup import PickupScreen
 from kiosk.ui.screens.proxy import ProxyScreen
+from kiosk.ui.screens.signage import SignageScreen
 from kiosk.ui.screens.simulator_panel import SimulatorPanelScreen
+from kiosk.ui.screens.slip import SlipScreen
 from kiosk.ui.screens.staff_compartments import StaffCompartmentsScreen
 from kiosk.ui.screens.staff_deposit import StaffDepositScreen
 from kiosk.ui.screens.staff_menu import StaffMenuScreen
@@ -58,6 +67,7 @@ class KioskApp(App):
     online = BooleanProperty(False)
     landscape = BooleanProperty(False)
     has_locker = BooleanProperty(False)
+    has_guide = BooleanProperty(False)
 
     def __init__(self, terminal: Terminal, fonts: CjkFonts, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -72,6 +82,7 @@ class KioskApp(App):
         self.demo_mode = terminal.config.simulation.panel
         self.landscape = display.orientation == "landscape"
         self.has_locker = terminal.locker is not None
+        self.has_guide = terminal.guide is not None
         self.staff_directory = terminal.staff_directory
         # What the current resident entered that is not in a widget (a proxy's ID number).
         self.session: dict[str, Any] = {}
@@ -104,6 +115,12 @@ class KioskApp(App):
         ))
         self.screens.add_widget(HelpScreen(hotline=station.hotline,
                                            opening_hours=station.opening_hours))
+        self.screens.add_widget(SlipScreen())
+        self.screens.add_widget(SignageScreen())
+        if self.has_guide:
+            for screen in (GuideScreen(), GuideGroupsScreen(), GuideListScreen(),
+                           GuideSearchScreen(), GuideItemScreen()):
+                self.screens.add_widget(screen)
         if self.has_locker:
             for screen in (PickupScreen(), ProxyScreen(), DoorScreen(), DropoffScreen(),
                            StaffSignInScreen(), StaffMenuScreen(), StaffDepositScreen(),
@@ -122,6 +139,7 @@ class KioskApp(App):
         self.terminal.status.subscribe(self._status_changed)
         self.idle = IdleWatcher(display.idle_timeout_s, display.idle_warning_s,
                                 in_use=self.in_use, clear=lambda: self.end_session("idle"))
+        self._signage_check = Clock.schedule_interval(self._show_signage_when_idle, 1.0)
         return root
 
     def on_start(self) -> None:
@@ -129,6 +147,7 @@ class KioskApp(App):
                  self.language)
 
     def on_stop(self) -> None:
+        self._signage_check.cancel()
         if self.idle is not None:
             self.idle.stop()
         self.status_bar.stop()
@@ -170,6 +189,28 @@ class KioskApp(App):
         self._history = ["home"]
         self.screens.current = "door"
 
+    def open_guide_item(self, item: ServiceItem) -> None:
+        opened = self.terminal.guide.open_item(item.id)
+        if opened is None:
+            return  # replaced by a newer catalog since the list was drawn
+        screen = self.screens.get_screen("guide_item")
+        assert isinstance(screen, GuideItemScreen)
+        screen.show(opened)
+        self.go("guide_item")
+
+    def show_slip_on_screen(self, slip: Slip, reason: str) -> None:
+        screen = self.screens.get_screen("slip")
+        assert isinstance(screen, SlipScreen)
+        screen.show(slip, reason)
+        self.go("slip")
+
+    def _show_signage_when_idle(self, _dt: float) -> None:
+        """The public notice board takes over a home screen nobody has touched."""
+        if self.screens.current != "home" or self.idle is None or self.in_use():
+            return
+        if self.idle.seconds_idle() >= self.terminal.config.guide.signage_after_s:
+            self.screens.current = "signage"
+
     # -- the resident's session -------------------------------------------------------
 
     def toggle_large_text(self) -> None:
@@ -185,7 +226,7 @@ class KioskApp(App):
     def in_use(self) -> bool:
         """True while anything a resident did is still on screen."""
         return (
-            self.screens.current != "home"
+            self.screens.current not in ("home", "signage")
             or self.language != self.default_language
             or self.text_scale != self.default_text_scale
             or self.staff is not None

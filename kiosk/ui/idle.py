@@ -38,6 +38,9 @@ class IdleWatcher:
         self._check_event.cancel()
         Window.unbind(on_touch_down=self._activity, on_key_down=self._activity)
 
+    def seconds_idle(self) -> float:
+        return self.now() - self._last_activity
+
     def _activity(self, *_args: object) -> None:
         self._last_activity = self.now()
         # Returning None lets the touch go on to the widgets.

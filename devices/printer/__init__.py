@@ -1,0 +1,1 @@
+"""Thermal receipt printers speaking ESC/POS, and the printer-neutral receipt model (Slip)."""

@@ -1,0 +1,229 @@
+"""The service catalog: what each government service item is, where and how it is handled.
+
+The format is docs/catalog.md. Loading is strict, because a catalog is published facts:
+a misspelt key would silently hide one, so it is refused with the item and the field
+named, and the terminal keeps the catalog it has.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from kiosk.config.binding import bind, setting
+from kiosk.config.errors import ConfigError
+from kiosk.services.guide.search import SearchDocument, SearchIndex
+
+CATALOG_ID = r"[a-z0-9][a-z0-9-]{0,62}"
+# Required text: at least one character that is not white space.
+PRESENT = r"(?s)\s*\S.*"
+
+Level = Literal["village", "township", "street", "district"]
+Handling = Literal["直办", "受理", "网办", "委托受理", ""]
+
+LEVELS: tuple[Level, ...] = ("village", "township", "street", "district")
+
+
+class CatalogError(Exception):
+    """A catalog that cannot be used; the message names the file, the item and the field."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CatalogInfo:
+    version: str = setting(doc="the catalog's version, reported to the center", pattern=PRESENT)
+    title: str = setting(doc="the catalog's title", pattern=PRESENT)
+    published: str = setting(doc="publication date, YYYY-MM-DD", pattern=r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source:
+    id: str = setting(doc="the source's id", pattern=CATALOG_ID)
+    title: str = setting(doc="the list's title as printed", pattern=PRESENT)
+    document: str = setting("", doc="the issuing document, as printed")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Theme:
+    id: str = setting(doc="the theme's id", pattern=CATALOG_ID)
+    name: str = setting(doc="the theme's name as residents read it", pattern=PRESENT)
+    note: str = setting("", doc="how membership was decided")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceItem:
+    id: str = setting(doc="the catalog's own key for the item", pattern=CATALOG_ID)
+    source: str = setting(doc="the id of the [[sources]] entry the facts come from")
+    name: str = setting(doc="事项名称, exactly as the source prints it", pattern=PRESENT)
+    code: str = setting("", doc="事项编码, the official code")
+    department: str = setting("", doc="涉及部门 / 主管部门")
+    implementing_body: str = setting("", doc="实施主体")
+    level: Level = setting(doc="village, township, street or district")
+    handling: Handling = setting("", doc="办理类型")
+    item_type: str = setting("", doc="事项类型")
+    legal_basis: str = setting("", doc="设定依据")
+    conditions: str = setting("", doc="受理条件")
+    materials: tuple[str, ...] = setting(doc="申请材料", default_factory=tuple)
+    legal_time_limit: str = setting("", doc="法定办结时限")
+    promised_time_limit: str = setting("", doc="承诺办结时限")
+    fees: str = setting("", doc="收费标准")
+    channels: tuple[str, ...] = setting(doc="办理渠道", default_factory=tuple)
+    location: str = setting("", doc="办理地点 / window")
+    online_url: str = setting("", doc="网上办理入口", pattern=r"|https://\S+")
+    themes: tuple[str, ...] = setting(doc="theme ids", default_factory=tuple)
+    keywords: tuple[str, ...] = setting(doc="extra search words", default_factory=tuple)
+    note: str = setting("", doc="备注")
+
+    @property
+    def handled_online(self) -> bool:
+        return self.handling == "网办"
+
+    @property
+    def owner(self) -> str:
+        """Who handles the item, for browsing: the department, else the implementing body."""
+        return self.department or self.implementing_body
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One validated catalog with its search index, built once and never changed: a
+    replacement is a new Catalog swapped in whole."""
+
+    info: CatalogInfo
+    sources: tuple[Source, ...]
+    themes: tuple[Theme, ...]
+    items: tuple[ServiceItem, ...]
+    origin: str = ""
+    _by_id: dict[str, ServiceItem] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {item.id: item for item in self.items})
+
+    def item(self, item_id: str) -> ServiceItem | None:
+        return self._by_id.get(item_id)
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        return SearchIndex(
+            SearchDocument(id=item.id, name=item.name, keywords=item.keywords,
+                           context=tuple(c for c in (item.department, item.implementing_body)
+                                         if c))
+            for item in self.items
+        )
+
+    def search(self, query: str, limit: int = 30) -> list[ServiceItem]:
+        return [self._by_id[hit.id] for hit in self.index.search(query, limit)]
+
+    def owners(self) -> list[tuple[str, int]]:
+        """Departments (or implementing bodies) with their item counts, largest first."""
+        return _counted(item.owner for item in self.items if item.owner)
+
+    def levels(self) -> list[tuple[Level, int]]:
+        counts = _counted(item.level for item in self.items)
+        return sorted(counts, key=lambda pair: LEVELS.index(pair[0]))  # type: ignore[arg-type]
+
+    def items_of_owner(self, owner: str) -> list[ServiceItem]:
+        return [item for item in self.items if item.owner == owner]
+
+    def items_at_level(self, level: str) -> list[ServiceItem]:
+        return [item for item in self.items if item.level == level]
+
+    def items_in_theme(self, theme_id: str) -> list[ServiceItem]:
+        return [item for item in self.items if theme_id in item.themes]
+
+
+def _counted(values: Any) -> list[tuple[Any, int]]:
+    counts: dict[Any, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return sorted(counts.items(), key=lambda pair: -pair[1])
+
+
+def load_catalog(path: Path) -> Catalog:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CatalogError(f"{path}: cannot read the catalog: {error.strerror}") from error
+    return parse_catalog(data, str(path))
+
+
+def parse_catalog(data: bytes, origin: str) -> Catalog:
+    """Parses and validates a whole catalog; raises CatalogError naming what is wrong."""
+    try:
+        document = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise CatalogError(f"{origin}: not UTF-8 text (byte {error.start})") from error
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogError(f"{origin}: not valid TOML: {error}") from error
+    unknown = set(document) - {"catalog", "sources", "themes", "items"}
+    if unknown:
+        raise CatalogError(f"{origin}: unknown table {sorted(unknown)[0]!r}; allowed: "
+                           "catalog, sources, themes, items")
+    info = _bind(CatalogInfo, document.get("catalog"), origin, "catalog")
+    sources = _bind_all(Source, document.get("sources", []), origin, "sources")
+    themes = _bind_all(Theme, document.get("themes", []), origin, "themes")
+    items = _bind_all(ServiceItem, document.get("items", []), origin, "items")
+    if not sources:
+        raise CatalogError(f"{origin}: sources: at least one [[sources]] entry is required")
+    if not items:
+        raise CatalogError(f"{origin}: items: the catalog lists no items")
+    _check_references(origin, sources, themes, items)
+    return Catalog(info=info, sources=sources, themes=themes, items=items, origin=origin)
+
+
+def _bind(cls: type[Any], table: Any, origin: str, where: str) -> Any:
+    if not isinstance(table, Mapping):
+        raise CatalogError(f"{origin}: [{where}] is missing or not a table")
+    try:
+        return bind(cls, table, lambda _key: origin)
+    except ConfigError as error:
+        raise CatalogError(f"{origin}: {where}: {error.key}: {error.problem}") from None
+
+
+def _bind_all(cls: type[Any], tables: Any, origin: str, where: str) -> tuple[Any, ...]:
+    if not isinstance(tables, list):
+        raise CatalogError(f"{origin}: {where} must be an array of tables ([[{where}]])")
+    bound = []
+    for position, table in enumerate(tables, start=1):
+        label = _label(where, position, table)
+        bound.append(_bind(cls, table, origin, label))
+    ids = [entry.id for entry in bound]
+    for position, entry_id in enumerate(ids):
+        if entry_id in ids[:position]:
+            label = _label(where, position + 1, tables[position])
+            raise CatalogError(f"{origin}: {label}: id: {entry_id!r} is used twice")
+    return tuple(bound)
+
+
+def _label(where: str, position: int, table: Any) -> str:
+    """Names an entry the way an editor finds it: by id and name, else by position."""
+    kind = {"items": "item", "sources": "source", "themes": "theme"}[where]
+    if isinstance(table, Mapping) and isinstance(table.get("id"), str) and table["id"]:
+        name = table.get("name")
+        named = f" ({name})" if isinstance(name, str) and name else ""
+        return f"{kind} {table['id']}{named}"
+    return f"{kind} #{position}"
+
+
+def _check_references(origin: str, sources: tuple[Source, ...], themes: tuple[Theme, ...],
+                      items: tuple[ServiceItem, ...]) -> None:
+    source_ids = {source.id for source in sources}
+    theme_ids = {theme.id for theme in themes}
+    for item in items:
+        where = f"{origin}: item {item.id} ({item.name})"
+        if item.source not in source_ids:
+            raise CatalogError(f"{where}: source: {item.source!r} is not a [[sources]] id; "
+                               f"known: {', '.join(sorted(source_ids))}")
+        for theme in item.themes:
+            if theme not in theme_ids:
+                raise CatalogError(f"{where}: themes: {theme!r} is not a [[themes]] id")
+        for element, values in (("materials", item.materials), ("channels", item.channels),
+                                 ("keywords", item.keywords)):
+            if any(not value.strip() for value in values):
+                raise CatalogError(f"{where}: {element}: holds an empty entry")

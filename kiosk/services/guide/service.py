@@ -1,0 +1,100 @@
+"""The service guide as the UI and the district center use it: find items, count lookups,
+hand out the one-time notice, replace the catalog."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+
+from devices.printer.slip import Slip
+from kiosk.config.schema import StationConfig
+from kiosk.services import audit
+from kiosk.services.guide.catalog import Catalog, ServiceItem
+from kiosk.services.guide.library import CatalogLibrary
+from kiosk.services.guide.lookups import most_asked, record_lookup
+from kiosk.services.guide.notice import compose_notice
+from kiosk.services.outbox import PRIORITY_REPORT, append_event
+from kiosk.services.printing import PrintOutcome, PrintService
+from kiosk.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class GuideService:
+    def __init__(self, library: CatalogLibrary, store: Store, station: StationConfig,
+                 featured: tuple[str, ...], printing: PrintService) -> None:
+        self.library = library
+        self.store = store
+        self.station = station
+        self.featured = featured
+        self.printing = printing
+        # Replaceable so tests can fix the time printed on a notice.
+        self.now: Callable[[], datetime] = datetime.now
+        # One print job at a time, off the UI thread: a printer takes seconds.
+        self._print_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print")
+
+    def stop(self) -> None:
+        self._print_worker.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.library.current
+
+    def search(self, query: str, limit: int = 30) -> list[ServiceItem]:
+        return self.catalog.search(query, limit)
+
+    def open_item(self, item_id: str) -> ServiceItem | None:
+        """The item a resident chose, counted for the idle screen's most-asked list."""
+        item = self.catalog.item(item_id)
+        if item is not None:
+            record_lookup(self.store, item.id)
+        return item
+
+    def most_asked(self, limit: int = 6) -> list[ServiceItem]:
+        """Residents' own lookups first, topped up with the configured featured items."""
+        catalog = self.catalog
+        chosen: list[ServiceItem] = []
+        for item_id in [*most_asked(self.store, limit), *self.featured]:
+            item = catalog.item(item_id)
+            if item is not None and item not in chosen:
+                chosen.append(item)
+        for item in catalog.items:
+            if len(chosen) >= limit:
+                break
+            if item not in chosen and item.level in ("village", "township", "street"):
+                chosen.append(item)
+        return chosen[:limit]
+
+    def notice(self, item: ServiceItem) -> Slip:
+        return compose_notice(item, self.catalog, self.station, self.now())
+
+    def print_notice(self, item: ServiceItem) -> Future[tuple[Slip, PrintOutcome]]:
+        """Prints the one-time notice on the print worker. When it is not printed (no
+        printer, no paper), the UI shows the same slip on screen."""
+        return self._print_worker.submit(self._print_notice, item)
+
+    def _print_notice(self, item: ServiceItem) -> tuple[Slip, PrintOutcome]:
+        slip = self.notice(item)
+        outcome = self.printing.print_slip(slip)
+        printed = outcome.printed
+        with self.store.transaction() as db:
+            append_event(db, "guide.notice", {
+                "item_id": item.id, "catalog_version": self.catalog.info.version,
+                "printed": printed,
+            }, PRIORITY_REPORT)
+        return slip, outcome
+
+    def replace_catalog(self, data: bytes, actor: str) -> Catalog:
+        """Installs a newer catalog; raises CatalogError and changes nothing if it is bad."""
+        previous = self.catalog.info.version
+        catalog = self.library.replace(data)
+        with self.store.transaction() as db:
+            audit.record(db, actor, "guide.catalog_replaced", catalog.info.version,
+                         {"previous": previous, "items": len(catalog.items)})
+            append_event(db, "guide.catalog_replaced", {
+                "version": catalog.info.version, "previous": previous,
+                "items": len(catalog.items),
+            })
+        return catalog

@@ -1,0 +1,100 @@
+"""One service item's guide: every element in large type, and the one-time notice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kivy.app import App
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+
+from kiosk.services.guide.catalog import ServiceItem
+from kiosk.ui.futures import on_result
+from kiosk.ui.guide_text import ASK_AT_WINDOW, HANDLING_NAMES, LEVEL_NAMES
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import back_bar, buttons, qr_code  # noqa: F401  (used in the .kv)
+
+
+def guide_elements(item: ServiceItem, tr: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(label, value) pairs in the order of a printed 办事指南; "" where the catalog is
+    silent, which the screen shows as 'ask at the window'."""
+    return [
+        (tr("Where it is handled"), tr(LEVEL_NAMES[item.level])),
+        (tr("How"), tr(HANDLING_NAMES[item.handling]) if item.handling else ""),
+        (tr("Department"), item.department),
+        (tr("Handled by"), item.implementing_body),
+        (tr("Kind of item"), item.item_type),
+        (tr("What to bring"), "\n".join(f"{n}. {m}" for n, m in
+                                       enumerate(item.materials, start=1))),
+        (tr("Who can apply"), item.conditions),
+        (tr("Time limit by law"), item.legal_time_limit),
+        (tr("Time limit promised"), item.promised_time_limit),
+        (tr("Fees"), item.fees),
+        (tr("Where to go"), item.location),
+        (tr("Ways to apply"), "、".join(item.channels)),
+        (tr("Legal basis"), item.legal_basis),
+        (tr("Item code"), item.code),
+        (tr("Note"), item.note),
+    ]
+
+
+class GuideItemScreen(KioskScreen):
+    name_text = StringProperty("")
+    message = StringProperty("")
+    online_url = StringProperty("")
+    source_text = StringProperty("")
+
+    def show(self, item: ServiceItem) -> None:
+        app = App.get_running_app()
+        self._item = item
+        self.name_text = item.name
+        self.message = ""
+        self.online_url = item.online_url
+        source = app.terminal.guide.catalog.source(item.source)
+        self.source_text = app.tr("Source: {source}").format(
+            source=f"{source.title} {source.document}".strip() if source else item.source)
+        box = self.ids.elements
+        box.clear_widgets()
+        for label, value in guide_elements(item, app.tr):
+            # Codes, notes and bases nobody gave are left out; what a resident must know
+            # before coming is always shown, with a pointer to the window when unknown.
+            if not value and label in (app.tr("Item code"), app.tr("Note"),
+                                       app.tr("Handled by"), app.tr("Kind of item")):
+                continue
+            # A kv dynamic class gets its properties when its rule is applied, so they
+            # are set after construction, not passed to it.
+            row = Factory.GuideElement()
+            row.label, row.value, row.known = label, value or app.tr(ASK_AT_WINDOW), bool(value)
+            box.add_widget(row)
+        self.ids.scroll.scroll_y = 1
+
+    def print_notice(self) -> None:
+        app = App.get_running_app()
+        self.message = app.tr("Printing…")
+        self.ids.print_button.disabled = True
+        on_result(app.terminal.guide.print_notice(self._item), self._printed)
+
+    def _printed(self, result: object) -> None:
+        app = App.get_running_app()
+        self.ids.print_button.disabled = False
+        if isinstance(result, Exception):
+            self.message = ""
+            app.show_slip_on_screen(app.terminal.guide.notice(self._item), "failed")
+            return
+        slip, outcome = result  # type: ignore[misc]
+        if outcome.printed:
+            self.message = app.tr("Printed. Please take the notice from the slot below.")
+            return
+        self.message = ""
+        app.show_slip_on_screen(slip, outcome.reason or "failed")
+
+    def reset(self) -> None:
+        self.name_text = ""
+        self.message = ""
+        self.online_url = ""
+        self.ids.elements.clear_widgets()
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
