@@ -140,6 +140,30 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path, metavar="FILE")
     check.add_argument("--overlay", type=Path, action="append", default=[], metavar="FILE")
 
+    window = commands.add_parser(
+        "window", help="call residents from a service window",
+        description="Act for a service window on the terminal's queue over the window API. "
+                    "The token, if the terminal requires one, is read from "
+                    "KIOSK_WINDOW_TOKEN.")
+    window.add_argument("number", type=int, metavar="WINDOW", help="the window's number")
+    window.add_argument("action", choices=("status", "open", "close", "next", "recall",
+                                           "no-show", "finish", "transfer"))
+    window.add_argument("--category", help="transfer: the queue to send the resident to")
+    window.add_argument("--url", help="the terminal's window API, e.g. http://10.0.0.5:8765 "
+                                      "(default: from the config)")
+    window.add_argument("--json", action="store_true", help="print the reply as JSON")
+    _add_config_options(window)
+
+    call_display = commands.add_parser(
+        "call-display", help="show the queue's calls on a TV and speak them",
+        description="Run the waiting area's call display: it follows the terminal's calls "
+                    "over the window API and speaks each through queue.announce_command.")
+    call_display.add_argument("--url", help="the terminal's window API (default: from the "
+                                            "config's queue.api_host and api_port)")
+    call_display.add_argument("--virtual-display", action="store_true",
+                              help="run on a private Xvfb display (no screen needed)")
+    _add_config_options(call_display)
+
     catalog = commands.add_parser("catalog", help="service catalog tools")
     catalog_commands = catalog.add_subparsers(dest="catalog_command", required=True,
                                               metavar="ACTION")
@@ -190,6 +214,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _config_check(args.file, args.overlay)
     if args.command == "catalog":
         return _catalog_check(args.file)
+    if args.command == "call-display":
+        from kiosk.call_display_command import run_call_display
+
+        return run_call_display(args.config, args.overlay, args.url, args.virtual_display)
+    if args.command == "window":
+        from kiosk.window_command import window_command
+
+        return window_command(args.config, args.number, args.action, args.category, args.url,
+                              args.json)
     if args.command == "locker":
         if args.locker_command == "commission":
             from kiosk.locker_tools import commission

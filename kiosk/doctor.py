@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import socket
 import stat
@@ -102,9 +103,31 @@ def _check_qr_scanner(config: KioskConfig) -> Check:
     scanner = config.devices.qr_scanner
     if scanner.driver == "none":
         return Check("qr_scanner", "ok", "not fitted (driver = none)")
+    if scanner.driver == "camera":
+        return _check_capture_command(scanner.capture_command)
     if not scanner.port:
         return Check("qr_scanner", "ok", "simulated (started by kiosk run)")
     return _check_serial_port("qr_scanner", scanner.port)
+
+
+def _check_capture_command(command: str | tuple[str, ...]) -> Check:
+    """The program and the devices it names; starting it would take the camera from a
+    running terminal."""
+    words = shlex.split(command) if isinstance(command, str) else list(command)
+    if not words:
+        return Check("qr_scanner", "ok", "simulated camera (started by kiosk run)")
+    if shutil.which(words[0]) is None:
+        return Check("qr_scanner", "fail", f"capture program {words[0]!r} not found: is it "
+                                           "installed (apt-get install ffmpeg), and is the "
+                                           "path right?")
+    for device in (word for word in words if word.startswith("/dev/")):
+        if not Path(device).exists():
+            return Check("qr_scanner", "fail", f"{device} does not exist: is the camera "
+                                               "plugged in? (v4l2-ctl --list-devices)")
+        if not os.access(device, os.R_OK):
+            return Check("qr_scanner", "fail", f"{device} is not readable by this user: add "
+                                               "the kiosk user to the video group")
+    return Check("qr_scanner", "ok", f"camera capture program {words[0]} present")
 
 
 def _check_serial_port(name: str, port: str) -> Check:

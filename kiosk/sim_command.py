@@ -50,7 +50,9 @@ def _describe(overlay: dict[str, Any]) -> list[str]:
     lines = []
     devices = overlay.get("devices", {})
     if "qr_scanner" in devices:
-        lines.append(f"qr_scanner   {devices['qr_scanner']['port']}")
+        scanner = devices["qr_scanner"]
+        lines.append(f"qr_scanner   {scanner['port']}" if "port" in scanner
+                     else "qr_scanner   camera (the terminal starts its capture program)")
     if "id_card" in devices:
         lines.append(f"id_card      {devices['id_card']['port']}")
     if "smartcard" in devices:

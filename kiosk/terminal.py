@@ -10,6 +10,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from devices.idcard.port import IdCardReader
 from devices.idcard.sam_reader import SamIdCardReader
 from devices.locker.port import BoardConfig, LockerBus
@@ -24,12 +26,17 @@ from kiosk.services.alarms import Alarm, active_alarms, clear_alarm, raise_alarm
 from kiosk.services.guide.catalog import CatalogError
 from kiosk.services.guide.library import CatalogLibrary
 from kiosk.services.guide.service import GuideService
+from kiosk.services.heartbeat import Heartbeat
+from kiosk.services.heartbeat_sources import register_standard_sources
 from kiosk.services.identity_source import IdentitySource
 from kiosk.services.keys import KeyedHash, load_or_create_key
 from kiosk.services.locker.sealing import public_key_from_base64
 from kiosk.services.locker.service import LockerService
 from kiosk.services.printing import PrintService
+from kiosk.services.queue.appointments import public_key_from_base64 as appointment_key_from_base64
+from kiosk.services.queue.service import QueueService
 from kiosk.services.staff import StaffDirectory
+from kiosk.services.station_settings import StationSettings
 from kiosk.services.status import TerminalStatus
 from kiosk.services.terminal_state import TerminalState
 from kiosk.simulation.center import DemoCenter, load_private_key
@@ -53,11 +60,16 @@ class Terminal:
     printer: ReceiptPrinter | None = None
     printing: PrintService | None = None
     guide: GuideService | None = None
+    queue: QueueService | None = None
+    window_api: object | None = None  # kiosk.window_api.WindowApi when the queue is on
+    appointment_key: Ed25519PublicKey | None = None
     identity: IdentitySource | None = None
     locker_buses: dict[str, LockerBus] = field(default_factory=dict)
     locker: LockerService | None = None
     staff_directory: StaffDirectory | None = None
-    presence: object | None = None  # kiosk.telemetry.presence.PresenceLink when enabled
+    station_settings: StationSettings | None = None  # the center's announcement and hours
+    heartbeat: Heartbeat = field(default_factory=Heartbeat)  # features register content
+    telemetry: object | None = None  # kiosk.telemetry.assembly.Telemetry when mqtt.enabled
     simulator_control: ControlClient | None = None
     demo_center: DemoCenter | None = None
     _event_listeners: list[DeviceEventListener] = field(default_factory=list)
@@ -81,16 +93,26 @@ class Terminal:
             device.start()
         if self.locker is not None:
             self.locker.start()
-        if self.presence is not None:
-            self.presence.start()  # type: ignore[attr-defined]
+        if self.queue is not None:
+            self.queue.start()
+        if self.window_api is not None:
+            self.window_api.start()  # type: ignore[attr-defined]
+        if self.telemetry is not None:
+            self.telemetry.start()  # type: ignore[attr-defined]
 
     def stop(self) -> None:
-        if self.presence is not None:
-            self.presence.stop()  # type: ignore[attr-defined]
+        if self.telemetry is not None:
+            self.telemetry.stop()  # type: ignore[attr-defined]
         if self.locker is not None:
             self.locker.stop()
+        if self.window_api is not None:
+            self.window_api.stop()  # type: ignore[attr-defined]
+        if self.queue is not None:
+            self.queue.stop()
         if self.guide is not None:
             self.guide.stop()  # lets a notice being printed finish
+        if self.printing is not None:
+            self.printing.stop()
         for device in self._devices():
             device.stop()
 
@@ -115,9 +137,17 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
     keyed_hash = KeyedHash(load_or_create_key(config.security.key_file))
     terminal.identity = IdentitySource(keyed_hash)
     scanner_config = config.devices.qr_scanner
+    scanner: QrScanner | None = None
     if scanner_config.driver == "serial":
         scanner = SerialQrScanner(scanner_config.port, scanner_config.baud,
                                   scanner_config.terminator)
+    elif scanner_config.driver == "camera":
+        # Imported here so that a terminal without a camera never loads zbar.
+        from devices.qr.camera_scanner import CameraQrScanner
+
+        scanner = CameraQrScanner(scanner_config.capture_command, hold_s=scanner_config.hold_s,
+                                  frame_timeout_s=scanner_config.frame_timeout_s)
+    if scanner is not None:
         scanner.on_scan(lambda code: terminal._describe(
             f"QR: {code.text}" if isinstance(code, ScannedCode) else f"QR unreadable: {code.reason}"
         ))
@@ -144,26 +174,35 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
         terminal.printer = build_printer(config.devices.printer)
     terminal.printing = PrintService(store, terminal.printer)
     terminal.guide = _build_guide(config, store, terminal.printing)
-    if config.mqtt.enabled:
-        # Imported here so that a terminal without MQTT never loads paho.
-        from kiosk.telemetry.presence import PresenceLink
-        from kiosk.telemetry.topics import Topics
-
-        station = config.station
-        terminal.presence = PresenceLink(
-            config.mqtt,
-            Topics(config.mqtt.topic_prefix, station.district_id, station.terminal_id),
-            client_id=f"kiosk-{station.district_id}-{station.terminal_id}",
-            next_birth_sequence=lambda: terminal.state.next_sequence("mqtt.bd_seq"),
-            on_online=terminal.status.set_online,
-        )
+    if config.queue.enabled:
+        _build_queue(terminal, keyed_hash)
+    terminal.station_settings = StationSettings(store, config.station.opening_hours)
     if config.locker.enabled:
         _build_locker(terminal, keyed_hash)
+    register_standard_sources(terminal.heartbeat, store=store, status=terminal.status,
+                              locker=terminal.locker)
+    if config.mqtt.enabled:
+        # Imported here so that a terminal without MQTT never loads paho.
+        from kiosk.telemetry.assembly import build_telemetry
+
+        terminal.telemetry = build_telemetry(terminal)
     if config.simulation.control_socket is not None:
         terminal.simulator_control = ControlClient(config.simulation.control_socket)
     if config.simulation.center_key_file is not None:
         terminal.demo_center = DemoCenter(load_private_key(config.simulation.center_key_file))
     return terminal
+
+
+def _build_queue(terminal: Terminal, keyed_hash: KeyedHash) -> None:
+    from kiosk.window_api import WindowApi
+
+    config = terminal.config
+    terminal.queue = QueueService(terminal.store, config.queue, config.station, keyed_hash)
+    terminal.window_api = WindowApi(terminal.queue, config.queue.api_host, config.queue.api_port,
+                                    config.queue.window_token_sha256)
+    if config.queue.appointment_public_key:
+        terminal.appointment_key = appointment_key_from_base64(
+            config.queue.appointment_public_key)
 
 
 def _build_guide(config: KioskConfig, store: Store, printing: PrintService

@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures.ui",
     "tests.fixtures.locker",
     "tests.fixtures.printer",
+    "tests.fixtures.queue",
 ]

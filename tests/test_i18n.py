@@ -9,6 +9,7 @@ from kiosk.i18n import translator
 from kiosk.ui.alarm_text import ALARM_TEXT
 from kiosk.ui.guide_text import ASK_AT_WINDOW, BROWSE_KINDS, HANDLING_NAMES, LEVEL_NAMES
 from kiosk.ui.identity_text import REFUSALS
+from kiosk.ui.queue_text import PRINT_RESULTS, TICKET_REFUSALS
 from kiosk.ui.slip_text import SLIP_REASONS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,6 +32,8 @@ def msgids_in_source() -> set[str]:
         found.update(table.values())
     found.add(ASK_AT_WINDOW)
     found.update(SLIP_REASONS.values())
+    found.update(TICKET_REFUSALS.values())
+    found.update(PRINT_RESULTS.values())
     return found
 
 

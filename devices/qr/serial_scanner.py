@@ -13,7 +13,8 @@ from typing import Literal
 
 from devices.errors import DeviceNotFound
 from devices.health import HealthReporter
-from devices.qr.port import ScanListener, ScannedCode, UnreadableCode
+from devices.qr.code_text import decode_code
+from devices.qr.port import ScanListener, UnreadableCode
 from devices.serial_link import SerialLink
 
 TERMINATORS: dict[str, bytes] = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "none": b""}
@@ -118,16 +119,3 @@ def _warn_runaway() -> None:
         "qr_scanner sent more than %d bytes without a terminator; discarded. Check that the "
         "scanner's suffix matches devices.qr_scanner.terminator", MAX_CODE_BYTES,
     )
-
-
-def decode_code(raw: bytes) -> ScannedCode | UnreadableCode:
-    """UTF-8 first (what phones and our own slips encode), then GB18030 (scanners set to
-    GBK output), and nothing else: a wrong guess would show a resident garbage."""
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if text.isprintable():
-            return ScannedCode(text=text, raw=raw, encoding=encoding)
-    return UnreadableCode(raw=raw, reason="not printable UTF-8 or GB18030 text")

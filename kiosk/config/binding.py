@@ -84,6 +84,14 @@ def _convert(
         if value == "":
             return None
         hint = optional_inner
+    if _is_text_or_words(hint):
+        # A command line: one string, or an array of its words.
+        if isinstance(value, list):
+            return _convert(tuple[str, ...], value, field, dotted, origin)
+        if not isinstance(value, str):
+            raise ConfigError(file, dotted,
+                              f"must be a string or an array of strings, got {_describe(value)}")
+        return _convert(str, value, field, dotted, origin)
     if dataclasses.is_dataclass(hint):
         if not isinstance(value, Mapping):
             raise ConfigError(file, dotted, f"must be a table, got {_describe(value)}")
@@ -148,6 +156,11 @@ def _optional_inner(hint: Any) -> Any | None:
         if len(args) == 1 and len(get_args(hint)) == 2:
             return args[0]
     return None
+
+
+def _is_text_or_words(hint: Any) -> bool:
+    return get_origin(hint) in (typing.Union, types.UnionType) and set(get_args(hint)) == {
+        str, tuple[str, ...]}
 
 
 def _describe(value: Any) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -82,6 +83,8 @@ def _check_consistency(config: KioskConfig, origin: Any) -> None:
             "a serial port is required when driver = \"serial\" (or set driver = \"none\", "
             "or simulation.start = true)",
         )
+    if scanner.driver == "camera":
+        _check_capture_command(scanner.capture_command, simulated, origin)
     _check_printer(config, origin)
     mqtt = config.mqtt
     if mqtt.tls:
@@ -91,8 +94,87 @@ def _check_consistency(config: KioskConfig, origin: Any) -> None:
                 raise ConfigError(origin(key), key, "required when mqtt.tls = true")
     if mqtt.password and not mqtt.username:
         raise ConfigError(origin("mqtt.password"), "mqtt.password", "given without mqtt.username")
+    security = config.security
+    if security.center_signing_key and security.center_signing_key == security.center_public_key:
+        key = "security.center_signing_key"
+        raise ConfigError(origin(key), key, "is the center's X25519 sealing key "
+                                            "(center_public_key); commands are verified with "
+                                            "the center's separate Ed25519 signing key")
     if config.locker.enabled:
         _check_locker(config, origin)
+    if config.queue.enabled:
+        _check_queue(config, origin)
+
+
+def _check_capture_command(command: str | tuple[str, ...], simulated: bool,
+                           origin: Any) -> None:
+    key = "devices.qr_scanner.capture_command"
+    try:
+        words = shlex.split(command) if isinstance(command, str) else list(command)
+    except ValueError as error:
+        raise ConfigError(origin(key), key, f"not a command line: {error}") from None
+    if not words and not simulated:
+        raise ConfigError(
+            origin(key), key,
+            "the camera's capture program is required when driver = \"camera\", e.g. "
+            "\"ffmpeg -loglevel error -f v4l2 -framerate 10 -video_size 640x480 -i /dev/video0 "
+            "-vf format=gray -f image2pipe -vcodec pgm -\" (or set simulation.start = true)",
+        )
+    if any(not word for word in words):
+        raise ConfigError(origin(key), key, "has an empty word")
+
+
+# The station's service commitment: a staffed queue is open at least 7 hours on each day
+# it opens (lunch-hour 中午不断档 and weekend 周末不打烊 sessions count towards it).
+MIN_OPEN_HOURS_A_DAY = 7
+
+
+def _check_queue(config: KioskConfig, origin: Any) -> None:
+    queue = config.queue
+
+    def fail(key: str, problem: str) -> None:
+        raise ConfigError(origin(key), key, problem)
+
+    if not queue.categories:
+        fail("queue.categories", "queue.enabled = true needs at least one category")
+    windows = {w.number for w in config.station.windows}
+    seen_ids: set[str] = set()
+    seen_prefixes: set[str] = set()
+    for index, category in enumerate(queue.categories):
+        where = f"queue.categories[{index}]"
+        if category.id in seen_ids:
+            fail(f"{where}.id", f"{category.id!r} is used by another category")
+        if category.prefix in seen_prefixes:
+            fail(f"{where}.prefix", f"{category.prefix!r} is used by another category: ticket "
+                                    "numbers would be ambiguous")
+        seen_ids.add(category.id)
+        seen_prefixes.add(category.prefix)
+        if not category.windows:
+            fail(f"{where}.windows", "list at least one window")
+        unknown = [n for n in category.windows if n not in windows]
+        if unknown:
+            fail(f"{where}.windows", f"window {unknown[0]} is not in station.windows")
+        if not category.sessions:
+            fail(f"{where}.sessions", "list the opening hours")
+        minutes: dict[int, int] = {}
+        for s_index, session in enumerate(category.sessions):
+            key = f"{where}.sessions[{s_index}]"
+            start, end = _minutes(session.start), _minutes(session.end)
+            if end <= start:
+                fail(f"{key}.end", f"{session.end} is not after {session.start}")
+            if not session.days or any(not 1 <= d <= 7 for d in session.days):
+                fail(f"{key}.days", "weekdays are 1 (Monday) to 7 (Sunday)")
+            for day in session.days:
+                minutes[day] = minutes.get(day, 0) + end - start
+        for day, total in sorted(minutes.items()):
+            if total < MIN_OPEN_HOURS_A_DAY * 60:
+                fail(f"{where}.sessions", f"open {total / 60:.1f} hours on weekday {day}; "
+                                          f"at least {MIN_OPEN_HOURS_A_DAY} hours are required")
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 # What each printer transport needs besides its defaults, and why.

@@ -78,6 +78,59 @@ class GuideConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class QueueSession:
+    """One stretch of opening hours, e.g. weekdays 09:00-12:00."""
+
+    days: tuple[int, ...] = setting(doc="ISO weekdays, 1 = Monday ... 7 = Sunday",
+                                    default_factory=lambda: (1, 2, 3, 4, 5))
+    start: str = setting(doc="HH:MM", pattern=r"([01]\d|2[0-3]):[0-5]\d")
+    end: str = setting(doc="HH:MM, after start", pattern=r"([01]\d|2[0-3]):[0-5]\d|24:00")
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueCategory:
+    id: str = setting(doc="the category's id", pattern=IDENTIFIER)
+    name: str = setting(doc="the name residents read, e.g. 综合受理")
+    description: str = setting("", doc="one line saying who it is for")
+    prefix: str = setting(doc="the ticket letter, e.g. A", pattern=r"[A-Z]")
+    windows: tuple[int, ...] = setting(doc="numbers of the windows that serve it")
+    sessions: tuple[QueueSession, ...] = setting(doc="opening hours")
+    assisted: bool = setting(False, doc="帮办代办: residents aged 65 or more are offered a "
+                                        "priority ticket here")
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueConfig:
+    enabled: bool = setting(False, doc="this terminal dispenses queue tickets")
+    default_handling_min: float = setting(
+        8.0, doc="minutes per resident assumed before a category has history",
+        minimum=0.5, maximum=240)
+    average_over: int = setting(20, doc="finished tickets the rolling handling time averages",
+                                minimum=3, maximum=500)
+    elderly_age: int = setting(65, doc="age from which 帮办代办 priority is offered",
+                               minimum=50, maximum=100)
+    status_url: str = setting(
+        "", doc="template of the ticket's live status page the district center serves; "
+                "{district}, {terminal}, {day} and {ticket} are filled in; empty for none",
+        pattern=r"|https://\S+")
+    announce_command: tuple[str, ...] = setting(
+        doc="text-to-speech command; {text} is replaced by the announcement (e.g. "
+            "[\"espeak-ng\", \"-v\", \"cmn\", \"{text}\"]); empty for no voice",
+        default_factory=tuple)
+    api_host: str = setting("127.0.0.1", doc="address the window API listens on (the station "
+                                             "LAN address for window PCs)")
+    api_port: int = setting(8765, doc="TCP port of the window API", minimum=1024,
+                            maximum=65535)
+    appointment_public_key: str = setting(
+        "", doc="the booking system's Ed25519 public key (base64) appointment QR codes are "
+                "signed with; empty refuses appointments", pattern=r"|[A-Za-z0-9+/]{43}=")
+    window_token_sha256: str = setting(
+        "", doc="sha256 (hex) of the token window clients present; empty allows local "
+                "clients only", pattern=r"|[0-9a-f]{64}")
+    categories: tuple[QueueCategory, ...] = setting(doc="the queues", default_factory=tuple)
+
+
+@dataclass(frozen=True, kw_only=True)
 class StoreConfig:
     path: Path = setting(Path("var/kiosk.db"), doc="the SQLite database file")
 
@@ -103,11 +156,30 @@ class MqttConfig:
     key_file: Path | None = setting(None, doc="this terminal's private key")
     username: str = setting("", doc="optional user name")
     password: str = setting("", doc="optional password")
+    heartbeat_interval_s: int = setting(60, doc="seconds between heartbeats while connected",
+                                        minimum=5, maximum=3600)
+    inflight_window: int = setting(
+        100, doc="outbox events sent and not yet acknowledged by the broker, at most",
+        minimum=1, maximum=1000)
+    outbox_max_unsent: int = setting(
+        200_000, doc="undelivered events kept at most; past it the oldest routine reports "
+                     "are dropped first (an alarm is raised well before)",
+        minimum=1000, maximum=10_000_000)
+    outbox_max_age_days: int = setting(
+        60, doc="days an undelivered event is kept at most", minimum=1, maximum=365)
+    outbox_warn_percent: int = setting(
+        80, doc="share of either outbox cap at which the outbox.backlog alarm is raised",
+        minimum=10, maximum=99)
+    outbox_keep_sent_days: int = setting(
+        30, doc="days delivered events stay in the database (for diagnosis)",
+        minimum=1, maximum=365)
 
 
 @dataclass(frozen=True, kw_only=True)
 class QrScannerConfig:
-    driver: Literal["serial", "none"] = setting("serial", doc="serial (COM/TTL mode) or none")
+    driver: Literal["serial", "camera", "none"] = setting(
+        "serial", doc="serial (a scanner in COM/TTL mode), camera (a camera's frames decoded "
+                      "with zbar) or none")
     port: str = setting(
         "", doc="serial device, e.g. /dev/serial/by-id/usb-...; empty under simulation"
     )
@@ -115,6 +187,18 @@ class QrScannerConfig:
     terminator: Literal["CR", "LF", "CRLF", "none"] = setting(
         "CR", doc="suffix the scanner sends after each code; none ends a code after a pause"
     )
+    capture_command: str | tuple[str, ...] = setting(
+        "", doc="driver = camera: the program that writes the camera's frames to its stdout as "
+                "binary PGM (P5) or PPM (P6) images, as one command line or an array of its "
+                "words, e.g. \"ffmpeg -loglevel error -f v4l2 -framerate 10 -video_size 640x480 "
+                "-i /dev/video0 -vf format=gray -f image2pipe -vcodec pgm -\"; empty under "
+                "simulation")
+    hold_s: float = setting(
+        2.0, doc="driver = camera: seconds a code must be out of view before the same code "
+                 "counts as scanned again", minimum=0.2, maximum=60)
+    frame_timeout_s: float = setting(
+        10.0, doc="driver = camera: seconds without a frame before the capture program is "
+                  "restarted", minimum=2, maximum=120)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -266,6 +350,9 @@ class SecurityConfig:
     center_public_key: str = setting(
         "", doc="the district center's X25519 public key (base64) that pickup codes are "
                 "encrypted to", pattern=r"|[A-Za-z0-9+/]{43}=")
+    center_signing_key: str = setting(
+        "", doc="the district center's Ed25519 public key (base64) that its commands are "
+                "signed with; empty refuses every command", pattern=r"|[A-Za-z0-9+/]{43}=")
     staff: tuple[StaffMemberConfig, ...] = setting(doc="staff who may sign in with a PIN",
                                                    default_factory=tuple)
 
@@ -291,6 +378,7 @@ class KioskConfig:
     display: DisplayConfig = setting(doc="screen and session", default_factory=DisplayConfig)
     store: StoreConfig = setting(doc="the database", default_factory=StoreConfig)
     guide: GuideConfig = setting(doc="the service guide", default_factory=GuideConfig)
+    queue: QueueConfig = setting(doc="queue tickets", default_factory=QueueConfig)
     logging: LoggingConfig = setting(doc="logs", default_factory=LoggingConfig)
     mqtt: MqttConfig = setting(doc="link to the district center", default_factory=MqttConfig)
     devices: DevicesConfig = setting(doc="peripherals", default_factory=DevicesConfig)

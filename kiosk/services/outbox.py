@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,8 +30,71 @@ def append_event(
         "id": event_id,
         "seq": int(row[0]),
         "type": event_type,
-        "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "created_at": now_iso(),
         "priority": priority,
         "payload": json.dumps(dict(payload), ensure_ascii=False, sort_keys=True),
     })
     return event_id
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    """One stored event as the publisher sends it; ``payload`` is the stored JSON text."""
+
+    id: str
+    seq: int
+    type: str
+    priority: int
+    created_at: str
+    payload: str
+
+
+def unsent_events(db: sqlite_utils.Database, after: Mapping[int, int], skip: Set[str],
+                  limit: int) -> list[OutboxEvent]:
+    """The next unsent events in drain order (priority, then seq): at most ``limit`` of
+    those whose seq is above ``after[priority]`` (what this process already handed to the
+    broker in that class) and whose id is not in ``skip`` (in flight, or acknowledged and
+    not yet marked)."""
+    if limit <= 0:
+        return []
+    arguments: list[Any] = []
+    if after:
+        cases = " ".join("WHEN ? THEN ?" for _ in after)
+        for priority, seq in after.items():
+            arguments += [priority, seq]
+        floor = f"CASE priority {cases} ELSE 0 END"
+    else:
+        floor = "0"
+    rows = db.execute(
+        "SELECT id, seq, type, priority, created_at, payload FROM outbox "
+        f"WHERE sent_at IS NULL AND seq > {floor} ORDER BY priority, seq LIMIT ?",
+        [*arguments, limit + len(skip)],
+    ).fetchall()
+    events = [OutboxEvent(*row) for row in rows if row[0] not in skip]
+    return events[:limit]
+
+
+def mark_sent(db: sqlite_utils.Database, event_ids: Sequence[str], at: str) -> None:
+    """Records the broker's acknowledgement of ``event_ids``."""
+    for start in range(0, len(event_ids), 500):
+        chunk = list(event_ids[start:start + 500])
+        marks = ",".join("?" for _ in chunk)
+        db.execute(f"UPDATE outbox SET sent_at = ? WHERE id IN ({marks}) AND sent_at IS NULL",
+                   [at, *chunk])
+
+
+@dataclass(frozen=True)
+class Backlog:
+    unsent: int
+    oldest_created_at: str | None
+
+
+def backlog(db: sqlite_utils.Database) -> Backlog:
+    row = db.execute("SELECT count(*), min(created_at) FROM outbox WHERE sent_at IS NULL"
+                     ).fetchone()
+    return Backlog(int(row[0]), row[1])
+
+
+def now_iso() -> str:
+    """The outbox's timestamp form: UTC, milliseconds; such strings sort as times."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -57,8 +58,8 @@ PRINTED = PrintOutcome(printed=True)
 
 
 class PrintService:
-    """Blocking: call print_slip() on a worker thread (a receipt takes seconds on a slow
-    serial line)."""
+    """print_slip() blocks (a receipt takes seconds on a slow serial line); submit() runs
+    it on the one print worker, so slips from the guide and the ticket desk never mix."""
 
     def __init__(self, store: Store, printer: ReceiptPrinter | None) -> None:
         self._store = store
@@ -68,6 +69,14 @@ class PrintService:
         self._last: StatusReport | None = None
         if printer is not None:
             printer.on_status(self.observe)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print")
+
+    def submit(self, slip: Slip) -> Future[PrintOutcome]:
+        return self._worker.submit(self.print_slip, slip)
+
+    def stop(self) -> None:
+        """Lets a slip being printed finish; drops the ones not started."""
+        self._worker.shutdown(wait=True, cancel_futures=True)
 
     @property
     def has_printer(self) -> bool:

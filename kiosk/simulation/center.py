@@ -1,20 +1,29 @@
-"""The district center's side of a pickup code, for demos and tests.
+"""The district center's side of a pickup code and of a command, for demos and tests.
 
 A real center receives `locker.deposited` events over MQTT, unseals the code with its
 private key and texts it to the applicant. The demo terminal has no center, so in demo
 mode this reads the same events from the outbox and unseals them with the demo key, and
 the simulator panel shows the codes a resident would have received.
+
+make_command() signs a command as the center does; python -m kiosk.telemetry.demo_command
+sends one to a terminal.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import time
+import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from kiosk.services.command_signing import sign_command
 from kiosk.services.locker.sealing import unseal
 from kiosk.store import Store
 
@@ -29,9 +38,30 @@ class DeliveredCode:
 
 
 def load_private_key(path: Path) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(_key_bytes(path))
+
+
+def load_signing_key(path: Path) -> Ed25519PrivateKey:
+    """The center's Ed25519 command-signing key (config/demo/center-ed25519.key)."""
+    return Ed25519PrivateKey.from_private_bytes(_key_bytes(path))
+
+
+def _key_bytes(path: Path) -> bytes:
     lines = [line for line in Path(path).read_text().splitlines()
              if line.strip() and not line.startswith("#")]
-    return X25519PrivateKey.from_private_bytes(base64.b64decode(lines[0]))
+    return base64.b64decode(lines[0])
+
+
+def make_command(key: Ed25519PrivateKey, district: str, terminal: str, command_type: str,
+                 args: Mapping[str, Any] | None = None, *, lifetime_s: float = 300,
+                 issued_at: float | None = None, command_id: str | None = None) -> bytes:
+    """A signed command as the district center sends it (docs/mqtt.md, "Commands")."""
+    issued = time.time() if issued_at is None else issued_at
+    return sign_command(key, {
+        "schema": 1, "id": command_id or str(uuid.uuid4()), "district": district,
+        "terminal": terminal, "type": command_type, "issuedAt": int(issued * 1000),
+        "expiresAt": int((issued + lifetime_s) * 1000), "args": dict(args or {}),
+    })
 
 
 class DemoCenter:

@@ -15,6 +15,7 @@ from devices.idcard.simulator import IdCardReaderSimulator
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
 from devices.printer.simulator import PrinterSimulator
+from devices.qr.camera_simulator import CameraSimulator
 from devices.qr.simulator import QrScannerSimulator
 from devices.sim.pcscd import PcscdUnavailable, VirtualReaderService
 from devices.sim.simulator import Simulator
@@ -64,6 +65,8 @@ class SimulatorHost:
             simulator.start()
             self.simulators[simulator.name] = simulator
             devices["qr_scanner"] = {"port": simulator.path}
+        elif scanner.driver == "camera":
+            devices["qr_scanner"] = self._start_camera()
         if self.config.devices.smartcard.driver == "pcsc":
             self._start_smartcard(devices)
         if self.config.devices.id_card.driver == "sam":
@@ -99,6 +102,14 @@ class SimulatorHost:
         if self._broker is not None:
             self._broker.stop()
         self.overlay_path.unlink(missing_ok=True)
+
+    def _start_camera(self) -> dict[str, Any]:
+        """The camera simulator becomes the capture program: the terminal starts (and
+        restarts) it exactly as it would start ffmpeg on a real camera."""
+        camera = CameraSimulator(self.dir / "camera.sock")
+        camera.start()
+        self.simulators[camera.name] = camera
+        return {"capture_command": camera.command}
 
     def _start_printer(self) -> dict[str, Any]:
         """A serial printer whatever the configured transport: the terminal then prints to

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,7 +43,14 @@ class Store:
         self._connection = connection
         self._lock_file = lock_file
         self._mutex = threading.RLock()
+        self._commit_listeners: list[Callable[[], None]] = []
         self.db = sqlite_utils.Database(connection)
+
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Called after every committed write transaction, on the committing thread and
+        with the store held: keep it to setting a flag (the outbox publisher wakes on it,
+        so a new event goes out at once instead of at the next poll)."""
+        self._commit_listeners.append(listener)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
@@ -61,6 +68,8 @@ class Store:
                 except sqlite3.OperationalError as error:
                     self._connection.execute("ROLLBACK")
                     raise _explain(error, self.path) from error
+                for listener in self._commit_listeners:
+                    listener()
 
     @contextmanager
     def reading(self) -> Iterator[sqlite_utils.Database]:

@@ -22,6 +22,13 @@ from kiosk.services.identity import Identity
 from kiosk.services.identity_source import BadgePresented, IdentityEvent
 from kiosk.services.locker.codes import QR_PREFIX
 from kiosk.services.locker.model import OperationUpdate, Started
+from kiosk.services.queue.appointments import (
+    AppointmentInvalid,
+    looks_like_appointment,
+    read_appointment,
+)
+from kiosk.services.queue.model import IssuedTicket, Refused
+from kiosk.services.queue.slips import ticket_slip
 from kiosk.services.staff import StaffMember
 from kiosk.services.status import StatusSnapshot
 from kiosk.terminal import Terminal
@@ -40,6 +47,7 @@ from kiosk.ui.screens.help import HelpScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.pickup import PickupScreen
 from kiosk.ui.screens.proxy import ProxyScreen
+from kiosk.ui.screens.queue import QueueScreen
 from kiosk.ui.screens.signage import SignageScreen
 from kiosk.ui.screens.simulator_panel import SimulatorPanelScreen
 from kiosk.ui.screens.slip import SlipScreen
@@ -48,6 +56,7 @@ from kiosk.ui.screens.staff_deposit import StaffDepositScreen
 from kiosk.ui.screens.staff_menu import StaffMenuScreen
 from kiosk.ui.screens.staff_retrieve import StaffRetrieveScreen
 from kiosk.ui.screens.staff_sign_in import StaffSignInScreen
+from kiosk.ui.screens.ticket import TicketScreen
 from kiosk.ui.widgets.identity_prompt import IdentityPrompt
 from kiosk.ui.widgets.status_bar import StatusBar
 
@@ -68,6 +77,7 @@ class KioskApp(App):
     landscape = BooleanProperty(False)
     has_locker = BooleanProperty(False)
     has_guide = BooleanProperty(False)
+    has_queue = BooleanProperty(False)
 
     def __init__(self, terminal: Terminal, fonts: CjkFonts, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -83,6 +93,7 @@ class KioskApp(App):
         self.landscape = display.orientation == "landscape"
         self.has_locker = terminal.locker is not None
         self.has_guide = terminal.guide is not None
+        self.has_queue = terminal.queue is not None
         self.staff_directory = terminal.staff_directory
         # What the current resident entered that is not in a widget (a proxy's ID number).
         self.session: dict[str, Any] = {}
@@ -117,6 +128,9 @@ class KioskApp(App):
                                            opening_hours=station.opening_hours))
         self.screens.add_widget(SlipScreen())
         self.screens.add_widget(SignageScreen())
+        if self.has_queue:
+            self.screens.add_widget(QueueScreen())
+            self.screens.add_widget(TicketScreen())
         if self.has_guide:
             for screen in (GuideScreen(), GuideGroupsScreen(), GuideListScreen(),
                            GuideSearchScreen(), GuideItemScreen()):
@@ -198,6 +212,37 @@ class KioskApp(App):
         screen.show(opened)
         self.go("guide_item")
 
+    def take_ticket(self, category_id: str, priority: bool) -> None:
+        identity = self.session.get("queue_identity")
+        self.show_ticket(self.terminal.queue.issue(category_id, identity, priority))
+
+    def check_in(self, code: str) -> None:
+        """An appointment QR code, from either scanner, on any resident screen."""
+        key = self.terminal.appointment_key
+        try:
+            if key is None:
+                raise AppointmentInvalid("no_key", "this terminal takes no appointments")
+            result: IssuedTicket | Refused = self.terminal.queue.check_in(
+                read_appointment(code, key))
+        except AppointmentInvalid as error:
+            log.info("appointment code refused: %s", error)
+            result = Refused("invalid_appointment")
+        self.show_ticket(result)
+
+    def show_ticket(self, result: IssuedTicket | Refused) -> None:
+        screen = self.screens.get_screen("ticket")
+        assert isinstance(screen, TicketScreen)
+        if isinstance(result, IssuedTicket):
+            screen.show_ticket(result)
+            slip = ticket_slip(result, self.terminal.config.station, self.terminal.queue.now())
+            screen.follow(self.terminal.printing.submit(slip))
+        else:
+            screen.show_refusal(result)
+        # The identity was for this ticket only.
+        self.session.pop("queue_identity", None)
+        self._history = ["home"]
+        self.screens.current = "ticket"
+
     def show_slip_on_screen(self, slip: Slip, reason: str) -> None:
         screen = self.screens.get_screen("slip")
         assert isinstance(screen, SlipScreen)
@@ -278,6 +323,9 @@ class KioskApp(App):
         screen = self.screens.current_screen
         handler = getattr(screen, "handle_scan", None)
         if handler is not None and handler(text):
+            return
+        if self.has_queue and looks_like_appointment(text) and self.staff is None:
+            self.check_in(text)
             return
         if self.has_locker and text.startswith(QR_PREFIX) and self.staff is None:
             self.go("pickup")

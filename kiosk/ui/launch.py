@@ -8,20 +8,20 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from kiosk.config.schema import DisplayConfig, KioskConfig
 from kiosk.terminal import Terminal
 from kiosk.ui.fonts import CjkFonts
 from kiosk.ui.kivy_env import prepare_kivy_environment
 from kiosk.ui.theme import SCREEN_SIZES
 
 
-def configure_kivy(terminal: Terminal, kivy_home: Path) -> None:
+def configure_kivy(display: DisplayConfig, kivy_home: Path) -> None:
     prepare_kivy_environment(kivy_home)
     from kivy.config import Config
 
     # Kivy sets its logger's level on import; its INFO lines drown the operator's log.
     logging.getLogger("kivy").setLevel(max(logging.WARNING, logging.getLogger().level))
 
-    display = terminal.config.display
     width, height = SCREEN_SIZES[display.orientation]
     Config.set("graphics", "width", str(width))
     Config.set("graphics", "height", str(height))
@@ -35,12 +35,29 @@ def configure_kivy(terminal: Terminal, kivy_home: Path) -> None:
 
 
 def run_app(terminal: Terminal, fonts: CjkFonts, kivy_home: Path) -> None:
-    configure_kivy(terminal, kivy_home)
+    configure_kivy(terminal.config.display, kivy_home)
     from kivy.clock import Clock
 
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(terminal, fonts)
+
+    def request_stop(_signal: int, _frame: Any) -> None:
+        Clock.schedule_once(lambda _dt: app.stop())
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    app.run()
+
+
+def run_call_display_app(config: KioskConfig, fonts: CjkFonts, kivy_home: Path,
+                         client: Any, announcer: Any) -> None:
+    configure_kivy(config.display, kivy_home)
+    from kivy.clock import Clock
+
+    from kiosk.ui.call_display_app import CallDisplayApp
+
+    app = CallDisplayApp(config, fonts, client, announcer)
 
     def request_stop(_signal: int, _frame: Any) -> None:
         Clock.schedule_once(lambda _dt: app.stop())

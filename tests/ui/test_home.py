@@ -10,6 +10,7 @@ from tests.ui.screen_checks import (
     assert_not_blank,
     assert_shows,
     assert_widget_reads,
+    widget_box,
 )
 
 pytestmark = pytest.mark.ui
@@ -92,3 +93,47 @@ def test_demo_panel_button_only_in_demo_mode(launch_ui):
     ui = launch_ui()
     home = ui.app.screens.get_screen("home")
     assert not [w for w in home.walk() if "模拟器" in str(getattr(w, "text", ""))]
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text"])
+def test_every_service_fits_on_the_home_screen(launch_ui, tmp_path, large_text):
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from devices.locker.port import BoardConfig
+    from devices.locker.simulator import LockerBusSimulator
+    from tests.ui.test_queue_ui import ALL_DAY, queue_settings
+
+    bus = LockerBusSimulator(tmp_path / "dev" / "locker", "kerong-cu16",
+                             (BoardConfig(address=0, locks=8),))
+    bus.start()
+    center = base64.b64encode(X25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+    settings = queue_settings(8799, "", hours=ALL_DAY)
+    settings.update({
+        "display": {"large_text": large_text},
+        "simulation": {"panel": True, "start": False, "dir": str(tmp_path / "sim")},
+        "locker": {"enabled": True, "buses": {"main": {
+            "protocol": "kerong-cu16", "port": bus.path,
+            "boards": [{"address": 0, "locks": 8}]}},
+            "compartments": [{"first_number": 1, "count": 8, "bus": "main", "board": 0,
+                              "size": "S"}]},
+        "security": {"center_public_key": center, "key_file": str(tmp_path / "key")},
+    })
+    try:
+        ui = launch_ui(settings)
+        image = ui.screenshot(f"home-every-service-{'large' if large_text else 'normal'}")
+        visible = ("greeting", "title") if not large_text else ("title",)
+        for widget_id in (*visible, "queue", "guide", "pickup", "dropoff", "help", "large_text",
+                          "language", "staff", "simulator_panel"):
+            _left, top, _right, bottom = widget_box(ui.widget(widget_id))
+            assert top >= theme.STATUS_BAR_HEIGHT, f"{widget_id} is cut off at the top"
+            assert bottom <= image.size[1], f"{widget_id} is cut off at the bottom"
+        for tile in ("queue", "guide", "pickup", "dropoff"):
+            widget = ui.widget(tile)
+            assert widget.texture_size[1] <= widget.height, f"the {tile} tile's text spills"
+        assert_widget_reads(image, ui.widget("queue"), "取号排队")
+    finally:
+        bus.stop()

@@ -85,9 +85,11 @@ def test_untouched_home_never_prompts(launch_ui):
     ui = launch_ui({"display": {"idle_timeout_s": 60}})
     clock = use_fake_clock(ui)
     clock.now += 3600
-    ui.pump(1.0)
+    ui.pump(1.5)
     assert ui.app.idle.prompt is None
-    assert ui.screen == "home"
+    # Left alone, home gives way to the notice board, which is no session either.
+    assert ui.screen == "signage"
+    assert not ui.app.in_use()
 
 
 def test_no_warning_clears_at_once(launch_ui):

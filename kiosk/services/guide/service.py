@@ -32,11 +32,11 @@ class GuideService:
         self.printing = printing
         # Replaceable so tests can fix the time printed on a notice.
         self.now: Callable[[], datetime] = datetime.now
-        # One print job at a time, off the UI thread: a printer takes seconds.
-        self._print_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print")
+        # Composing and recording run beside printing, off the UI thread.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guide")
 
     def stop(self) -> None:
-        self._print_worker.shutdown(wait=True, cancel_futures=True)
+        self._worker.shutdown(wait=True, cancel_futures=True)
 
     @property
     def catalog(self) -> Catalog:
@@ -73,11 +73,11 @@ class GuideService:
     def print_notice(self, item: ServiceItem) -> Future[tuple[Slip, PrintOutcome]]:
         """Prints the one-time notice on the print worker. When it is not printed (no
         printer, no paper), the UI shows the same slip on screen."""
-        return self._print_worker.submit(self._print_notice, item)
+        return self._worker.submit(self._print_notice, item)
 
     def _print_notice(self, item: ServiceItem) -> tuple[Slip, PrintOutcome]:
         slip = self.notice(item)
-        outcome = self.printing.print_slip(slip)
+        outcome = self.printing.submit(slip).result()
         printed = outcome.printed
         with self.store.transaction() as db:
             append_event(db, "guide.notice", {

@@ -24,10 +24,13 @@ class HomeScreen(KioskScreen):
         # What this terminal lacks has no button at all, rather than a hidden one.
         if not app.demo_mode:
             self._remove("simulator_panel")
+        if not app.has_queue:
+            self._remove("queue")
         if not app.has_guide:
             self._remove("guide")
         if not app.has_locker:
-            self._remove("locker_tiles")
+            self._remove("pickup")
+            self._remove("dropoff")
             self._remove("staff")
 
     def _remove(self, widget_id: str) -> None:

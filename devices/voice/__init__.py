@@ -1,0 +1,1 @@
+"""Voice announcements for the call display."""

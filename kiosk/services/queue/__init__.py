@@ -1,0 +1,1 @@
+"""Queue tickets: numbering, priority, estimates, calling and the day's summary."""

@@ -1,0 +1,102 @@
+"""What the queue is made of, as the UI and the window clients see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+TicketState = Literal["waiting", "called", "finished", "no_show", "expired"]
+Source = Literal["touch", "appointment"]
+
+# Call order within the windows serving a category: lower first, then first come.
+RANK_PRIORITY = 0      # 帮办代办 priority (aged 65 or more), or an appointment that has it
+RANK_APPOINTMENT = 1   # checked in with an appointment
+RANK_WALK_IN = 2
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    day: str
+    category: str
+    label: str
+    rank: int
+    state: TicketState
+    source: Source
+    issued_at: str
+    window: int | None
+    recalls: int
+    transferred_from: str | None
+
+    @property
+    def priority(self) -> bool:
+        return self.rank == RANK_PRIORITY
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    ticket: Ticket
+    category_name: str
+    ahead: int
+    estimate_min: int
+    status_url: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why no ticket was issued. ``reason`` is one of: closed, has_ticket, no_priority,
+    unknown_category, used_appointment, wrong_day, invalid_appointment."""
+
+    reason: str
+    category_name: str = ""
+    ticket_label: str = ""   # has_ticket: the one they already hold
+
+
+@dataclass(frozen=True)
+class CategoryNow:
+    """A category as the take-a-number screen shows it."""
+
+    id: str
+    name: str
+    description: str
+    prefix: str
+    open: bool
+    waiting: int
+    estimate_min: int
+    hours: str
+    assisted: bool
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call or recall: what the display shows and the voice says. ``id`` increases
+    with every call, so a display asks for the calls after the last one it showed."""
+
+    id: int
+    label: str
+    window: int
+    recall: bool
+    at: str
+
+
+@dataclass(frozen=True)
+class CategorySummary:
+    category: str
+    name: str
+    issued: int
+    served: int
+    no_shows: int
+    expired: int
+    average_wait_min: float | None
+    longest_wait_min: float | None
+    average_handling_min: float | None
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    day: str
+    categories: tuple[CategorySummary, ...]
+
+    @property
+    def issued(self) -> int:
+        return sum(c.issued for c in self.categories)

@@ -1,0 +1,496 @@
+"""The queue: tickets issued at the terminal, called at the windows.
+
+Every change is one SQLite transaction with its event, so numbering survives a power cut
+and the district center sees each ticket's life in order. Listeners hear about calls
+after the commit, on the thread that made the call (a window's API request)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from kiosk.config.schema import QueueCategory, QueueConfig, StationConfig
+from kiosk.services.identity import Identity
+from kiosk.services.keys import KeyedHash
+from kiosk.services.outbox import PRIORITY_BUSINESS, PRIORITY_REPORT, append_event
+from kiosk.services.queue.appointments import Appointment
+from kiosk.services.queue.hours import describe_hours, is_open
+from kiosk.services.queue.model import (
+    RANK_APPOINTMENT,
+    RANK_PRIORITY,
+    RANK_WALK_IN,
+    Call,
+    CategoryNow,
+    CategorySummary,
+    DaySummary,
+    IssuedTicket,
+    Refused,
+    Ticket,
+)
+from kiosk.store import Store
+
+log = logging.getLogger(__name__)
+
+CallListener = Callable[[Call], None]
+OPEN_STATES = ("waiting", "called")
+
+
+class QueueError(Exception):
+    """A window asked for something the queue cannot do (no current ticket, say)."""
+
+
+class QueueService:
+    def __init__(self, store: Store, config: QueueConfig, station: StationConfig,
+                 keyed_hash: KeyedHash) -> None:
+        self.store = store
+        self.config = config
+        self.station = station
+        self.keyed_hash = keyed_hash
+        self.categories = {c.id: c for c in config.categories}
+        # Replaceable so tests and the benchmark can run a whole day in seconds.
+        self.now: Callable[[], datetime] = datetime.now
+        self._call_listeners: list[CallListener] = []
+        self._new_call = threading.Condition()
+        self._stop = threading.Event()
+        self._roller: threading.Thread | None = None
+
+    # -- life ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.roll_over()
+        self._roller = threading.Thread(target=self._roll_over_daily, name="queue-day",
+                                        daemon=True)
+        self._roller.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._roller is not None:
+            self._roller.join(timeout=5)
+
+    def on_call(self, listener: CallListener) -> None:
+        self._call_listeners.append(listener)
+
+    # -- residents ----------------------------------------------------------------------
+
+    def categories_now(self) -> list[CategoryNow]:
+        now = self.now()
+        day = now.date().isoformat()
+        with self.store.reading() as db:
+            return [CategoryNow(
+                id=c.id, name=c.name, description=c.description, prefix=c.prefix,
+                open=is_open(c.sessions, now),
+                waiting=self._waiting(db, day, c.id, RANK_WALK_IN),
+                estimate_min=self._estimate_min(db, c, self._waiting(db, day, c.id,
+                                                                      RANK_WALK_IN)),
+                hours=describe_hours(c.sessions), assisted=c.assisted,
+            ) for c in self.config.categories]
+
+    def offers_priority(self, identity: Identity | None) -> bool:
+        """Residents aged elderly_age or more are offered a 帮办代办 priority ticket."""
+        if identity is None or self.assisted_category() is None:
+            return False
+        age = identity.age(self.now().date())
+        return age is not None and age >= self.config.elderly_age
+
+    def assisted_category(self) -> QueueCategory | None:
+        return next((c for c in self.config.categories if c.assisted), None)
+
+    def issue(self, category_id: str, identity: Identity | None = None,
+              priority: bool = False) -> IssuedTicket | Refused:
+        """A ticket from a touch. With ``priority`` (offered through offers_priority) the
+        ticket goes to the 帮办代办 queue ahead of walk-ins."""
+        if priority:
+            if not self.offers_priority(identity):
+                return Refused("no_priority")
+            assisted = self.assisted_category()
+            assert assisted is not None
+            category_id = assisted.id
+        person = identity.keyed_hash(self.keyed_hash) if identity is not None else None
+        return self._issue(category_id, RANK_PRIORITY if priority else RANK_WALK_IN,
+                           "touch", person, None)
+
+    def check_in(self, appointment: Appointment) -> IssuedTicket | Refused:
+        """A verified appointment (see appointments.read_appointment) joins its queue."""
+        today = self.now().date().isoformat()
+        if appointment.day != today:
+            return Refused("wrong_day")
+        rank = RANK_PRIORITY if appointment.priority else RANK_APPOINTMENT
+        return self._issue(appointment.category, rank, "appointment", None, appointment.id)
+
+    def _issue(self, category_id: str, rank: int, source: str, person: str | None,
+               appointment_id: str | None) -> IssuedTicket | Refused:
+        category = self.categories.get(category_id)
+        if category is None:
+            return Refused("unknown_category")
+        self.roll_over()
+        now = self.now()
+        if not is_open(category.sessions, now):
+            return Refused("closed", category.name)
+        day = now.date().isoformat()
+        with self.store.transaction() as db:
+            if appointment_id is not None and db.execute(
+                    "SELECT 1 FROM queue_tickets WHERE appointment_id = ?",
+                    [appointment_id]).fetchone():
+                return Refused("used_appointment", category.name)
+            if person is not None:
+                held = db.execute(
+                    "SELECT label FROM queue_tickets WHERE day = ? AND category = ? AND "
+                    "person_hash = ? AND state IN ('waiting', 'called')",
+                    [day, category.id, person]).fetchone()
+                if held:
+                    return Refused("has_ticket", category.name, held[0])
+            number = self._next_number(db, day, category.id)
+            label = f"{category.prefix}{number:03d}"
+            ahead = self._waiting(db, day, category.id, rank)
+            estimate_s = round(self._estimate_min(db, category, ahead, exact=True) * 60)
+            ticket_id = db["queue_tickets"].insert({
+                "day": day, "category": category.id, "label": label, "rank": rank,
+                "state": "waiting", "source": source, "person_hash": person,
+                "appointment_id": appointment_id, "issued_at": now.isoformat(),
+                "ahead_at_issue": ahead, "estimate_s": estimate_s,
+            }).last_pk
+            append_event(db, "queue.ticket_issued", {
+                "ticket": label, "day": day, "category": category.id, "rank": rank,
+                "source": source, "real_name": person is not None, "ahead": ahead,
+                "estimate_s": estimate_s, "at": now.isoformat(timespec="seconds"),
+            })
+            ticket = self._ticket(db, ticket_id)
+        log.info("ticket %s issued (%s, %d ahead)", label, category.id, ahead)
+        return IssuedTicket(ticket=ticket, category_name=category.name, ahead=ahead,
+                            estimate_min=max(0, round(estimate_s / 60)),
+                            status_url=self._status_url(day, label))
+
+    # -- windows ------------------------------------------------------------------------
+
+    def open_window(self, window: int) -> None:
+        self._check_window(window)
+        with self.store.transaction() as db:
+            db["queue_windows"].upsert({"number": window, "open": 1,
+                                        "since": self.now().isoformat()}, pk="number")
+            append_event(db, "queue.window_opened", {"window": window}, PRIORITY_REPORT)
+
+    def close_window(self, window: int) -> None:
+        self._check_window(window)
+        with self.store.transaction() as db:
+            db["queue_windows"].upsert({"number": window, "open": 0,
+                                        "since": self.now().isoformat()}, pk="number")
+            append_event(db, "queue.window_closed", {"window": window}, PRIORITY_REPORT)
+
+    def call_next(self, window: int) -> Call | None:
+        """Finishes the window's current resident, if any, and calls the next one its
+        categories have: priority first, then appointments, then walk-ins, each first
+        come first served. None when nobody waits."""
+        self._check_window(window)
+        self.roll_over()
+        now = self.now()
+        day = now.date().isoformat()
+        served = [c.id for c in self.config.categories if window in c.windows]
+        with self.store.transaction() as db:
+            self._close_current(db, window, "finished", now)
+            db["queue_windows"].upsert({"number": window, "open": 1,
+                                        "since": now.isoformat()}, pk="number")
+            marks = ",".join("?" * len(served))
+            row = db.execute(
+                f"SELECT id FROM queue_tickets WHERE day = ? AND state = 'waiting' AND "
+                f"category IN ({marks}) ORDER BY rank, issued_at, id LIMIT 1",
+                [day, *served]).fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE queue_tickets SET state = 'called', window = ?, called_at = ? "
+                       "WHERE id = ?", [window, now.isoformat(), row[0]])
+            ticket = self._ticket(db, row[0])
+            call = self._record_call(db, ticket, window, recall=False, now=now)
+        self._announce(call)
+        return call
+
+    def recall(self, window: int) -> Call:
+        now = self.now()
+        with self.store.transaction() as db:
+            ticket = self._current(db, window)
+            db.execute("UPDATE queue_tickets SET recalls = recalls + 1 WHERE id = ?",
+                       [ticket.id])
+            call = self._record_call(db, ticket, window, recall=True, now=now)
+        self._announce(call)
+        return call
+
+    def no_show(self, window: int) -> Ticket:
+        with self.store.transaction() as db:
+            ticket = self._close_current(db, window, "no_show", self.now())
+            if ticket is None:
+                raise QueueError(f"window {window} has nobody called")
+            return ticket
+
+    def finish(self, window: int) -> Ticket:
+        with self.store.transaction() as db:
+            ticket = self._close_current(db, window, "finished", self.now())
+            if ticket is None:
+                raise QueueError(f"window {window} has nobody called")
+            return ticket
+
+    def transfer(self, window: int, category_id: str) -> Ticket:
+        """Sends the window's current resident to another category's queue. They keep
+        their number and their place: first come, by the time they first took it."""
+        target = self.categories.get(category_id)
+        if target is None:
+            raise QueueError(f"no category {category_id!r}")
+        with self.store.transaction() as db:
+            ticket = self._current(db, window)
+            if ticket.category == category_id:
+                raise QueueError(f"{ticket.label} is already in {category_id}")
+            db.execute("UPDATE queue_tickets SET category = ?, state = 'waiting', window = NULL,"
+                       " called_at = NULL, transferred_from = ? WHERE id = ?",
+                       [category_id, ticket.category, ticket.id])
+            append_event(db, "queue.transferred", {
+                "ticket": ticket.label, "day": ticket.day, "from": ticket.category,
+                "to": category_id, "window": window,
+            })
+            return self._ticket(db, ticket.id)
+
+    def window_status(self, window: int) -> dict[str, Any]:
+        self._check_window(window)
+        day = self.now().date().isoformat()
+        served = [c.id for c in self.config.categories if window in c.windows]
+        with self.store.reading() as db:
+            current = self._current_or_none(db, window)
+            marks = ",".join("?" * len(served))
+            waiting = db.execute(
+                f"SELECT count(*) FROM queue_tickets WHERE day = ? AND state = 'waiting' AND "
+                f"category IN ({marks})", [day, *served]).fetchone()[0]
+            row = db.execute("SELECT open FROM queue_windows WHERE number = ?",
+                             [window]).fetchone()
+        return {"window": window, "open": bool(row and row[0]),
+                "current": current.label if current else None,
+                "categories": served, "waiting": waiting}
+
+    def recent_calls(self, limit: int = 8) -> list[Call]:
+        """Today's latest calls, newest first."""
+        day = self.now().date().isoformat()
+        with self.store.reading() as db:
+            rows = db.execute(
+                "SELECT id, label, window, recall, at FROM queue_calls WHERE at >= ? "
+                "ORDER BY id DESC LIMIT ?", [day, limit]).fetchall()
+        return [Call(id=r[0], label=r[1], window=r[2], recall=bool(r[3]), at=r[4])
+                for r in rows]
+
+    def calls_after(self, call_id: int, wait_s: float = 0.0) -> list[Call]:
+        """Calls after ``call_id``, oldest first, waiting up to ``wait_s`` for one to
+        come (a call display's long poll)."""
+        def newer() -> list[Call]:
+            with self.store.reading() as db:
+                rows = db.execute(
+                    "SELECT id, label, window, recall, at FROM queue_calls WHERE id > ? "
+                    "ORDER BY id LIMIT 50", [call_id]).fetchall()
+            return [Call(id=r[0], label=r[1], window=r[2], recall=bool(r[3]), at=r[4])
+                    for r in rows]
+
+        # Checked under the condition: a call committed after the check cannot notify
+        # before this thread waits, so no call is slept through.
+        with self._new_call:
+            found = newer()
+            if found or wait_s <= 0:
+                return found
+            self._new_call.wait(timeout=wait_s)
+        return newer()
+
+    def last_call_id(self) -> int:
+        with self.store.reading() as db:
+            return int(db.execute("SELECT coalesce(max(id), 0) FROM queue_calls")
+                       .fetchone()[0])
+
+    def waiting_counts(self) -> dict[str, int]:
+        """Queue lengths by category, for the heartbeat and the displays."""
+        day = self.now().date().isoformat()
+        with self.store.reading() as db:
+            rows = db.execute("SELECT category, count(*) FROM queue_tickets WHERE day = ? AND "
+                              "state = 'waiting' GROUP BY category", [day]).fetchall()
+        counts = {c.id: 0 for c in self.config.categories}
+        counts.update({r[0]: r[1] for r in rows})
+        return counts
+
+    # -- the day ------------------------------------------------------------------------
+
+    def roll_over(self) -> list[DaySummary]:
+        """Closes every past day not closed yet: its open tickets expire and its summary
+        is recorded. Numbering restarts by itself, being per day."""
+        today = self.now().date().isoformat()
+        with self.store.reading() as db:
+            days = [r[0] for r in db.execute(
+                "SELECT DISTINCT day FROM queue_tickets WHERE day < ? AND day NOT IN "
+                "(SELECT day FROM queue_days_closed) ORDER BY day", [today]).fetchall()]
+        return [self.close_day(day) for day in days]
+
+    def close_day(self, day: str) -> DaySummary:
+        now = self.now()
+        with self.store.transaction() as db:
+            closed = db.execute("SELECT summary FROM queue_days_closed WHERE day = ?",
+                                [day]).fetchone()
+            if closed:
+                return _summary_from_json(json.loads(closed[0]))
+            db.execute("UPDATE queue_tickets SET state = 'expired', finished_at = ? "
+                       "WHERE day = ? AND state IN ('waiting', 'called')",
+                       [now.isoformat(), day])
+            summary = self._summarise(db, day)
+            payload = _summary_to_json(summary)
+            db["queue_days_closed"].insert({"day": day, "closed_at": now.isoformat(),
+                                            "summary": json.dumps(payload, ensure_ascii=False)})
+            append_event(db, "queue.daily_summary", payload, PRIORITY_BUSINESS)
+        log.info("queue day %s closed: %d tickets", day, summary.issued)
+        return summary
+
+    def summary(self, day: str | None = None) -> DaySummary:
+        """The day so far (today by default) without closing it."""
+        with self.store.reading() as db:
+            return self._summarise(db, day or self.now().date().isoformat())
+
+    # -- inside -------------------------------------------------------------------------
+
+    def _roll_over_daily(self) -> None:
+        while not self._stop.wait(60):
+            try:
+                self.roll_over()
+            except Exception:
+                log.exception("closing the queue day failed; will retry")
+
+    def _check_window(self, window: int) -> None:
+        if not any(window in c.windows for c in self.config.categories):
+            raise QueueError(f"window {window} serves no queue category")
+
+    def _next_number(self, db: sqlite_utils.Database, day: str, category: str) -> int:
+        db.execute("INSERT INTO queue_numbers (day, category, last) VALUES (?, ?, 1) "
+                   "ON CONFLICT (day, category) DO UPDATE SET last = last + 1",
+                   [day, category])
+        return int(db.execute("SELECT last FROM queue_numbers WHERE day = ? AND category = ?",
+                              [day, category]).fetchone()[0])
+
+    def _waiting(self, db: sqlite_utils.Database, day: str, category: str, rank: int) -> int:
+        """Tickets that will be called before a new ticket of ``rank``."""
+        return int(db.execute(
+            "SELECT count(*) FROM queue_tickets WHERE day = ? AND category = ? AND "
+            "state = 'waiting' AND rank <= ?", [day, category, rank]).fetchone()[0])
+
+    def _estimate_min(self, db: sqlite_utils.Database, category: QueueCategory, ahead: int,
+                      exact: bool = False) -> float:
+        handling = self._average_handling_min(db, category.id)
+        marks = ",".join("?" * len(category.windows))
+        open_windows = db.execute(
+            f"SELECT count(*) FROM queue_windows WHERE open = 1 AND number IN ({marks})",
+            list(category.windows)).fetchone()[0]
+        # Before any window opens, assume all of them will: staff arrive at opening time.
+        windows = open_windows or len(category.windows)
+        minutes = handling * ahead / windows
+        return minutes if exact else round(minutes)
+
+    def _average_handling_min(self, db: sqlite_utils.Database, category: str) -> float:
+        rows = db.execute(
+            "SELECT called_at, finished_at FROM queue_tickets WHERE category = ? AND "
+            "state = 'finished' AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+            [category, self.config.average_over]).fetchall()
+        if len(rows) < 3:
+            return self.config.default_handling_min
+        seconds = [(_at(f) - _at(c)).total_seconds() for c, f in rows]
+        return sum(seconds) / len(seconds) / 60
+
+    def _current_or_none(self, db: sqlite_utils.Database, window: int) -> Ticket | None:
+        row = db.execute("SELECT id FROM queue_tickets WHERE window = ? AND state = 'called' "
+                         "ORDER BY called_at DESC LIMIT 1", [window]).fetchone()
+        return self._ticket(db, row[0]) if row else None
+
+    def _current(self, db: sqlite_utils.Database, window: int) -> Ticket:
+        ticket = self._current_or_none(db, window)
+        if ticket is None:
+            raise QueueError(f"window {window} has nobody called")
+        return ticket
+
+    def _close_current(self, db: sqlite_utils.Database, window: int, state: str,
+                       now: datetime) -> Ticket | None:
+        ticket = self._current_or_none(db, window)
+        if ticket is None:
+            return None
+        db.execute("UPDATE queue_tickets SET state = ?, finished_at = ? WHERE id = ?",
+                   [state, now.isoformat(), ticket.id])
+        kind = "queue.finished" if state == "finished" else "queue.no_show"
+        append_event(db, kind, {"ticket": ticket.label, "day": ticket.day, "window": window,
+                                "category": ticket.category,
+                                "at": now.isoformat(timespec="seconds")})
+        return self._ticket(db, ticket.id)
+
+    def _record_call(self, db: sqlite_utils.Database, ticket: Ticket, window: int,
+                     recall: bool, now: datetime) -> Call:
+        call_id = db["queue_calls"].insert({"ticket_id": ticket.id, "label": ticket.label,
+                                            "window": window, "at": now.isoformat(),
+                                            "recall": int(recall)}).last_pk
+        append_event(db, "queue.called", {"ticket": ticket.label, "day": ticket.day,
+                                          "window": window, "recall": recall,
+                                          "category": ticket.category,
+                                          "at": now.isoformat(timespec="seconds")})
+        return Call(id=int(call_id), label=ticket.label, window=window, recall=recall,
+                    at=now.isoformat())
+
+    def _announce(self, call: Call) -> None:
+        with self._new_call:
+            self._new_call.notify_all()
+        for listener in self._call_listeners:
+            try:
+                listener(call)
+            except Exception:
+                log.exception("a call listener failed for %s", call.label)
+
+    def _ticket(self, db: sqlite_utils.Database, ticket_id: int) -> Ticket:
+        row = db.execute(
+            "SELECT id, day, category, label, rank, state, source, issued_at, window, recalls,"
+            " transferred_from FROM queue_tickets WHERE id = ?", [ticket_id]).fetchone()
+        return Ticket(*row)
+
+    def _status_url(self, day: str, label: str) -> str:
+        template = self.config.status_url
+        if not template:
+            return ""
+        return template.format(district=self.station.district_id,
+                               terminal=self.station.terminal_id, day=day, ticket=label)
+
+    def _summarise(self, db: sqlite_utils.Database, day: str) -> DaySummary:
+        categories = []
+        for category in self.config.categories:
+            rows = db.execute(
+                "SELECT state, issued_at, called_at, finished_at FROM queue_tickets "
+                "WHERE day = ? AND category = ?", [day, category.id]).fetchall()
+            waits = [(_at(c) - _at(i)).total_seconds() / 60 for _s, i, c, _f in rows if c]
+            handling = [(_at(f) - _at(c)).total_seconds() / 60
+                        for s, _i, c, f in rows if s == "finished" and c and f]
+            categories.append(CategorySummary(
+                category=category.id, name=category.name, issued=len(rows),
+                served=sum(1 for r in rows if r[0] == "finished"),
+                no_shows=sum(1 for r in rows if r[0] == "no_show"),
+                expired=sum(1 for r in rows if r[0] == "expired"),
+                average_wait_min=_mean(waits), longest_wait_min=max(waits, default=None),
+                average_handling_min=_mean(handling),
+            ))
+        return DaySummary(day=day, categories=tuple(categories))
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def _summary_to_json(summary: DaySummary) -> dict[str, Any]:
+    return {"day": summary.day, "categories": [
+        {"category": c.category, "name": c.name, "issued": c.issued, "served": c.served,
+         "no_shows": c.no_shows, "expired": c.expired, "average_wait_min": c.average_wait_min,
+         "longest_wait_min": None if c.longest_wait_min is None else round(c.longest_wait_min, 1),
+         "average_handling_min": c.average_handling_min}
+        for c in summary.categories]}
+
+
+def _summary_from_json(data: dict[str, Any]) -> DaySummary:
+    return DaySummary(day=data["day"], categories=tuple(
+        CategorySummary(**category) for category in data["categories"]))

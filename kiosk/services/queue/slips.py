@@ -1,0 +1,51 @@
+"""The paper a queue hands out: the ticket, and the day's summary for the station."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from devices.printer.slip import Qr, Rule, Slip, Spacer, Text
+from kiosk.config.schema import StationConfig
+from kiosk.services.queue.model import DaySummary, IssuedTicket
+
+RANK_NOTES = {0: "优先办理（帮办代办）", 1: "预约办理"}
+
+
+def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime) -> Slip:
+    ticket = issued.ticket
+    blocks = [
+        Text(station.name, align="center"),
+        Text(issued.category_name, size="large", bold=True, align="center"),
+        Text(ticket.label, size="title", bold=True, align="center"),
+    ]
+    note = RANK_NOTES.get(ticket.rank)
+    if note:
+        blocks.append(Text(note, bold=True, align="center"))
+    blocks += [
+        Rule(),
+        Text(f"前面还有 {issued.ahead} 人"),
+        Text(f"预计等候约 {issued.estimate_min} 分钟"),
+        Text(f"取号时间 {now:%Y-%m-%d %H:%M}"),
+        Text("请留意叫号和显示屏。过号请到窗口咨询。"),
+    ]
+    if issued.status_url:
+        blocks += [Spacer(), Qr(issued.status_url, caption="扫码在手机上查看排队进度")]
+    return Slip(tuple(blocks))
+
+
+def summary_slip(summary: DaySummary, station: StationConfig) -> Slip:
+    blocks: list = [
+        Text("排队日报", size="title", bold=True, align="center"),
+        Text(f"{station.name} {summary.day}", align="center"),
+        Rule(),
+    ]
+    for c in summary.categories:
+        blocks.append(Text(c.name, bold=True))
+        blocks.append(Text(f"取号 {c.issued}  办结 {c.served}  过号 {c.no_shows}  "
+                           f"未叫 {c.expired}"))
+        wait = "—" if c.average_wait_min is None else f"{c.average_wait_min:.1f}"
+        longest = "—" if c.longest_wait_min is None else f"{c.longest_wait_min:.1f}"
+        handling = "—" if c.average_handling_min is None else f"{c.average_handling_min:.1f}"
+        blocks.append(Text(f"平均等候 {wait} 分  最长 {longest} 分  平均办理 {handling} 分"))
+    blocks += [Rule(), Text(f"合计取号 {summary.issued}", bold=True)]
+    return Slip(tuple(blocks))

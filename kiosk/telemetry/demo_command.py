@@ -1,0 +1,106 @@
+"""The demo district center's command tool: signs one command, sends it to the terminal of
+a configuration and prints the terminal's result.
+
+    python -m kiosk.telemetry.demo_command display.set_announcement text=今天下午停水
+    python -m kiosk.telemetry.demo_command locker.open compartment=3
+    python -m kiosk.telemetry.demo_command guide.replace_catalog catalog=@services.toml
+
+VALUE is read as JSON when it is JSON (3, true) and as text otherwise; @FILE sends the
+file base64-encoded. With TLS, give the center's certificate (CN = center).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import ssl
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+from kiosk.config import load_config
+from kiosk.simulation.center import load_signing_key, make_command
+from kiosk.telemetry.topics import Topics
+
+DEMO_KEY = Path("config/demo/center-ed25519.key")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kiosk.telemetry.demo_command",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("type", help="command type, e.g. locker.open (docs/mqtt.md)")
+    parser.add_argument("args", nargs="*", metavar="KEY=VALUE")
+    parser.add_argument("--config", type=Path, default=Path("config/kiosk.toml"))
+    parser.add_argument("--overlay", type=Path, action="append", default=[])
+    parser.add_argument("--key", type=Path, default=DEMO_KEY, help="the center's signing key")
+    parser.add_argument("--lifetime", type=float, default=300, help="seconds until it expires")
+    parser.add_argument("--wait", type=float, default=15, help="seconds to wait for the result")
+    parser.add_argument("--tls-cert", type=Path, help="the center's client certificate")
+    parser.add_argument("--tls-key", type=Path, help="the center's client key")
+    options = parser.parse_args(argv)
+    config = load_config(options.config, options.overlay)
+    station = config.station
+    topics = Topics(config.mqtt.topic_prefix, station.district_id, station.terminal_id)
+    payload = make_command(load_signing_key(options.key), station.district_id,
+                           station.terminal_id, options.type, _arguments(options.args),
+                           lifetime_s=options.lifetime)
+    command_id = json.loads(base64.b64decode(json.loads(payload)["body"]))["id"]
+
+    result: list[dict[str, Any]] = []
+    answered = threading.Event()
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    if config.mqtt.tls:
+        client.tls_set(ca_certs=str(config.mqtt.ca_file), certfile=str(options.tls_cert),
+                       keyfile=str(options.tls_key), tls_version=ssl.PROTOCOL_TLS_CLIENT)
+
+    def connected(c: mqtt.Client, *_: Any) -> None:
+        c.subscribe(topics.event("command.result"), qos=1)
+
+    def subscribed(c: mqtt.Client, *_: Any) -> None:
+        c.publish(topics.commands, payload, qos=1)
+
+    def message(_c: mqtt.Client, _u: Any, received: mqtt.MQTTMessage) -> None:
+        event = json.loads(received.payload)
+        if event["payload"].get("command") == command_id:
+            result.append(event["payload"])
+            answered.set()
+
+    client.on_connect, client.on_subscribe, client.on_message = connected, subscribed, message
+    client.connect(config.mqtt.host, config.mqtt.port)
+    client.loop_start()
+    try:
+        if not answered.wait(options.wait):
+            print(f"no result for command {command_id} within {options.wait:.0f} s "
+                  "(is the terminal running and connected?)", file=sys.stderr)
+            return 1
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    print(json.dumps(result[0], ensure_ascii=False, indent=2))
+    return 0 if result[0]["status"] == "accepted" else 1
+
+
+def _arguments(pairs: Sequence[str]) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    for pair in pairs:
+        key, separator, value = pair.partition("=")
+        if not separator:
+            raise SystemExit(f"argument {pair!r} is not KEY=VALUE")
+        if value.startswith("@"):
+            args[key] = base64.b64encode(Path(value[1:]).read_bytes()).decode("ascii")
+            continue
+        try:
+            args[key] = json.loads(value)
+        except ValueError:
+            args[key] = value
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""Drains the outbox to the broker: QoS 1, marked sent only on the broker's PUBACK.
+
+One thread ("outbox-publisher") does the work; nothing a resident or the locker does
+waits for it. The rules (docs/mqtt.md, "Events", says what a subscriber sees):
+
+- Order: priority class first (business, then alarms, then reports), seq order within a
+  class. At most ``window`` events are unacknowledged at a time.
+- Acknowledged ids are written back as sent in batches (every FLUSH_S, or a half window),
+  so one fsync covers many events. An event acknowledged but not yet marked when the
+  terminal dies is simply sent again: delivery is at least once, and subscribers drop
+  repeats by event id.
+- After a lost connection paho itself re-sends the unacknowledged window, in order, on
+  the next connection; new events wait until that window is acknowledged, so they never
+  overtake it. After a restart the unsent rows are read again from SQLite.
+- An event refused by the broker (a PUBACK reason code of 0x80 or more) stays unsent and
+  is tried again after RETRY_S.
+- ``historical`` is true on an event created before the connection that carries it
+  began: it waited for the link (an outage, or a restart).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from kiosk.services.outbox import OutboxEvent, mark_sent, now_iso, unsent_events
+from kiosk.store import Store
+from kiosk.telemetry.link import BrokerLink, Session
+from kiosk.telemetry.topics import Topics
+
+log = logging.getLogger("kiosk.telemetry")
+
+EVENT_SCHEMA = 1
+FLUSH_S = 0.1
+IDLE_POLL_S = 1.0
+RETRY_S = 30.0
+CARRIED_OVER_PATIENCE_S = 60.0
+
+
+@dataclass
+class _InFlight:
+    event: OutboxEvent
+    session: int
+    sent_at: float        # monotonic
+
+
+def event_message(event: OutboxEvent, historical: bool) -> bytes:
+    """The event envelope of docs/mqtt.md; the stored payload text goes in unparsed."""
+    head = json.dumps({"schema": EVENT_SCHEMA, "id": event.id, "seq": event.seq,
+                       "type": event.type, "priority": event.priority,
+                       "createdAt": event.created_at, "historical": historical},
+                      ensure_ascii=False, separators=(",", ":"))
+    return (head[:-1] + ',"payload":' + event.payload + "}").encode("utf-8")
+
+
+class OutboxPublisher:
+    def __init__(self, store: Store, link: BrokerLink, topics: Topics, window: int) -> None:
+        self._store = store
+        self._link = link
+        self._topics = topics
+        self._window = window
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._in_flight: dict[str, _InFlight] = {}
+        self._acknowledged: list[str] = []
+        self._retry: list[tuple[float, OutboxEvent]] = []
+        # The highest seq handed to the broker in each priority class by this process.
+        self._handed: dict[int, int] = {}
+        self._session: Session | None = None
+        self._last_flush = time.monotonic()
+        self._thread: threading.Thread | None = None
+        self.published = 0          # events handed to paho (for tests and the bench)
+        self.max_in_flight = 0      # the most ever unacknowledged at once
+        store.on_commit(self._wake.set)
+        link.on_session_start(self._session_started)
+        link.on_session_end(self._session_ended)
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="outbox-publisher", daemon=True)
+        self._thread.start()
+
+    def stop(self, drain_s: float = 2.0) -> None:
+        """Stops sending; waits up to ``drain_s`` for the window's PUBACKs, so that a
+        clean restart re-sends as little as possible, and records them."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        deadline = time.monotonic() + drain_s
+        while self._session is not None and self.in_flight() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self._flush()
+
+    def in_flight(self) -> int:
+        with self._lock:
+            return len(self._in_flight)
+
+    # -- the publisher thread ----------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            with self._lock:
+                pending = bool(self._acknowledged)
+            self._wake.wait(FLUSH_S if pending else IDLE_POLL_S)
+            self._wake.clear()
+            try:
+                if pending and (time.monotonic() - self._last_flush >= FLUSH_S
+                                or len(self._acknowledged) >= self._window // 2):
+                    self._flush()
+                self._release_due_retries()
+                self._fill_window()
+            except Exception:
+                # A full disk or a locked database must not end publishing for good.
+                log.exception("outbox publisher: will try again")
+                self._stopping.wait(1.0)
+
+    def _fill_window(self) -> None:
+        session = self._session
+        if session is None:
+            return
+        with self._lock:
+            if any(f.session != session.number for f in self._in_flight.values()):
+                self._forget_stuck_carry_over(session)
+                return
+            free = self._window - len(self._in_flight)
+            # Refilled in batches of at least half a window: one query per batch.
+            if free < max(1, self._window // 2):
+                return
+            skip = set(self._in_flight) | set(self._acknowledged) | {
+                e.id for _, e in self._retry}
+            handed = dict(self._handed)
+        with self._store.reading() as db:
+            events = unsent_events(db, handed, skip, free)
+        started = _iso(session.started_at)
+        for event in events:
+            if self._session is not session:
+                return
+            with self._lock:
+                self._in_flight[event.id] = _InFlight(event, session.number, time.monotonic())
+                self._handed[event.priority] = max(self._handed.get(event.priority, 0),
+                                                   event.seq)
+                self.max_in_flight = max(self.max_in_flight, len(self._in_flight))
+            accepted = self._link.publish(
+                self._topics.event(event.type),
+                event_message(event, historical=event.created_at < started),
+                on_ack=lambda success, e=event: self._acknowledge(e, success))
+            if not accepted:
+                self._give_back(event, RETRY_S)
+                return
+            self.published += 1
+
+    def _forget_stuck_carry_over(self, session: Session) -> None:
+        """paho re-sends the window of a lost connection; should that never be answered,
+        those events are read from SQLite again instead. Called with the lock held."""
+        if time.time() - session.started_at < CARRIED_OVER_PATIENCE_S:
+            return
+        for event_id, flight in list(self._in_flight.items()):
+            if flight.session != session.number:
+                del self._in_flight[event_id]
+                self._rewind(flight.event)
+
+    def _acknowledge(self, event: OutboxEvent, success: bool) -> None:
+        """paho's thread: the PUBACK for ``event``."""
+        with self._lock:
+            if self._in_flight.pop(event.id, None) is None:
+                return
+            if success:
+                self._acknowledged.append(event.id)
+            else:
+                log.warning("the broker refused event %s (seq %d, %s); retrying in %.0f s",
+                            event.id, event.seq, event.type, RETRY_S)
+                self._retry.append((time.monotonic() + RETRY_S, event))
+        self._wake.set()
+
+    def _give_back(self, event: OutboxEvent, delay_s: float) -> None:
+        with self._lock:
+            self._in_flight.pop(event.id, None)
+            self._retry.append((time.monotonic() + delay_s, event))
+
+    def _release_due_retries(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            due = [e for at, e in self._retry if at <= now]
+            self._retry = [(at, e) for at, e in self._retry if at > now]
+            for event in due:
+                self._rewind(event)
+
+    def _rewind(self, event: OutboxEvent) -> None:
+        """Lets ``event`` be read again. Called with the lock held."""
+        self._handed[event.priority] = min(self._handed.get(event.priority, 0), event.seq - 1)
+
+    def _flush(self) -> None:
+        with self._lock:
+            done, self._acknowledged = self._acknowledged, []
+        self._last_flush = time.monotonic()
+        if not done:
+            return
+        try:
+            with self._store.transaction() as db:
+                mark_sent(db, done, now_iso())
+        except Exception:
+            with self._lock:
+                self._acknowledged = done + self._acknowledged
+            raise
+
+    # -- link callbacks (paho's thread) -----------------------------------------------------
+
+    def _session_started(self, session: Session) -> None:
+        self._session = session
+        self._wake.set()
+
+    def _session_ended(self) -> None:
+        self._session = None
+
+
+def _iso(epoch_s: float) -> str:
+    return datetime.fromtimestamp(epoch_s, UTC).isoformat(timespec="milliseconds")

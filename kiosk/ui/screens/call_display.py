@@ -1,0 +1,45 @@
+"""The call display (叫号屏) over the waiting area: the latest call, large, and the calls
+before it, readable from across the hall. It shows only ticket numbers and windows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.factory import Factory
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.services.queue.model import Call
+from kiosk.ui.screens.base import KioskScreen
+
+RECENT_SHOWN = 6
+
+
+class CallDisplayScreen(KioskScreen):
+    latest_label = StringProperty("")
+    latest_window = StringProperty("")
+    latest_recall = BooleanProperty(False)
+    linked = BooleanProperty(True)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.shown: list[Call] = []
+
+    def show_calls(self, calls: list[Call]) -> None:
+        """Newest last; the latest goes large, the rest into the list."""
+        self.shown = (self.shown + calls)[-(RECENT_SHOWN + 1):]
+        if not self.shown:
+            return
+        latest = self.shown[-1]
+        self.latest_label = latest.label
+        self.latest_window = str(latest.window)
+        self.latest_recall = latest.recall
+        box = self.ids.recent
+        box.clear_widgets()
+        for call in reversed(self.shown[:-1]):
+            row = Factory.RecentCall()
+            row.label, row.window = call.label, str(call.window)
+            box.add_widget(row)
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,0 +1,106 @@
+"""Take a number: the queues with how long each is, optionally by ID card, where
+residents aged 65 or more are offered a priority ticket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk.services.identity import Identity
+from kiosk.services.queue.model import CategoryNow
+from kiosk.ui import theme
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
+from kiosk.ui.widgets.buttons import KioskButton, QuietButton
+
+
+class QueueScreen(KioskScreen):
+    identity_line = StringProperty("")
+    offer_priority = BooleanProperty(False)
+    all_closed = BooleanProperty(False)
+    hours_text = StringProperty("")
+
+    def on_pre_enter(self, *_args: object) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        app = App.get_running_app()
+        categories = app.terminal.queue.categories_now()
+        self.all_closed = not any(c.open for c in categories)
+        self.hours_text = "\n".join(f"{c.name}：{c.hours}" for c in categories)
+        box = self.ids.categories
+        box.clear_widgets()
+        for category in categories:
+            button = KioskButton(text=self._describe(category), markup=True)
+            button.category_id = category.id
+            if not category.open:
+                # Looks unavailable, yet still readable (7:1) and still explains on touch.
+                button.fill = theme.DIVIDER
+                button.fill_pressed = theme.DIVIDER
+                button.color = theme.TEXT_MUTED
+            button.bind(on_release=lambda _b, c=category: self.choose(c))
+            box.add_widget(button)
+        self._offer_actions()
+
+    def _offer_actions(self) -> None:
+        """Out of hours: where else to go. In hours: taking a number by ID card."""
+        app = App.get_running_app()
+        actions = self.ids.actions
+        actions.clear_widgets()
+        offers: list[tuple[str, str, object]] = []
+        if self.all_closed:
+            if app.has_guide:
+                offers.append(("to_guide", app.tr("Service guide"), lambda: app.go("guide")))
+            if app.has_locker:
+                offers.append(("to_locker", app.tr("Document locker"),
+                               lambda: app.go("pickup")))
+        elif not self.identity_line and (app.terminal.id_card_reader is not None
+                                         or app.terminal.card_reader is not None):
+            offers.append(("real_name", app.tr("Use my ID card (65 or older: priority)"),
+                           self.use_id_card))
+        for widget_id, text, action in offers:
+            button = QuietButton(text=text)
+            button.bind(on_release=lambda _b, a=action: a())
+            self.ids[widget_id] = button
+            actions.add_widget(button)
+
+    def _describe(self, category: CategoryNow) -> str:
+        tr = App.get_running_app().tr
+        if category.open:
+            status = tr("{waiting} waiting, about {minutes} min").format(
+                waiting=category.waiting, minutes=category.estimate_min)
+        else:
+            status = tr("Not open now · {hours}").format(hours=category.hours)
+        line = f"{category.prefix} {category.name}"
+        detail = f"{category.description}\n{status}" if category.description else status
+        return f"{line}\n[size=34]{detail}[/size]"
+
+    def use_id_card(self) -> None:
+        app = App.get_running_app()
+        app.ask_identity(app.tr("Take a number with your ID card"), self._identified)
+
+    def _identified(self, identity: Identity) -> None:
+        app = App.get_running_app()
+        app.session["queue_identity"] = identity
+        name = identity.masked_name or identity.masked_id_number
+        self.identity_line = app.tr("Taking a number for {name}").format(name=name)
+        self.offer_priority = app.terminal.queue.offers_priority(identity)
+        self._offer_actions()
+
+    def choose(self, category: CategoryNow) -> None:
+        App.get_running_app().take_ticket(category.id, priority=False)
+
+    def choose_priority(self) -> None:
+        assisted = App.get_running_app().terminal.queue.assisted_category()
+        if assisted is not None:
+            App.get_running_app().take_ticket(assisted.id, priority=True)
+
+    def reset(self) -> None:
+        self.identity_line = ""
+        self.offer_priority = False
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

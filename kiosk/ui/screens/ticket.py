@@ -1,0 +1,64 @@
+"""The ticket just issued, large, while it prints; or why none was issued."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+
+from kiosk.services.printing import PrintOutcome
+from kiosk.services.queue.model import IssuedTicket, Refused
+from kiosk.ui.futures import on_result
+from kiosk.ui.queue_text import PRINT_RESULTS, TICKET_REFUSALS
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import back_bar, buttons, qr_code  # noqa: F401  (used in the .kv)
+
+
+class TicketScreen(KioskScreen):
+    label = StringProperty("")
+    category_name = StringProperty("")
+    waiting_line = StringProperty("")
+    note = StringProperty("")
+    print_line = StringProperty("")
+    status_url = StringProperty("")
+    refusal = StringProperty("")
+
+    def show_ticket(self, issued: IssuedTicket) -> None:
+        app = App.get_running_app()
+        self.refusal = ""
+        self.label = issued.ticket.label
+        self.category_name = issued.category_name
+        self.waiting_line = app.tr("{ahead} ahead of you, about {minutes} min").format(
+            ahead=issued.ahead, minutes=issued.estimate_min)
+        self.note = (app.tr("Priority service") if issued.ticket.rank == 0 else
+                     app.tr("Appointment") if issued.ticket.rank == 1 else "")
+        self.status_url = issued.status_url
+        self.print_line = app.tr("Printing…")
+
+    def printed(self, result: PrintOutcome | Exception) -> None:
+        app = App.get_running_app()
+        done = isinstance(result, PrintOutcome) and result.printed
+        self.print_line = app.tr(PRINT_RESULTS["printed" if done else "not_printed"])
+
+    def show_refusal(self, refused: Refused) -> None:
+        app = App.get_running_app()
+        self.reset()
+        self.refusal = app.tr(TICKET_REFUSALS.get(refused.reason,
+                                                  TICKET_REFUSALS["invalid_appointment"])
+                              ).format(category=refused.category_name,
+                                       ticket=refused.ticket_label)
+
+    def follow(self, future: object) -> None:
+        on_result(future, self.printed)  # type: ignore[arg-type]
+
+    def on_leave(self, *_args: object) -> None:
+        self.reset()  # a ticket number is nobody else's business
+
+    def reset(self) -> None:
+        self.label = self.category_name = self.waiting_line = self.note = ""
+        self.print_line = self.status_url = self.refusal = ""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,0 +1,180 @@
+"""The window API: window clients (`kiosk window`, a caller pad, a window PC) and call
+displays reach the terminal's queue over the station LAN.
+
+Plain HTTP with JSON bodies (stdlib, no framework): a station's network is a switch and
+a few PCs, and every caller device on the market can do an HTTP POST. A client presents
+a token (Authorization: Bearer) whose SHA-256 is queue.window_token_sha256; without a
+configured token only clients on this machine are served.
+
+    GET  /v1/windows/{n}                  status of window n
+    POST /v1/windows/{n}/open | close     staff arrive at / leave the window
+    POST /v1/windows/{n}/next             finish the current resident, call the next
+    POST /v1/windows/{n}/recall           call the current resident again
+    POST /v1/windows/{n}/no-show          the current resident did not come
+    POST /v1/windows/{n}/finish           the current resident is served
+    POST /v1/windows/{n}/transfer         {"category": "<id>"}: send them to another queue
+    GET  /v1/calls?after=<id>&wait=<s>    calls after id, waiting up to s seconds (displays)
+    GET  /v1/calls?recent=<n>             today's latest n calls, oldest first
+    GET  /v1/queues                       waiting counts by category
+    GET  /v1/summary[?day=YYYY-MM-DD]     the day's summary so far
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import threading
+from dataclasses import asdict
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from kiosk.services.queue.service import QueueError, QueueService
+
+log = logging.getLogger(__name__)
+
+WINDOW_PATH = re.compile(r"/v1/windows/(\d{1,2})(?:/(open|close|next|recall|no-show|finish|"
+                         r"transfer))?")
+LONGEST_WAIT_S = 30.0
+
+
+class WindowApi:
+    def __init__(self, queue: QueueService, host: str, port: int, token_sha256: str) -> None:
+        self.queue = queue
+        self.host = host
+        self.port = port
+        self.token_sha256 = token_sha256
+        self._server: ThreadingHTTPServer | None = None
+
+    def start(self) -> None:
+        api = self
+
+        class Handler(_Handler):
+            owner = api
+
+        try:
+            self._server = ThreadingHTTPServer((self.host, self.port), Handler)
+        except OSError as error:
+            # Tickets are still issued at the terminal; only the windows cannot call.
+            log.error("window API cannot listen on %s:%d: %s (check queue.api_host and "
+                      "queue.api_port)", self.host, self.port, error.strerror)
+            return
+        self._server.daemon_threads = True
+        self.port = int(self._server.server_address[1])
+        threading.Thread(target=self._server.serve_forever, name="window-api",
+                         daemon=True).start()
+        log.info("window API listening on %s:%d", self.host, self.port)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def authorised(self, client_host: str, header: str) -> bool:
+        if not self.token_sha256:
+            return client_host in ("127.0.0.1", "::1")
+        scheme, _, token = header.partition(" ")
+        digest = hashlib.sha256(token.strip().encode()).hexdigest()
+        return scheme.lower() == "bearer" and hmac.compare_digest(digest, self.token_sha256)
+
+    def handle(self, method: str, url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        parsed = urlparse(url)
+        query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        match = WINDOW_PATH.fullmatch(parsed.path)
+        try:
+            if match:
+                return self._window(method, int(match.group(1)), match.group(2), body)
+            if method == "GET" and parsed.path == "/v1/calls" and "recent" in query:
+                recent = self.queue.recent_calls(min(int(query["recent"]), 50))
+                return 200, {"calls": [asdict(c) for c in reversed(recent)]}
+            if method == "GET" and parsed.path == "/v1/calls":
+                after = int(query.get("after", "0"))
+                wait = min(float(query.get("wait", "0")), LONGEST_WAIT_S)
+                calls = self.queue.calls_after(after, wait)
+                return 200, {"calls": [asdict(c) for c in calls]}
+            if method == "GET" and parsed.path == "/v1/queues":
+                return 200, {"waiting": self.queue.waiting_counts()}
+            if method == "GET" and parsed.path == "/v1/summary":
+                return 200, asdict(self.queue.summary(query.get("day")))
+        except QueueError as error:
+            return 409, {"error": str(error)}
+        except ValueError as error:
+            return 400, {"error": f"bad request: {error}"}
+        return 404, {"error": f"no such endpoint: {method} {parsed.path}"}
+
+    def _window(self, method: str, window: int, action: str | None,
+                body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        queue = self.queue
+        if action is None:
+            if method != "GET":
+                return 405, {"error": "use GET for a window's status"}
+            return 200, queue.window_status(window)
+        if method != "POST":
+            return 405, {"error": f"use POST for {action}"}
+        if action == "open":
+            queue.open_window(window)
+        elif action == "close":
+            queue.close_window(window)
+        elif action == "next":
+            call = queue.call_next(window)
+            return 200, {"called": call.label if call else None,
+                         **queue.window_status(window)}
+        elif action == "recall":
+            queue.recall(window)
+        elif action == "no-show":
+            queue.no_show(window)
+        elif action == "finish":
+            queue.finish(window)
+        elif action == "transfer":
+            category = body.get("category")
+            if not isinstance(category, str):
+                return 400, {"error": 'transfer needs {"category": "<id>"}'}
+            queue.transfer(window, category)
+        return 200, queue.window_status(window)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    owner: WindowApi
+    server_version = "station-kiosk-window-api/1"
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        if not self.owner.authorised(self.client_address[0],
+                                     self.headers.get("Authorization", "")):
+            self._reply(HTTPStatus.UNAUTHORIZED, {"error": "a valid window token is required"})
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body: dict[str, Any] = {}
+        if length:
+            try:
+                parsed = json.loads(self.rfile.read(min(length, 65536)))
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                self._reply(HTTPStatus.BAD_REQUEST, {"error": "the body is not JSON"})
+                return
+            if not isinstance(parsed, dict):
+                self._reply(HTTPStatus.BAD_REQUEST, {"error": "the body must be an object"})
+                return
+            body = parsed
+        status, reply = self.owner.handle(method, self.path, body)
+        self._reply(status, reply)
+
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("window API: " + format, *args)

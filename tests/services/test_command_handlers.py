@@ -1,0 +1,174 @@
+"""Each command type carried out through the service that owns the change: the real
+locker on its board simulator, the real guide, the station settings."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from kiosk.services.command_handlers import build_handlers
+from kiosk.services.commands import CommandProcessor
+from kiosk.services.guide.library import CatalogLibrary
+from kiosk.services.guide.service import GuideService
+from kiosk.services.printing import PrintService
+from kiosk.services.station_settings import StationSettings
+from kiosk.simulation.center import make_command
+from tests.services.guide.test_catalog import SHIPPED
+from tests.services.guide.test_library import newer
+from tests.services.guide.test_notice import STATION
+
+
+@pytest.fixture
+def center():
+    return Ed25519PrivateKey.generate()
+
+
+def processor_for(store, center, *, locker=None, guide=None, settings=None, rebirth=None):
+    settings = settings or StationSettings(store, "周一至周五 9:00-17:00")
+    return CommandProcessor(store, district_id="d", terminal_id="t",
+                            signing_key=center.public_key(),
+                            handlers=build_handlers(locker=locker, guide=guide,
+                                                    settings=settings, rebirth=rebirth))
+
+
+def send(processor, center, command_type, args):
+    return processor.handle(make_command(center, "d", "t", command_type, args))
+
+
+def test_open_a_compartment_through_the_maintenance_open(locker_rig, center):
+    rig = locker_rig()
+    service = rig.start()
+    processor = processor_for(rig.store, center, locker=service)
+
+    result = send(processor, center, "locker.open", {"compartment": 2})
+
+    assert result.status == "accepted", result.text
+    rig.wait_open(2)
+    assert rig.door(2).pulses == 1
+    operation = rig.rows("SELECT purpose, actor FROM door_operations")
+    assert operation == [("maintenance", f"center:{result.command_id}")]
+    audited = dict(rig.rows("SELECT action, actor FROM audit_log WHERE action IN "
+                            "('locker.maintenance.requested', 'locker.maintenance.unlock_sent')"))
+    assert set(audited.values()) == {f"center:{result.command_id}"} and len(audited) == 2
+    rig.close(2)
+
+
+def test_locker_commands_check_their_arguments_and_the_locker(locker_rig, center):
+    rig = locker_rig()
+    service = rig.start()
+    processor = processor_for(rig.store, center, locker=service)
+    for args in ({}, {"compartment": "2"}, {"compartment": True}, {"compartment": 2.0},
+                 {"compartment": 2, "door": 1}):
+        result = send(processor, center, "locker.open", args)
+        assert (result.status, result.reason) == ("rejected", "bad_arguments"), args
+    result = send(processor, center, "locker.open", {"compartment": 99})
+    assert (result.status, result.reason) == ("rejected", "refused")
+    assert all(rig.door(n).pulses == 0 for n in range(1, 9))
+
+
+def test_take_a_compartment_out_of_service_and_back(locker_rig, center):
+    rig = locker_rig()
+    service = rig.start()
+    processor = processor_for(rig.store, center, locker=service)
+
+    assert send(processor, center, "locker.set_in_service",
+                {"compartment": 3, "inService": False}).status == "accepted"
+    assert service.out_of_service() == [3]
+    assert send(processor, center, "locker.set_in_service",
+                {"compartment": 3, "inService": True}).status == "accepted"
+    assert service.out_of_service() == []
+    events = [json.loads(p) for (p,) in rig.rows(
+        "SELECT payload FROM outbox WHERE type = 'locker.compartment' ORDER BY seq")]
+    assert events == [{"compartment": 3, "in_service": False},
+                      {"compartment": 3, "in_service": True}]
+    unknown = send(processor, center, "locker.set_in_service",
+                   {"compartment": 42, "inService": False})
+    assert (unknown.status, unknown.reason) == ("rejected", "refused")
+
+
+def test_replace_the_catalog(store_and_guide, center):
+    store, guide = store_and_guide
+    processor = processor_for(store, center, guide=guide)
+    catalog = base64.b64encode(newer("t-9")).decode()
+
+    result = send(processor, center, "guide.replace_catalog", {"catalog": catalog})
+
+    assert result.status == "accepted", result.text
+    assert guide.catalog.info.version == "t-9"
+    assert result.detail["version"] == "t-9"
+    bad = send(processor, center, "guide.replace_catalog",
+               {"catalog": base64.b64encode(b"[catalog]\nversion = 1").decode()})
+    assert (bad.status, bad.reason) == ("rejected", "catalog_invalid")
+    assert guide.catalog.info.version == "t-9"
+    not_base64 = send(processor, center, "guide.replace_catalog", {"catalog": "@@@"})
+    assert not_base64.reason == "bad_arguments"
+
+
+@pytest.fixture
+def store_and_guide(tmp_path):
+    from kiosk.store import open_store
+
+    store = open_store(tmp_path / "kiosk.db")
+    library = CatalogLibrary(SHIPPED, tmp_path / "catalog" / "services.toml")
+    guide = GuideService(library, store, STATION, (), PrintService(store, None))
+    yield store, guide
+    guide.stop()
+    store.close()
+
+
+def test_types_this_terminal_lacks_are_not_supported(store_and_guide, center):
+    store, _guide = store_and_guide
+    processor = processor_for(store, center)
+    for command_type, args in (("locker.open", {"compartment": 1}),
+                               ("guide.replace_catalog", {"catalog": ""}),
+                               ("presence.rebirth", {})):
+        result = send(processor, center, command_type, args)
+        assert (result.status, result.reason) == ("rejected", "not_supported"), command_type
+
+
+def test_announcement_and_opening_hours(store_and_guide, center):
+    store, _guide = store_and_guide
+    settings = StationSettings(store, "周一至周五 9:00-17:00")
+    seen = []
+    settings.subscribe(seen.append)
+    processor = processor_for(store, center, settings=settings)
+
+    assert send(processor, center, "display.set_announcement",
+                {"text": "今天下午停水，自助终端照常使用"}).status == "accepted"
+    assert send(processor, center, "station.set_opening_hours",
+                {"text": "周一至周六 9:00-18:00"}).status == "accepted"
+
+    assert settings.current().announcement == "今天下午停水，自助终端照常使用"
+    assert settings.opening_hours() == "周一至周六 9:00-18:00"
+    assert [n.announcement for n in seen] == ["", "今天下午停水，自助终端照常使用",
+                                               "今天下午停水，自助终端照常使用"]
+    too_long = send(processor, center, "display.set_announcement", {"text": "长" * 301})
+    assert too_long.reason == "bad_arguments"
+    # Empty text takes both back.
+    send(processor, center, "display.set_announcement", {"text": ""})
+    send(processor, center, "station.set_opening_hours", {"text": ""})
+    assert settings.current().announcement == ""
+    assert settings.opening_hours() == "周一至周五 9:00-17:00"
+
+
+def test_an_announcement_ends_on_its_own(store_and_guide):
+    store, _guide = store_and_guide
+    now = [time.time()]
+    settings = StationSettings(store, "", clock=lambda: now[0])
+    settings.set_announcement("临时通知", int((now[0] + 60) * 1000), "test")
+    assert settings.announcement() == "临时通知"
+    now[0] += 61
+    assert settings.announcement() == ""
+
+
+def test_rebirth_asks_the_link(store_and_guide, center):
+    store, _guide = store_and_guide
+    asked = []
+    processor = processor_for(store, center, rebirth=lambda: asked.append(True))
+    assert send(processor, center, "presence.rebirth", {}).status == "accepted"
+    assert send(processor, center, "presence.rebirth", {"now": True}).reason == "bad_arguments"
+    assert asked == [True]

@@ -1,0 +1,126 @@
+"""The outbox on the wire: the envelope, drain order, PUBACK-only marking, the window, the
+historical flag and refusals by the broker. The real terminal, against a real mosquitto."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kiosk.config import load_config
+from kiosk.services.outbox import (
+    PRIORITY_ALARM,
+    PRIORITY_BUSINESS,
+    PRIORITY_REPORT,
+    append_event,
+)
+from kiosk.store import open_store
+from kiosk.telemetry import outbox_publisher
+from kiosk.terminal import build_terminal
+from tests.telemetry.brokers import acl_broker
+from tests.telemetry.center import Center
+
+ROOT = "kiosk/v1/test-district/test-01"
+
+
+def wait(predicate, what, timeout_s=15.0):
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def terminal_for(write_config):
+    made = []
+
+    def make(port: int, **mqtt):
+        config = load_config(write_config({"mqtt": {"enabled": True, "host": "127.0.0.1",
+                                                    "port": port, **mqtt}}))
+        store = open_store(config.store.path)
+        terminal = build_terminal(config, store)
+        made.append((terminal, store))
+        return terminal, store
+
+    yield make
+    for terminal, store in made:
+        terminal.stop()
+        store.close()
+
+
+def add(store, event_type, priority, **payload):
+    with store.transaction() as db:
+        return append_event(db, event_type, payload, priority)
+
+
+def unsent(store):
+    with store.reading() as db:
+        return db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+
+
+def test_events_go_out_by_priority_then_seq_and_are_marked_on_puback(broker, terminal_for):
+    center = Center(broker.port)
+    terminal, store = terminal_for(broker.port)
+    report = add(store, "test.report", PRIORITY_REPORT, n=1)
+    first = add(store, "test.business", PRIORITY_BUSINESS, n=2)
+    alarm = add(store, "test.alarm", PRIORITY_ALARM, n=3)
+    second = add(store, "test.business", PRIORITY_BUSINESS, n=4)
+    terminal.start()
+    try:
+        center.wait_until(lambda: len(center.events()) >= 4, what="4 events")
+        events = [e for e in center.events() if e["type"].startswith("test.")]
+        assert [e["id"] for e in events] == [first, second, alarm, report]
+        envelope = events[0]
+        assert envelope["schema"] == 1 and envelope["type"] == "test.business"
+        assert envelope["priority"] == PRIORITY_BUSINESS
+        assert envelope["payload"] == {"n": 2}
+        assert envelope["historical"] is True   # written before the connection was up
+        assert [e["seq"] for e in events] == [2, 4, 3, 1]
+        topics = {m.topic for m in center.messages if m.kind == "evt"}
+        assert f"{ROOT}/evt/test.business" in topics
+        wait(lambda: unsent(store) == 0, "every event marked sent")
+        live = add(store, "test.business", PRIORITY_BUSINESS, n=5)
+        assert center.event("test.business", lambda e: e["id"] == live)["historical"] is False
+    finally:
+        center.close()
+
+
+def test_at_most_a_window_is_in_flight_and_every_event_arrives(broker, terminal_for):
+    center = Center(broker.port)
+    terminal, store = terminal_for(broker.port, inflight_window=20)
+    with store.transaction() as db:
+        for n in range(1500):
+            append_event(db, "test.bulk", {"n": n}, PRIORITY_REPORT)
+    terminal.start()
+    try:
+        wait(lambda: unsent(store) == 0, "the backlog drained", timeout_s=60)
+        publisher = terminal.telemetry.publisher
+        assert 0 < publisher.max_in_flight <= 20
+        center.wait_until(lambda: sum(e["type"] == "test.bulk" for e in center.events())
+                          == 1500, what="1500 events")
+        bulk = [e["payload"]["n"] for e in center.events() if e["type"] == "test.bulk"]
+        assert bulk == list(range(1500))
+    finally:
+        center.close()
+
+
+def test_an_event_the_broker_refuses_stays_unsent_and_is_tried_again(tmp_path, terminal_for,
+                                                                     monkeypatch):
+    monkeypatch.setattr(outbox_publisher, "RETRY_S", 0.5)
+    broker = acl_broker(tmp_path / "acl-broker", (
+        f"topic readwrite {ROOT}/state\ntopic readwrite {ROOT}/heartbeat\n"
+        f"topic readwrite {ROOT}/alarm/#\ntopic readwrite {ROOT}/evt/test.allowed\n"))
+    broker.start()
+    try:
+        terminal, store = terminal_for(broker.port)
+        refused = add(store, "test.denied", PRIORITY_BUSINESS)
+        allowed = add(store, "test.allowed", PRIORITY_BUSINESS)
+        terminal.start()
+        publisher = terminal.telemetry.publisher
+        wait(lambda: publisher.published >= 4, "the refused event tried again")
+        with store.reading() as db:
+            sent = dict(db.execute("SELECT id, sent_at IS NOT NULL FROM outbox").fetchall())
+        assert sent[allowed] == 1
+        assert sent[refused] == 0
+    finally:
+        broker.stop()

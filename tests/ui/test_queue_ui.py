@@ -1,0 +1,180 @@
+"""Queue tickets as residents take them and windows call them: a synthetic day through
+the real window, the window API and the simulated ID-card reader and QR scanner."""
+
+from __future__ import annotations
+
+import base64
+import socket
+from datetime import date, datetime
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from devices.idcard.simulator import IdCardReaderSimulator, make_card
+from devices.qr.simulator import QrScannerSimulator
+from kiosk.services.queue.appointments import Appointment, make_appointment_code
+from kiosk.window_client import WindowApiClient
+from tests.ui.screen_checks import assert_shows
+
+pytestmark = pytest.mark.ui
+
+ALL_DAY = [{"days": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "24:00"}]
+
+
+def hours_closed_now() -> list[dict]:
+    """Seven hours a day (the least the config allows) that leave out this moment."""
+    morning = datetime.now().hour < 12
+    start, end = ("14:00", "21:00") if morning else ("01:00", "08:00")
+    return [{"days": [1, 2, 3, 4, 5, 6, 7], "start": start, "end": end}]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def queue_settings(port: int, booking_key: str, hours=ALL_DAY) -> dict:
+    return {
+        "station": {"windows": [{"number": 1, "name": "综合受理"},
+                                {"number": 2, "name": "综合受理"},
+                                {"number": 3, "name": "帮办代办"}]},
+        "queue": {
+            "enabled": True, "api_port": port, "appointment_public_key": booking_key,
+            "status_url": "https://q.example.cn/{terminal}/{day}/{ticket}",
+            "categories": [
+                {"id": "general", "name": "综合受理", "description": "各类事项的申请和咨询",
+                 "prefix": "A", "windows": [1, 2], "sessions": hours},
+                {"id": "assisted", "name": "帮办代办", "prefix": "C", "windows": [3],
+                 "assisted": True, "sessions": hours},
+            ],
+        },
+    }
+
+
+@pytest.fixture
+def queue_ui(launch_ui, tmp_path):
+    scanner = QrScannerSimulator(tmp_path / "dev" / "qr")
+    scanner.start()
+    id_reader = IdCardReaderSimulator(tmp_path / "dev" / "idcard")
+    id_reader.start()
+    booking = Ed25519PrivateKey.generate()
+    public = base64.b64encode(booking.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+
+    def launch(**overrides):
+        port = free_port()
+        settings = queue_settings(port, public, **overrides)
+        settings["devices"] = {"qr_scanner": {"driver": "serial", "port": scanner.path},
+                               "id_card": {"driver": "sam", "port": id_reader.path}}
+        ui = launch_ui(settings)
+        ui.scanner, ui.id_reader, ui.booking = scanner, id_reader, booking
+        ui.windows = WindowApiClient(f"http://127.0.0.1:{port}")
+        return ui
+
+    yield launch
+    id_reader.stop()
+    scanner.stop()
+
+
+def take(ui, category_id: str) -> None:
+    ui.tap(ui.widget("queue"))
+    button = next(b for b in ui.widget("categories").children if b.category_id == category_id)
+    ui.tap(button)
+    ui.wait_until(lambda: ui.screen == "ticket", what="the ticket screen")
+
+
+def test_a_resident_takes_a_number_and_two_windows_call_in_order(queue_ui):
+    ui = queue_ui()
+
+    take(ui, "general")
+
+    assert ui.widget("ticket_label").text == "A001"
+    assert ui.widget("waiting_line").text == "前面还有 0 人，约 0 分钟"
+    ui.wait_until(lambda: "没能打印" in ui.widget("print_line").text, what="the print result")
+    image = ui.screenshot("queue-ticket")
+    assert_shows(image, "A001", "前面还有0人")
+    assert ui.widget("category_name").text == "综合受理"
+    assert ui.widget("status_qr").data == \
+        f"https://q.example.cn/test-01/{date.today().isoformat()}/A001"
+    ui.tap(ui.widget("done"))
+    assert ui.screen == "home"
+    assert ui.app.screens.get_screen("ticket").label == ""
+
+    take(ui, "general")
+    assert ui.widget("ticket_label").text == "A002"
+    assert ui.widget("waiting_line").text == "前面还有 1 人，约 4 分钟"
+    ui.app.end_session("test")
+
+    assert ui.windows.act(1, "next")["called"] == "A001"
+    assert ui.windows.act(2, "next")["called"] == "A002"
+    assert ui.windows.act(1, "next")["called"] is None
+
+
+def test_an_elder_with_an_id_card_is_offered_priority(queue_ui):
+    ui = queue_ui()
+    ui.tap(ui.widget("queue"))
+    ui.tap(ui.widget("real_name"))
+    prompt = ui.app._identity_prompt
+
+    ui.id_reader.place(make_card(name="李四", birth=date(1952, 11, 2)))
+    ui.wait_until(lambda: ui.app._identity_prompt is None, what="the card read")
+
+    assert ui.widget("identity_line").text == "正在为 李* 取号"
+    assert prompt.confirmed
+    ui.tap(ui.widget("priority"))
+    ui.wait_until(lambda: ui.screen == "ticket", what="the ticket")
+    assert ui.widget("ticket_label").text == "C001"
+    assert ui.widget("note").text == "优先办理"
+    assert "queue_identity" not in ui.app.session
+
+
+def test_a_younger_resident_is_not_offered_priority_and_holds_one_ticket(queue_ui):
+    ui = queue_ui()
+    card = make_card(name="王小明", birth=date(1990, 5, 1))
+    for expected in ("A001", "已经取了"):
+        ui.tap(ui.widget("queue"))
+        ui.tap(ui.widget("real_name"))
+        ui.id_reader.place(card)
+        ui.wait_until(lambda: ui.app._identity_prompt is None, what="the card read")
+        ui.id_reader.remove()
+        assert ui.widget("priority").opacity == 0
+        button = next(b for b in ui.widget("categories").children if b.category_id == "general")
+        ui.tap(button)
+        ui.wait_until(lambda: ui.screen == "ticket", what="the ticket")
+        shown = ui.widget("ticket_label").text or ui.widget("refusal").text
+        assert expected in shown
+        ui.tap(ui.widget("done"))
+
+
+def test_an_appointment_scanned_at_home_checks_in_ahead_of_walk_ins(queue_ui):
+    ui = queue_ui()
+    take(ui, "general")
+    ui.tap(ui.widget("done"))
+    code = make_appointment_code(Appointment(id="AP-77", category="general",
+                                             day=date.today().isoformat(), slot="10:00",
+                                             priority=False), ui.booking)
+
+    ui.scanner.scan(code)
+
+    ui.wait_until(lambda: ui.screen == "ticket", what="the check-in")
+    assert ui.widget("ticket_label").text == "A002"
+    assert ui.widget("note").text == "预约"
+    ui.tap(ui.widget("done"))
+    assert ui.windows.act(1, "next")["called"] == "A002"
+    ui.scanner.scan(code)
+    ui.wait_until(lambda: ui.screen == "ticket", what="the second scan")
+    assert ui.widget("refusal").text == "这个预约已经签到过了。"
+
+
+def test_out_of_hours_the_screen_shows_the_hours_and_where_else_to_go(queue_ui):
+    ui = queue_ui(hours=hours_closed_now())
+
+    ui.tap(ui.widget("queue"))
+
+    assert "现在不是办理时间" in ui.widget("closed_note").text
+    image = ui.screenshot("queue-closed")
+    assert_shows(image, "现在不是办理时间")
+    ui.tap(ui.widget("to_guide"))
+    assert ui.screen == "guide"
