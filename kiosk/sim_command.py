@@ -35,7 +35,9 @@ def run_simulators(config_path: Path, overlays: Sequence[Path]) -> int:
             print(f"  NOT STARTED  {problem}")
         print(f"Overlay written to {overlay}. Start the terminal on these devices with:")
         print(f"  kiosk run --config {config_path} --overlay {overlay}")
-        print("Drive a simulator:  kiosk sim do qr_scanner scan text=HELLO")
+        camera = "capture_command" in host.overlay.get("devices", {}).get("qr_scanner", {})
+        print(f"Drive a simulator:  kiosk sim do qr_scanner {'show' if camera else 'scan'} "
+              "text=HELLO")
         for name in host.overlay.get("locker", {}).get("buses", {}):
             print(f"                    kiosk sim do locker_{name} force_open door=0/3")
         sys.stdout.flush()

@@ -8,7 +8,8 @@ backoff, and the health says why.
 
 A code held in front of the camera is in many frames. It is reported once, and again only
 after it has been out of view for ``hold_s`` (frames where zbar misses it for a moment do
-not count as out of view unless they last that long).
+not count as out of view unless they last that long). Out-of-view time is counted in frames
+looked at: while the program restarts or stalls, nobody can tell whether a code went away.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ FAULT_CLEAR_S = 3.0
 # This many bytes without one frame: the program writes something else than netpbm.
 NOT_NETPBM_BYTES = 4 << 20
 POLL_S = 0.2
+# The most out-of-view time one frame can stand for (a camera slower than 4 frames a second
+# holds codes a little longer).
+MAX_FRAME_STEP_S = 0.25
 EXAMPLE_COMMAND = ("ffmpeg -loglevel error -f v4l2 -framerate 10 -video_size 640x480 "
                    "-i /dev/video0 -vf format=gray -f image2pipe -vcodec pgm -")
 
@@ -71,7 +75,10 @@ class CameraQrScanner:
         self._listeners: list[ScanListener] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # When each code was last in a frame, on a clock that only runs while frames come.
         self._last_seen: dict[bytes, float] = {}
+        self._view_clock = 0.0
+        self._last_frame_at: float | None = None
         self._stream_fault_at: float | None = None
 
     def on_scan(self, listener: ScanListener) -> None:
@@ -166,18 +173,21 @@ class CameraQrScanner:
                         f"{self._argv[0]}: {frame.width}x{frame.height} {frame.kind} frames")
 
     def _look_for_codes(self, image: Image.Image, now: float) -> None:
+        if self._last_frame_at is not None:
+            self._view_clock += min(now - self._last_frame_at, MAX_FRAME_STEP_S)
+        self._last_frame_at = now
         try:
             codes = self._reader.read(image)
         except Exception:
             log.exception("%s: zbar failed on a frame", self._device)
             return
         for raw, seen in list(self._last_seen.items()):
-            if now - seen > self._hold_s:
+            if self._view_clock - seen > self._hold_s:
                 del self._last_seen[raw]
         for raw in codes:
             if raw and raw not in self._last_seen:
                 self._deliver(raw)
-            self._last_seen[raw] = now
+            self._last_seen[raw] = self._view_clock
 
     def _deliver(self, raw: bytes) -> None:
         log_bytes(self._device, "<", raw)

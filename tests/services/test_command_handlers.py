@@ -53,7 +53,8 @@ def test_open_a_compartment_through_the_maintenance_open(locker_rig, center):
     assert operation == [("maintenance", f"center:{result.command_id}")]
     audited = dict(rig.rows("SELECT action, actor FROM audit_log WHERE action IN "
                             "('locker.maintenance.requested', 'locker.maintenance.unlock_sent')"))
-    assert set(audited.values()) == {f"center:{result.command_id}"} and len(audited) == 2
+    assert set(audited.values()) == {f"center:{result.command_id}"}
+    assert len(audited) == 2
     rig.close(2)
 
 

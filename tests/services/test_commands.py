@@ -94,7 +94,8 @@ def test_a_signed_command_is_carried_out_once_and_answered(rig):
     assert rig.executed == [("locker.open", {"compartment": 3})]
     events = [json.loads(p) for (p,) in rig.rows(
         "SELECT payload FROM outbox WHERE type = 'command.result'")]
-    assert events[0]["status"] == "accepted" and events[0]["detail"] == {"done": True}
+    assert events[0]["status"] == "accepted"
+    assert events[0]["detail"] == {"done": True}
     assert events[0]["command"] == result.command_id
     actions = [a for (a,) in rig.rows("SELECT action FROM audit_log ORDER BY id")]
     assert actions == ["command.received", "command.accepted"]
@@ -108,7 +109,8 @@ def rejected(rig, payload: bytes, reason: str) -> None:
     last = json.loads(rig.rows("SELECT payload FROM outbox ORDER BY seq DESC LIMIT 1")[0][0])
     assert (last["status"], last["reason"]) == ("rejected", reason)
     audit = rig.rows("SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1")[0]
-    assert audit[0] == "command.rejected" and json.loads(audit[1])["reason"] == reason
+    assert audit[0] == "command.rejected"
+    assert json.loads(audit[1])["reason"] == reason
 
 
 def test_forged_unsigned_and_tampered_commands_are_rejected(rig):

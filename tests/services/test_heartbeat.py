@@ -40,7 +40,8 @@ def test_the_standard_sources(tmp_path, locker_rig):
     assert content["disk"]["freeBytes"] > 0
     assert content["outbox"]["unsent"] >= 1
     locker = content["locker"]
-    assert locker["compartments"] == 8 and locker["occupied"] == 1
+    assert locker["compartments"] == 8
+    assert locker["occupied"] == 1
     assert locker["bySize"]["S"]["total"] == 6
     assert locker["bySize"]["S" if number <= 6 else "L"]["occupied"] == 1
     assert locker["outOfService"] == []

@@ -54,7 +54,8 @@ def test_an_alarm_is_raised_at_80_percent_and_nothing_is_dropped(store):
     assert active(store) == set()
     add(store, 1, PRIORITY_REPORT)
     report = enforce_caps(store, LIMITS)
-    assert report.warning and report.dropped == 0
+    assert report.warning
+    assert report.dropped == 0
     assert active(store) == {"outbox.backlog"}
 
 
@@ -76,8 +77,10 @@ def test_past_the_cap_reports_go_first_then_alarms_then_business(store):
             "SELECT detail FROM audit_log WHERE action = 'outbox.dropped'")]
         announced = [json.loads(p) for (p,) in db.execute(
             "SELECT payload FROM outbox WHERE type = 'outbox.dropped'")]
-    assert len(audits) == 2 and audits == announced
-    assert audits[0]["count"] == 20 and audits[0]["by_priority"] == {str(PRIORITY_REPORT): 20}
+    assert len(audits) == 2
+    assert audits == announced
+    assert audits[0]["count"] == 20
+    assert audits[0]["by_priority"] == {str(PRIORITY_REPORT): 20}
     assert audits[1]["by_priority"] == {str(PRIORITY_BUSINESS): 1, str(PRIORITY_ALARM): 42,
                                         str(PRIORITY_REPORT): 20}
     first = announced[0]["seq_ranges"][0]

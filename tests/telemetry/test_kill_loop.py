@@ -9,6 +9,7 @@ reached the center, in per-class seq order, once after dropping repeats by id.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -44,10 +45,8 @@ def test_kill_9_in_a_loop_loses_no_event(broker, write_config):
             child = run_child(config, "--flow")
             assert child.stdout.readline().strip() == "ready"
             # Killed while it writes, publishes and marks, at a different instant each time.
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 child.wait(timeout=chance.uniform(0.2, 1.0))
-            except subprocess.TimeoutExpired:
-                pass
             child.send_signal(signal.SIGKILL)
             child.wait()
         drainer = run_child(config, "--drain")

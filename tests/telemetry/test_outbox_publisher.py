@@ -71,7 +71,8 @@ def test_events_go_out_by_priority_then_seq_and_are_marked_on_puback(broker, ter
         events = [e for e in center.events() if e["type"].startswith("test.")]
         assert [e["id"] for e in events] == [first, second, alarm, report]
         envelope = events[0]
-        assert envelope["schema"] == 1 and envelope["type"] == "test.business"
+        assert envelope["schema"] == 1
+        assert envelope["type"] == "test.business"
         assert envelope["priority"] == PRIORITY_BUSINESS
         assert envelope["payload"] == {"n": 2}
         assert envelope["historical"] is True   # written before the connection was up

@@ -36,7 +36,12 @@ class CallDisplayScreen(KioskScreen):
         self.latest_recall = latest.recall
         box = self.ids.recent
         box.clear_widgets()
+        # Each ticket once, at its latest call: a recall does not list it twice.
+        listed = {latest.label}
         for call in reversed(self.shown[:-1]):
+            if call.label in listed:
+                continue
+            listed.add(call.label)
             row = Factory.RecentCall()
             row.label, row.window = call.label, str(call.window)
             box.add_widget(row)

@@ -131,7 +131,9 @@ def test_a_silent_board_goes_offline_once_and_comes_back(bus_rig, protocol, capl
         # The other board is still read meanwhile.
         rig.snapshot_after(other, time.monotonic())
         rig.sim.silence(board, False)
-        wait_until(lambda: rig.bus.board_online(board) is True, what="board back online")
+        # The health event follows the state change on the bus's thread: wait for it.
+        wait_until(lambda: [e.online for e in rig.health_events(board)][-1:] == [True],
+                   what="board back online")
     events = [(e.online, e.detail) for e in rig.health_events(board)]
     assert [online for online, _ in events] == [True, False, True]
     messages = [r.getMessage() for r in caplog.records if f"board {board} " in r.getMessage()]

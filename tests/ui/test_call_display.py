@@ -1,0 +1,70 @@
+"""The call display follows two windows' calls over the window API, shows them large and
+speaks each once, in order."""
+
+from __future__ import annotations
+
+import pytest
+
+from devices.voice.command_announcer import CommandAnnouncer
+from kiosk.window_api import WindowApi
+from kiosk.window_client import WindowApiClient
+from tests.devices.voice.test_command_announcer import speaking_program, wait_for_lines
+from tests.fixtures.queue import issue
+from tests.ui.screen_checks import assert_shows
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def window_api(queue):
+    api = WindowApi(queue, "127.0.0.1", 0, "")
+    api.start()
+    yield api
+    api.stop()
+
+
+def test_calls_show_large_and_are_announced_in_order(launch_call_display, window_api, queue,
+                                                     tmp_path):
+    url = f"http://127.0.0.1:{window_api.port}"
+    for _ in range(3):
+        issue(queue, "general")
+    windows = WindowApiClient(url)
+    windows.act(1, "next")                       # before the display starts: shown, not said
+    program, log = speaking_program(tmp_path, seconds=0.1)
+    ui = launch_call_display(url, CommandAnnouncer((str(program), "{text}")),
+                             {"display": {"orientation": "landscape"}})
+    ui.wait_until(lambda: ui.app.display.latest_label == "A001", what="the first call shown")
+
+    windows.act(2, "next")
+    windows.act(1, "next")
+    windows.act(1, "recall")
+
+    ui.wait_until(lambda: ui.app.display.latest_label == "A003"
+                  and ui.app.display.latest_recall, what="the recall shown")
+    image = ui.screenshot("call-display-landscape")
+    assert image.size == (1920, 1080)
+    assert_shows(image, "A003", "请到1号窗口", "再次呼叫")
+    listed = [(row.label, row.window) for row in reversed(ui.app.display.ids.recent.children)]
+    assert listed == [("A002", "2"), ("A001", "1")]
+    spoken = [text for kind, _t, text in wait_for_lines(log, 6) if kind == "start"]
+    assert spoken == ["请A002号到2号窗口办理", "请A003号到1号窗口办理",
+                      "再次呼叫，请A003号到1号窗口办理"]
+
+
+def test_a_lost_terminal_is_shown_and_the_display_catches_up(launch_call_display, queue):
+    api = WindowApi(queue, "127.0.0.1", 0, "")
+    api.start()
+    port = api.port
+    ui = launch_call_display(f"http://127.0.0.1:{port}")
+    ui.wait_until(lambda: ui.app.display.linked, what="the link")
+    api.stop()
+
+    ui.wait_until(lambda: not ui.app.display.linked, timeout_s=40, what="the link lost")
+    assert "连接中断" in ui.app.display.ids.link.text
+    issue(queue, "general")
+    WindowApi(queue, "127.0.0.1", port, "").start()   # the terminal is back
+    WindowApiClient(f"http://127.0.0.1:{port}").act(1, "next")
+
+    ui.wait_until(lambda: ui.app.display.latest_label == "A001", timeout_s=20,
+                  what="the call after reconnecting")
+    assert ui.app.display.linked
