@@ -147,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "KIOSK_WINDOW_TOKEN.")
     window.add_argument("number", type=int, metavar="WINDOW", help="the window's number")
     window.add_argument("action", choices=("status", "open", "close", "next", "recall",
-                                           "no-show", "finish", "transfer"))
+                                           "no-show", "finish", "transfer", "summary",
+                                           "print-summary"))
     window.add_argument("--category", help="transfer: the queue to send the resident to")
     window.add_argument("--url", help="the terminal's window API, e.g. http://10.0.0.5:8765 "
                                       "(default: from the config)")

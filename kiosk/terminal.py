@@ -34,7 +34,9 @@ from kiosk.services.locker.sealing import public_key_from_base64
 from kiosk.services.locker.service import LockerService
 from kiosk.services.printing import PrintService
 from kiosk.services.queue.appointments import public_key_from_base64 as appointment_key_from_base64
+from kiosk.services.queue.model import DaySummary
 from kiosk.services.queue.service import QueueService
+from kiosk.services.queue.slips import summary_slip
 from kiosk.services.staff import StaffDirectory
 from kiosk.services.station_settings import StationSettings
 from kiosk.services.status import TerminalStatus
@@ -198,8 +200,14 @@ def _build_queue(terminal: Terminal, keyed_hash: KeyedHash) -> None:
 
     config = terminal.config
     terminal.queue = QueueService(terminal.store, config.queue, config.station, keyed_hash)
+    printing = terminal.printing
+
+    def print_summary(summary: DaySummary) -> bool:
+        slip = summary_slip(summary, config.station)
+        return printing is not None and printing.submit(slip).result(timeout=60).printed
+
     terminal.window_api = WindowApi(terminal.queue, config.queue.api_host, config.queue.api_port,
-                                    config.queue.window_token_sha256)
+                                    config.queue.window_token_sha256, print_summary)
     if config.queue.appointment_public_key:
         terminal.appointment_key = appointment_key_from_base64(
             config.queue.appointment_public_key)

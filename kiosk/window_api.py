@@ -17,6 +17,7 @@ configured token only clients on this machine are served.
     GET  /v1/calls?recent=<n>             today's latest n calls, oldest first
     GET  /v1/queues                       waiting counts by category
     GET  /v1/summary[?day=YYYY-MM-DD]     the day's summary so far
+    POST /v1/summary/print                print today's summary on the terminal's printer
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import asdict
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from kiosk.services.queue.model import DaySummary
 from kiosk.services.queue.service import QueueError, QueueService
 
 log = logging.getLogger(__name__)
@@ -43,8 +46,11 @@ LONGEST_WAIT_S = 30.0
 
 
 class WindowApi:
-    def __init__(self, queue: QueueService, host: str, port: int, token_sha256: str) -> None:
+    def __init__(self, queue: QueueService, host: str, port: int, token_sha256: str,
+                 print_summary: Callable[[DaySummary], bool] | None = None) -> None:
+        """``print_summary`` prints a summary and says whether it reached paper."""
         self.queue = queue
+        self.print_summary = print_summary
         self.host = host
         self.port = port
         self.token_sha256 = token_sha256
@@ -101,6 +107,11 @@ class WindowApi:
                 return 200, {"waiting": self.queue.waiting_counts()}
             if method == "GET" and parsed.path == "/v1/summary":
                 return 200, asdict(self.queue.summary(query.get("day")))
+            if method == "POST" and parsed.path == "/v1/summary/print":
+                if self.print_summary is None:
+                    return 409, {"error": "this terminal has no printer"}
+                summary = self.queue.summary()
+                return 200, {"printed": self.print_summary(summary), **asdict(summary)}
         except QueueError as error:
             return 409, {"error": str(error)}
         except ValueError as error:

@@ -29,6 +29,14 @@ def window_command(config_path: Path, window: int, action: str, category: str | 
     try:
         if action == "status":
             reply = client.window(window)
+        elif action == "summary":
+            print(_summary_text(client.request("GET", "/v1/summary")))
+            return 0
+        elif action == "print-summary":
+            reply = client.request("POST", "/v1/summary/print")
+            print("printed" if reply["printed"] else "not printed: see the printer's alarm")
+            print(_summary_text(reply))
+            return 0 if reply["printed"] else 1
         else:
             reply = client.act(window, action, {"category": category} if category else None)
     except WindowApiError as error:
@@ -39,6 +47,16 @@ def window_command(config_path: Path, window: int, action: str, category: str | 
         return 0
     print(_describe(action, reply))
     return 0
+
+
+def _summary_text(summary: dict) -> str:
+    lines = [f"queue summary for {summary['day']}"]
+    for c in summary["categories"]:
+        wait = "-" if c["average_wait_min"] is None else f"{c['average_wait_min']:.1f}"
+        lines.append(f"  {c['name']}: {c['issued']} issued, {c['served']} served, "
+                     f"{c['no_shows']} no-shows, {c['expired']} not called; average wait "
+                     f"{wait} min")
+    return "\n".join(lines)
 
 
 def _describe(action: str, reply: dict) -> str:

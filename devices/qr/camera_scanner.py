@@ -15,6 +15,7 @@ looked at: while the program restarts or stalls, nobody can tell whether a code 
 from __future__ import annotations
 
 import logging
+import os
 import shlex
 import threading
 import time
@@ -169,8 +170,8 @@ class CameraQrScanner:
     def _frame_arrived(self, frame: NetpbmFrame, now: float) -> None:
         if self._stream_fault_at is not None and now - self._stream_fault_at < self._fault_clear_s:
             return
-        self.health.set(DeviceState.READY,
-                        f"{self._argv[0]}: {frame.width}x{frame.height} {frame.kind} frames")
+        self.health.set(DeviceState.READY, f"{os.path.basename(self._argv[0])}: "
+                                           f"{frame.width}x{frame.height} {frame.kind} frames")
 
     def _look_for_codes(self, image: Image.Image, now: float) -> None:
         if self._last_frame_at is not None:

@@ -38,11 +38,10 @@ class Scene:
 
     @classmethod
     def from_message(cls, message: dict[str, Any]) -> Scene:
-        code = message.get("code")
+        code = message["code"]
         return cls(code=None if code is None else base64.b64decode(code),
-                   angle=float(message.get("angle", 4.0)), blur=float(message.get("blur", 0.6)),
-                   contrast=float(message.get("contrast", 0.8)),
-                   damaged=bool(message.get("damaged", False)))
+                   angle=float(message["angle"]), blur=float(message["blur"]),
+                   contrast=float(message["contrast"]), damaged=bool(message["damaged"]))
 
 
 class SceneRenderer:

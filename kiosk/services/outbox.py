@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -49,12 +49,10 @@ class OutboxEvent:
     payload: str
 
 
-def unsent_events(db: sqlite_utils.Database, after: Mapping[int, int], skip: Set[str],
+def unsent_events(db: sqlite_utils.Database, after: Mapping[int, int],
                   limit: int) -> list[OutboxEvent]:
     """The next unsent events in drain order (priority, then seq): at most ``limit`` of
-    those whose seq is above ``after[priority]`` (what this process already handed to the
-    broker in that class) and whose id is not in ``skip`` (in flight, or acknowledged and
-    not yet marked)."""
+    those whose seq is above ``after[priority]``, the reader's position in each class."""
     if limit <= 0:
         return []
     arguments: list[Any] = []
@@ -68,10 +66,9 @@ def unsent_events(db: sqlite_utils.Database, after: Mapping[int, int], skip: Set
     rows = db.execute(
         "SELECT id, seq, type, priority, created_at, payload FROM outbox "
         f"WHERE sent_at IS NULL AND seq > {floor} ORDER BY priority, seq LIMIT ?",
-        [*arguments, limit + len(skip)],
+        [*arguments, limit],
     ).fetchall()
-    events = [OutboxEvent(*row) for row in rows if row[0] not in skip]
-    return events[:limit]
+    return [OutboxEvent(*row) for row in rows]
 
 
 def mark_sent(db: sqlite_utils.Database, event_ids: Sequence[str], at: str) -> None:

@@ -111,3 +111,24 @@ def test_with_a_token_only_its_holders_are_served(queue):
         assert WindowApiClient(url(server), token).window(1)["window"] == 1
     finally:
         server.stop()
+
+
+def test_the_day_summary_is_shown_and_printed_by_the_terminal(queue, capsys):
+    printed = []
+    server = WindowApi(queue, "127.0.0.1", 0, "", lambda s: printed.append(s) or True)
+    server.start()
+    try:
+        issue(queue, "general")
+        WindowApiClient(url(server)).act(1, "next")
+
+        assert main(["window", "1", "summary", "--url", url(server)]) == 0
+        assert main(["window", "1", "print-summary", "--url", url(server)]) == 0
+    finally:
+        server.stop()
+
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "queue summary for 2026-11-23"
+    assert out[1] == ("  综合受理: 1 issued, 0 served, 0 no-shows, 0 not called; average wait "
+                      "0.0 min")
+    assert out[4] == "printed"
+    assert [s.day for s in printed] == ["2026-11-23"]

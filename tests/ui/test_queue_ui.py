@@ -178,3 +178,104 @@ def test_out_of_hours_the_screen_shows_the_hours_and_where_else_to_go(queue_ui):
     assert_shows(image, "现在不是办理时间")
     ui.tap(ui.widget("to_guide"))
     assert ui.screen == "guide"
+
+
+def test_a_synthetic_day_with_two_windows(queue_ui, tmp_path):
+    """Residents take numbers by touch, by ID card and by appointment; two windows work
+    through them with the window client; the voice follows every call in order; the day's
+    summary counts it all."""
+    from devices.voice.command_announcer import CommandAnnouncer
+    from kiosk.call_feed import CallFeed
+    from kiosk.services.queue.announcements import call_text
+    from tests.devices.voice.test_command_announcer import speaking_program, wait_for_lines
+
+    ui = queue_ui()
+    program, log = speaking_program(tmp_path, seconds=0.05)
+    voice = CommandAnnouncer((str(program), "{text}"))
+    voice.start()
+    feed = CallFeed(ui.windows, lambda calls, fresh: [voice.say(call_text(c)) for c in calls
+                                                      if fresh], lambda _linked: None)
+    feed.start()
+    try:
+        for _ in range(3):                       # A001-A003 by touch
+            take(ui, "general")
+            ui.tap(ui.widget("done"))
+        ui.tap(ui.widget("queue"))               # an elder: C001, priority
+        ui.tap(ui.widget("real_name"))
+        ui.id_reader.place(make_card(name="李四", birth=date(1952, 11, 2)))
+        ui.wait_until(lambda: ui.app._identity_prompt is None, what="the card read")
+        ui.id_reader.remove()
+        ui.tap(ui.widget("priority"))
+        ui.wait_until(lambda: ui.screen == "ticket", what="the priority ticket")
+        ui.tap(ui.widget("done"))
+        ui.scanner.scan(make_appointment_code(Appointment(     # A004, ahead of walk-ins
+            id="AP-1", category="general", day=date.today().isoformat(), slot="10:00",
+            priority=False), ui.booking))
+        ui.wait_until(lambda: ui.screen == "ticket", what="the check-in")
+        assert ui.widget("ticket_label").text == "A004"
+        ui.tap(ui.widget("done"))
+
+        w1, w2 = ui.windows, WindowApiClient(ui.windows.base_url)
+        assert w1.act(1, "open")["waiting"] == 4
+        assert w1.act(1, "next")["called"] == "A004"      # the appointment first
+        assert w2.act(2, "next")["called"] == "A001"
+        w2.act(2, "recall")
+        w2.act(2, "no-show")
+        assert w2.act(2, "next")["called"] == "A002"
+        w2.act(2, "transfer", {"category": "assisted"})   # A002 needs help instead
+        assert w1.act(3, "next")["called"] == "C001"      # the elder, priority
+        assert w1.act(3, "next")["called"] == "A002"      # then the transferred ticket
+        assert w1.act(1, "next")["called"] == "A003"
+        w1.act(1, "finish")
+        assert w1.act(1, "next")["called"] is None
+
+        spoken = [text for kind, _t, text in wait_for_lines(log, 14) if kind == "start"]
+        assert spoken == ["请A004号到1号窗口办理", "请A001号到2号窗口办理",
+                          "再次呼叫，请A001号到2号窗口办理", "请A002号到2号窗口办理",
+                          "请C001号到3号窗口办理", "请A002号到3号窗口办理",
+                          "请A003号到1号窗口办理"]
+    finally:
+        feed.stop()
+        voice.stop()
+
+    summary = ui.windows.request("GET", "/v1/summary")
+    by_category = {c["category"]: c for c in summary["categories"]}
+    assert (by_category["general"]["issued"], by_category["general"]["no_shows"]) == (3, 1)
+    assert by_category["assisted"]["issued"] == 2      # C001 and the transferred A002
+    assert by_category["general"]["served"] == 2       # A004 (by the next call) and A003
+
+
+def test_an_appointment_shown_to_the_camera_checks_in(launch_ui, tmp_path):
+    """The same check-in through the other scanner kind: a camera read by zbar, with the
+    appointment's Chinese marker intact."""
+    import tempfile
+    from pathlib import Path
+
+    from devices.qr.camera_simulator import CameraSimulator
+
+    booking = Ed25519PrivateKey.generate()
+    public = base64.b64encode(booking.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+    # Unix socket paths are short: not under pytest's long tmp_path.
+    with tempfile.TemporaryDirectory(prefix="qrcam-") as directory:
+        camera = CameraSimulator(Path(directory) / "camera.sock", size=(320, 240))
+        camera.start()
+        try:
+            settings = queue_settings(free_port(), public)
+            settings["devices"] = {"qr_scanner": {"driver": "camera",
+                                                  "capture_command": camera.command,
+                                                  "hold_s": 0.5}}
+            ui = launch_ui(settings)
+            ui.wait_until(lambda: ui.terminal.qr_scanner.health.current.usable, timeout_s=10,
+                          what="the camera")
+            code = make_appointment_code(Appointment(
+                id="AP-CAM-1", category="general", day=date.today().isoformat(),
+                slot="14:30", priority=True), booking)
+
+            camera.show(code.encode("utf-8"))
+
+            ui.wait_until(lambda: ui.screen == "ticket", timeout_s=10, what="the check-in")
+            assert ui.widget("ticket_label").text == "A001"
+            assert ui.widget("note").text == "优先办理"
+        finally:
+            camera.stop()

@@ -215,3 +215,21 @@ def test_the_day_summary_counts_waits_no_shows_and_handling(queue):
     assert general.longest_wait_min == 14.0
     assert general.average_handling_min == 4.0
     assert queue.roll_over() == []     # closed once
+
+
+def test_tickets_and_the_summary_print_on_the_wire(queue, printer_rig):
+    from kiosk.services.queue.slips import summary_slip, ticket_slip
+    from tests.fixtures.queue import STATION
+
+    rig = printer_rig()
+    issued = issue(queue, "general")
+    rig.printer.print_slip(ticket_slip(issued, STATION, queue.now()))
+    rig.printer.print_slip(summary_slip(queue.summary(), STATION))
+
+    ticket, summary = rig.sim.wait_for_receipts(2)
+    assert [line.strip() for line in ticket.text_lines[:3]] == ["测试站", "综合受理", "A001"]
+    assert ticket.qr_seen == [issued.status_url]
+    assert ticket.cut is not None
+    text = "\n".join(summary.text_lines)
+    assert "排队日报" in text
+    assert "取号 1  办结 0  过号 0  未叫 0" in text
