@@ -17,7 +17,10 @@ SAMPLE_CODES = (
 
 
 class QrScannerSimulator:
-    def __init__(self, link: Path, *, terminator: str = "CR", name: str = "qr_scanner") -> None:
+    def __init__(self, link: Path, *, terminator: str = "CR", name: str = "qr_scanner",
+                 extra_codes: tuple[str, ...] = ()) -> None:
+        # Codes the demo panel offers besides the samples (an appointment for today, say).
+        self.extra_codes = extra_codes
         self.name = name
         self.endpoint = PtyEndpoint(link)
         self._terminator = TERMINATORS[terminator]
@@ -42,7 +45,8 @@ class QrScannerSimulator:
 
     def actions(self) -> list[SimAction]:
         return [
-            SimAction("scan", "Scan a code", params=("text",), presets=SAMPLE_CODES),
+            SimAction("scan", "Scan a code", params=("text",),
+                      presets=(*SAMPLE_CODES, *self.extra_codes)),
             SimAction("scan_gbk", "Scan a code sent as GBK", params=("text",),
                       presets=SAMPLE_CODES[1:]),
             SimAction("garbage", "Send line noise", fault=True),

@@ -370,6 +370,9 @@ class SimulationConfig:
     broker: bool = setting(True, doc="start a local mosquitto standing in for the district broker")
     center_key_file: Path | None = setting(
         None, doc="demo only: the demo center's private key, so the panel can show pickup codes")
+    booking_key_file: Path | None = setting(
+        None, doc="demo only: the demo booking system's signing key, so the panel can scan "
+                  "an appointment code for today")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ the configuration, exactly as it would load an installer's edits.
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,24 @@ class SimulatorHost:
     def overlay(self) -> dict[str, Any]:
         return self._overlay
 
+    def _demo_appointments(self) -> tuple[str, ...]:
+        """Demo only: an appointment code for today, signed with the demo booking key."""
+        key_file = self.config.simulation.booking_key_file
+        if key_file is None or not self.config.queue.enabled or not self.config.queue.categories:
+            return ()
+        from kiosk.services.queue.appointments import (
+            Appointment,
+            load_signing_key,
+            make_appointment_code,
+        )
+
+        key = load_signing_key(key_file)
+        category = self.config.queue.categories[0].id
+        today = date.today().isoformat()
+        return (make_appointment_code(Appointment(id=f"DEMO-{today}", category=category,
+                                                  day=today, slot="10:00", priority=False),
+                                      key),)
+
     def start(self) -> Path:
         """Starts everything it can; returns the overlay file. What could not start is
         listed in ``problems`` (the terminal then shows that device as absent)."""
@@ -61,7 +80,8 @@ class SimulatorHost:
         devices: dict[str, Any] = {}
         scanner = self.config.devices.qr_scanner
         if scanner.driver == "serial":
-            simulator = QrScannerSimulator(self.dir / "qr_scanner", terminator=scanner.terminator)
+            simulator = QrScannerSimulator(self.dir / "qr_scanner", terminator=scanner.terminator,
+                                           extra_codes=self._demo_appointments())
             simulator.start()
             self.simulators[simulator.name] = simulator
             devices["qr_scanner"] = {"port": simulator.path}

@@ -4,17 +4,19 @@ One thread ("outbox-publisher") does the work; nothing a resident or the locker 
 waits for it. The rules (docs/mqtt.md, "Events", says what a subscriber sees):
 
 - Order: priority class first (business, then alarms, then reports), seq order within a
-  class. At most ``window`` events are unacknowledged at a time.
-- Acknowledged ids are written back as sent in batches (every FLUSH_S, or a half window),
-  so one fsync covers many events. An event acknowledged but not yet marked when the
-  terminal dies is simply sent again: delivery is at least once, and subscribers drop
-  repeats by event id.
+  class. Events are read from SQLite a little ahead (at most two windows), so a new event
+  of a higher class waits at most behind what was already read.
+- At most ``window`` events are handed to the broker and not yet acknowledged.
+- Acknowledged ids are written back as sent every FLUSH_S, in one transaction: one fsync
+  for hundreds of events. An event acknowledged but not yet marked when the terminal
+  dies is simply sent again: delivery is at least once, and subscribers drop repeats by
+  event id.
 - After a lost connection paho itself re-sends the unacknowledged window, in order, on
   the next connection; new events wait until that window is acknowledged, so they never
   overtake it. After a restart the unsent rows are read again from SQLite.
 - An event refused by the broker (a PUBACK reason code of 0x80 or more) stays unsent and
   is tried again after RETRY_S.
-- ``historical`` is true on an event created before the connection that carries it
+- ``historical`` is true on an event created before the connection that first carries it
   began: it waited for the link (an outage, or a restart).
 """
 
@@ -24,6 +26,7 @@ import json
 import logging
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -35,7 +38,7 @@ from kiosk.telemetry.topics import Topics
 log = logging.getLogger("kiosk.telemetry")
 
 EVENT_SCHEMA = 1
-FLUSH_S = 0.1
+FLUSH_S = 0.2
 IDLE_POLL_S = 1.0
 RETRY_S = 30.0
 CARRIED_OVER_PATIENCE_S = 60.0
@@ -45,7 +48,6 @@ CARRIED_OVER_PATIENCE_S = 60.0
 class _InFlight:
     event: OutboxEvent
     session: int
-    sent_at: float        # monotonic
 
 
 def event_message(event: OutboxEvent, historical: bool) -> bytes:
@@ -63,14 +65,17 @@ class OutboxPublisher:
         self._link = link
         self._topics = topics
         self._window = window
+        # Refilled when a quarter of the window is free: few wake-ups, a full pipe.
+        self._refill_at = max(1, window // 4)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        self._ahead: deque[OutboxEvent] = deque()
         self._in_flight: dict[str, _InFlight] = {}
         self._acknowledged: list[str] = []
         self._retry: list[tuple[float, OutboxEvent]] = []
-        # The highest seq handed to the broker in each priority class by this process.
-        self._handed: dict[int, int] = {}
+        # The highest seq read in each priority class by this process.
+        self._read_up_to: dict[int, int] = {}
         self._session: Session | None = None
         self._last_flush = time.monotonic()
         self._thread: threading.Thread | None = None
@@ -107,11 +112,11 @@ class OutboxPublisher:
         while not self._stopping.is_set():
             with self._lock:
                 pending = bool(self._acknowledged)
-            self._wake.wait(FLUSH_S if pending else IDLE_POLL_S)
+            until_flush = FLUSH_S - (time.monotonic() - self._last_flush)
+            self._wake.wait(max(0.0, until_flush) if pending else IDLE_POLL_S)
             self._wake.clear()
             try:
-                if pending and (time.monotonic() - self._last_flush >= FLUSH_S
-                                or len(self._acknowledged) >= self._window // 2):
+                if time.monotonic() - self._last_flush >= FLUSH_S:
                     self._flush()
                 self._release_due_retries()
                 self._fill_window()
@@ -129,22 +134,15 @@ class OutboxPublisher:
                 self._forget_stuck_carry_over(session)
                 return
             free = self._window - len(self._in_flight)
-            # Refilled in batches of at least half a window: one query per batch.
-            if free < max(1, self._window // 2):
-                return
-            skip = set(self._in_flight) | set(self._acknowledged) | {
-                e.id for _, e in self._retry}
-            handed = dict(self._handed)
-        with self._store.reading() as db:
-            events = unsent_events(db, handed, skip, free)
+        if free < self._refill_at:
+            return
+        if len(self._ahead) < free:
+            self._read_ahead(2 * self._window - len(self._ahead))
         started = _iso(session.started_at)
-        for event in events:
-            if self._session is not session:
-                return
+        while free > 0 and self._ahead and self._session is session:
+            event = self._ahead.popleft()
             with self._lock:
-                self._in_flight[event.id] = _InFlight(event, session.number, time.monotonic())
-                self._handed[event.priority] = max(self._handed.get(event.priority, 0),
-                                                   event.seq)
+                self._in_flight[event.id] = _InFlight(event, session.number)
                 self.max_in_flight = max(self.max_in_flight, len(self._in_flight))
             accepted = self._link.publish(
                 self._topics.event(event.type),
@@ -154,6 +152,28 @@ class OutboxPublisher:
                 self._give_back(event, RETRY_S)
                 return
             self.published += 1
+            free -= 1
+
+    def _read_ahead(self, count: int) -> None:
+        """Reads up to ``count`` more unsent events, passing over those already in hand
+        (ahead, in flight, acknowledged, waiting for a retry)."""
+        with self._lock:
+            in_hand = (set(self._in_flight) | set(self._acknowledged)
+                       | {e.id for _, e in self._retry} | {e.id for e in self._ahead})
+            position = dict(self._read_up_to)
+        while count > 0:
+            with self._store.reading() as db:
+                rows = unsent_events(db, position, count)
+            for event in rows:
+                position[event.priority] = max(position.get(event.priority, 0), event.seq)
+                if event.id not in in_hand:
+                    self._ahead.append(event)
+            if len(rows) < count:
+                break       # nothing more to read now
+            count -= sum(1 for event in rows if event.id not in in_hand)
+        with self._lock:
+            for priority, seq in position.items():
+                self._read_up_to[priority] = max(self._read_up_to.get(priority, 0), seq)
 
     def _forget_stuck_carry_over(self, session: Session) -> None:
         """paho re-sends the window of a lost connection; should that never be answered,
@@ -176,7 +196,10 @@ class OutboxPublisher:
                 log.warning("the broker refused event %s (seq %d, %s); retrying in %.0f s",
                             event.id, event.seq, event.type, RETRY_S)
                 self._retry.append((time.monotonic() + RETRY_S, event))
-        self._wake.set()
+            # Woken once as the window crosses the refill mark, not at every PUBACK.
+            wake = len(self._in_flight) == self._window - self._refill_at or not success
+        if wake:
+            self._wake.set()
 
     def _give_back(self, event: OutboxEvent, delay_s: float) -> None:
         with self._lock:
@@ -193,7 +216,8 @@ class OutboxPublisher:
 
     def _rewind(self, event: OutboxEvent) -> None:
         """Lets ``event`` be read again. Called with the lock held."""
-        self._handed[event.priority] = min(self._handed.get(event.priority, 0), event.seq - 1)
+        self._read_up_to[event.priority] = min(self._read_up_to.get(event.priority, 0),
+                                               event.seq - 1)
 
     def _flush(self) -> None:
         with self._lock:

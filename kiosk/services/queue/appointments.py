@@ -16,6 +16,7 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -71,6 +72,13 @@ def make_appointment_code(appointment: Appointment, key: Ed25519PrivateKey) -> s
                        appointment.slot, "1" if appointment.priority else "0"])
     signature = base64.urlsafe_b64encode(key.sign(signed.encode("utf-8"))).rstrip(b"=")
     return f"{signed}|{signature.decode('ascii')}"
+
+
+def load_signing_key(path: Path) -> Ed25519PrivateKey:
+    """A booking system's private key: base64 of the 32 raw bytes, '#' lines ignored."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(lines[0]))
 
 
 def public_key_from_base64(text: str) -> Ed25519PublicKey:

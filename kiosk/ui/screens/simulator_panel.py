@@ -79,7 +79,8 @@ class SimulatorPanelScreen(KioskScreen):
             for action in device["actions"]:
                 values = action["presets"] if action["params"] else [None]
                 for value in values:
-                    label = tr(action["label"]) + (f": {value}" if value else "")
+                    shown = value if value is None or len(value) <= 36 else value[:34] + "…"
+                    label = tr(action["label"]) + (f": {shown}" if shown else "")
                     button = KioskButton(text=label, base_font_size=30,
                                          fill=(0.55, 0.15, 0.15, 1) if action["fault"]
                                          else (0.043, 0.361, 0.678, 1))
