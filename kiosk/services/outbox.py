@@ -71,12 +71,13 @@ def unsent_events(db: sqlite_utils.Database, after: Mapping[int, int],
     return [OutboxEvent(*row) for row in rows]
 
 
-def mark_sent(db: sqlite_utils.Database, event_ids: Sequence[str], at: str) -> None:
-    """Records the broker's acknowledgement of ``event_ids``."""
-    for start in range(0, len(event_ids), 500):
-        chunk = list(event_ids[start:start + 500])
+def mark_sent(db: sqlite_utils.Database, seqs: Sequence[int], at: str) -> None:
+    """Records the broker's acknowledgement of the events numbered ``seqs`` (by seq, not
+    id: an integer key is the cheaper lookup, and the publisher marks thousands a second)."""
+    for start in range(0, len(seqs), 500):
+        chunk = list(seqs[start:start + 500])
         marks = ",".join("?" for _ in chunk)
-        db.execute(f"UPDATE outbox SET sent_at = ? WHERE id IN ({marks}) AND sent_at IS NULL",
+        db.execute(f"UPDATE outbox SET sent_at = ? WHERE seq IN ({marks}) AND sent_at IS NULL",
                    [at, *chunk])
 
 

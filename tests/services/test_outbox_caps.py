@@ -117,7 +117,7 @@ def test_the_age_cap(store):
 def test_delivered_events_are_pruned_and_the_seq_goes_on(store):
     add(store, 10, PRIORITY_BUSINESS)
     with store.transaction() as db:
-        ids = [i for (i,) in db.execute("SELECT id FROM outbox")]
+        ids = [s for (s,) in db.execute("SELECT seq FROM outbox")]
         mark_sent(db, ids, now_iso())
     report = enforce_caps(store, LIMITS, datetime.now(UTC) + timedelta(days=4))
     assert report.pruned == 9
@@ -131,7 +131,7 @@ def test_the_alarms_clear_when_the_backlog_is_delivered(store):
     enforce_caps(store, LIMITS)
     assert active(store) == {"outbox.backlog", "outbox.dropped"}
     with store.transaction() as db:
-        ids = [i for (i,) in db.execute("SELECT id FROM outbox WHERE sent_at IS NULL")]
+        ids = [s for (s,) in db.execute("SELECT seq FROM outbox WHERE sent_at IS NULL")]
         mark_sent(db, ids, now_iso())
     enforce_caps(store, LIMITS)
     assert active(store) == set()

@@ -216,3 +216,27 @@ def test_out_of_paper_the_notice_goes_on_screen_and_staff_are_alarmed(launch_ui,
     assert_shows(ui.screenshot("guide-notice-paper-out"), "打印机暂时没有纸了")
     with ui.terminal.store.reading() as db:
         assert "printer.paper_out" in {alarm.kind for alarm in active_alarms(db)}
+
+
+def test_the_guide_fits_a_landscape_screen(launch_ui):
+    from kiosk.ui import theme
+    from tests.ui.screen_checks import widget_box
+
+    ui = launch_ui({"display": {"orientation": "landscape"}})
+    ui.tap(ui.widget("guide"))
+    ui.screenshot("guide-landscape")
+    ui.tap(ui.widget("search"))
+    type_on_keyboard(ui, "sb")
+
+    image = ui.screenshot("guide-search-landscape")
+    keyboard = ui.widget("keyboard")
+    for key in ("key_a", "key_z", "key_del", "key_clear"):
+        left, top, right, bottom = widget_box(keyboard.ids[key])
+        assert right - left >= theme.TOUCH_MIN
+        assert top > 0
+        assert bottom <= image.size[1]
+    results = listed(ui.widget("results"))
+    assert results
+    _left, top, _right, bottom = widget_box(results[0])
+    assert bottom - top >= theme.TOUCH_MIN
+    assert top >= widget_box(ui.widget("back_bar"))[3]

@@ -63,9 +63,11 @@ def queue_ui(launch_ui, tmp_path):
     public = base64.b64encode(booking.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
 
-    def launch(**overrides):
+    def launch(display=None, **overrides):
         port = free_port()
         settings = queue_settings(port, public, **overrides)
+        if display:
+            settings["display"] = display
         settings["devices"] = {"qr_scanner": {"driver": "serial", "port": scanner.path},
                                "id_card": {"driver": "sam", "port": id_reader.path}}
         ui = launch_ui(settings)
@@ -279,3 +281,17 @@ def test_an_appointment_shown_to_the_camera_checks_in(launch_ui, tmp_path):
             assert ui.widget("note").text == "优先办理"
         finally:
             camera.stop()
+
+
+def test_the_ticket_fits_a_landscape_screen(queue_ui):
+    from kiosk.ui import theme
+    from tests.ui.screen_checks import widget_box
+
+    ui = queue_ui(display={"orientation": "landscape"})
+    take(ui, "general")
+
+    image = ui.screenshot("queue-ticket-landscape")
+    for widget_id in ("back_bar", "ticket_label", "waiting_line", "status_qr", "done"):
+        _left, top, _right, bottom = widget_box(ui.widget(widget_id))
+        assert top >= theme.STATUS_BAR_HEIGHT, f"{widget_id} is cut off at the top"
+        assert bottom <= image.size[1], f"{widget_id} is cut off at the bottom"
