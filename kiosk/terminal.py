@@ -175,14 +175,20 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
 
         terminal.printer = build_printer(config.devices.printer)
     terminal.printing = PrintService(store, terminal.printer)
-    terminal.guide = _build_guide(config, store, terminal.printing)
+    terminal.station_settings = StationSettings(store, config.station.opening_hours)
+    terminal.guide = _build_guide(config, store, terminal.printing,
+                                  terminal.station_settings.opening_hours)
     if config.queue.enabled:
         _build_queue(terminal, keyed_hash)
-    terminal.station_settings = StationSettings(store, config.station.opening_hours)
     if config.locker.enabled:
         _build_locker(terminal, keyed_hash)
     register_standard_sources(terminal.heartbeat, store=store, status=terminal.status,
                               locker=terminal.locker)
+    if terminal.queue is not None:
+        terminal.heartbeat.register("queues", terminal.queue.waiting_counts)
+    if terminal.guide is not None:
+        guide = terminal.guide
+        terminal.heartbeat.register("catalog", lambda: guide.catalog.info.version)
     if config.mqtt.enabled:
         # Imported here so that a terminal without MQTT never loads paho.
         from kiosk.telemetry.assembly import build_telemetry
@@ -213,8 +219,8 @@ def _build_queue(terminal: Terminal, keyed_hash: KeyedHash) -> None:
             config.queue.appointment_public_key)
 
 
-def _build_guide(config: KioskConfig, store: Store, printing: PrintService
-                 ) -> GuideService | None:
+def _build_guide(config: KioskConfig, store: Store, printing: PrintService,
+                 opening_hours: Callable[[], str]) -> GuideService | None:
     try:
         library = CatalogLibrary(config.guide.catalog, config.guide.installed_catalog)
     except CatalogError as error:
@@ -229,7 +235,8 @@ def _build_guide(config: KioskConfig, store: Store, printing: PrintService
     if unknown:
         log.warning("guide.featured names items the catalog does not have: %s",
                     ", ".join(unknown))
-    return GuideService(library, store, config.station, config.guide.featured, printing)
+    return GuideService(library, store, config.station, config.guide.featured, printing,
+                        opening_hours)
 
 
 def _build_locker(terminal: Terminal, keyed_hash: KeyedHash) -> None:

@@ -127,6 +127,15 @@ def test_no_name_or_id_number_is_written_anywhere(write_config, tmp_path, broker
         assert proxy.masked_name == "张*"
         collect(terminal.locker.pickup(code, proxy_id_number=proxy.id_number).result(5))
         smartcards.perform("remove", {})
+
+        # Every event of these flows reaches the broker, so the scan below covers the
+        # payloads the district center receives, not only the presence messages.
+        def delivered() -> bool:
+            with store.reading() as db:
+                return not db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL"
+                                      ).fetchone()[0]
+
+        wait(delivered, "the outbox delivered", timeout_s=20)
     finally:
         terminal.stop()
         store.close()
@@ -154,6 +163,8 @@ def test_no_name_or_id_number_is_written_anywhere(write_config, tmp_path, broker
     for path in sorted(log_dir.glob("*.log*")):
         places[str(path)] = path.read_bytes()
     places["mqtt"] = b"\n".join(m.payload for m in mqtt.messages)
+    published = {m.topic.rsplit("/", 1)[-1] for m in mqtt.messages if "/evt/" in m.topic}
+    assert {"locker.deposited", "locker.collected"} <= published, published
     places["doctor"] = doctor.stdout + doctor.stderr
     assert any(b"locker.deposited" in data for place, data in places.items()
                if "kiosk.db" in place), "the flows wrote no events: nothing to scan"

@@ -65,12 +65,12 @@ def outbox_limits(config: KioskConfig) -> OutboxLimits:
 def build_telemetry(terminal: Terminal) -> Telemetry:
     config = terminal.config
     station = config.station
+    assert terminal.station_settings is not None, "build the station settings first"
     topics = Topics(config.mqtt.topic_prefix, station.district_id, station.terminal_id)
     client_id = f"kiosk-{station.district_id}-{station.terminal_id}"
     link = BrokerLink(config.mqtt, client_id, inflight_window=config.mqtt.inflight_window)
     periodic = PeriodicJobs("telemetry")
     alarms = RetainedAlarms(terminal.store, link, topics)
-    # Registered before presence, so that commands are subscribed to before the birth.
     processor = CommandProcessor(
         terminal.store, district_id=station.district_id, terminal_id=station.terminal_id,
         signing_key=(public_key_from_base64(config.security.center_signing_key)
@@ -79,6 +79,7 @@ def build_telemetry(terminal: Terminal) -> Telemetry:
                                 settings=terminal.station_settings,
                                 rebirth=lambda: rebirth()),
     )
+    # The link subscribes to the command topic on every connection, before the birth.
     commands = CommandListener(processor, link, topics)
     presence = PresenceLink(
         config.mqtt, topics, client_id,

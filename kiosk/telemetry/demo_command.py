@@ -26,6 +26,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from kiosk.config import load_config
 from kiosk.simulation.center import load_signing_key, make_command
+from kiosk.simulation.host import OVERLAY_NAME
 from kiosk.telemetry.topics import Topics
 
 DEMO_KEY = Path("config/demo/center-ed25519.key")
@@ -37,7 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("type", help="command type, e.g. locker.open (docs/mqtt.md)")
     parser.add_argument("args", nargs="*", metavar="KEY=VALUE")
     parser.add_argument("--config", type=Path, default=Path("config/kiosk.toml"))
-    parser.add_argument("--overlay", type=Path, action="append", default=[])
+    parser.add_argument("--overlay", type=Path, action="append", default=[],
+                        help="default: the simulators' overlay (simulation.dir/overlay.toml), "
+                             "which holds the demo broker's port")
     parser.add_argument("--key", type=Path, default=DEMO_KEY, help="the center's signing key")
     parser.add_argument("--lifetime", type=float, default=300, help="seconds until it expires")
     parser.add_argument("--wait", type=float, default=15, help="seconds to wait for the result")
@@ -45,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tls-key", type=Path, help="the center's client key")
     options = parser.parse_args(argv)
     config = load_config(options.config, options.overlay)
+    simulated = config.simulation.dir / OVERLAY_NAME
+    if not options.overlay and simulated.exists():
+        # Under `make run` the local broker listens on a port chosen at start.
+        config = load_config(options.config, [simulated])
     station = config.station
     topics = Topics(config.mqtt.topic_prefix, station.district_id, station.terminal_id)
     payload = make_command(load_signing_key(options.key), station.district_id,

@@ -79,6 +79,7 @@ class BrokerLink:
         self._sessions = itertools.count(1)
         self._session: Session | None = None
         self._reported_unreachable = False
+        self._stopping = False
 
     # -- wiring (before start) -------------------------------------------------------------
 
@@ -102,6 +103,7 @@ class BrokerLink:
     # -- running ---------------------------------------------------------------------------
 
     def start(self) -> None:
+        self._stopping = False
         for hook in self._before_connect:
             hook()
         properties = Properties(PacketTypes.CONNECT)
@@ -114,6 +116,7 @@ class BrokerLink:
         self.client.loop_start()
 
     def stop(self) -> None:
+        self._stopping = True
         self.client.disconnect()
         self.client.loop_stop()
 
@@ -175,7 +178,9 @@ class BrokerLink:
 
     def _disconnected(self, _client: mqtt.Client, _userdata: Any, _flags: Any,
                       reason: Any, _properties: Any) -> None:
-        if self._session is not None:
+        if self._session is not None and self._stopping:
+            log.info("disconnected from the district broker")
+        elif self._session is not None:
             log.warning("lost the district broker (%s); retrying in the background", reason)
         self._session = None
         self._reported_unreachable = True

@@ -4,16 +4,17 @@ One thread ("outbox-publisher") does the work; nothing a resident or the locker 
 waits for it. The rules (docs/mqtt.md, "Events", says what a subscriber sees):
 
 - Order: priority class first (business, then alarms, then reports), seq order within a
-  class. Events are read from SQLite a little ahead (at most two windows), so a new event
-  of a higher class waits at most behind what was already read.
+  class. Events are read from SQLite ahead of need (at most HANDED_WINDOWS windows), so a
+  new event of a higher class waits behind what was already read or handed over: at most
+  2 x HANDED_WINDOWS windows, a fraction of a second at full speed.
 - At most ``window`` events are on the wire unacknowledged (paho's in-flight limit), and
   at most HANDED_WINDOWS windows are handed to paho at once: paho's own network thread
   then sends the next event the moment a PUBACK frees a slot, as it does for raw
   publishing, instead of waiting for this thread to be scheduled.
-- Acknowledged ids are written back as sent every FLUSH_S, in one transaction: one fsync
-  for hundreds of events. An event acknowledged but not yet marked when the terminal
-  dies is simply sent again: delivery is at least once, and subscribers drop repeats by
-  event id.
+- Acknowledged events are written back as sent every FLUSH_S, MARK_CHUNK to a
+  transaction: one fsync for hundreds of events. An event acknowledged but not yet
+  marked when the terminal dies is simply sent again: delivery is at least once, and
+  subscribers drop repeats by event id.
 - After a lost connection paho itself re-sends the unacknowledged window, in order, on
   the next connection; new events wait until that window is acknowledged, so they never
   overtake it. After a restart the unsent rows are read again from SQLite.
@@ -45,8 +46,9 @@ FLUSH_S = 0.2
 IDLE_POLL_S = 1.0
 RETRY_S = 30.0
 CARRIED_OVER_PATIENCE_S = 60.0
-HANDED_WINDOWS = 4
+HANDED_WINDOWS = 10
 READ_CHUNK = 100
+MARK_CHUNK = 250
 
 
 @dataclass
@@ -71,9 +73,11 @@ class OutboxPublisher:
         self._store = store
         self._link = link
         self._topics = topics
-        self._window = window * HANDED_WINDOWS
+        # Events handed to paho and not yet acknowledged, at most; paho itself keeps at
+        # most ``window`` of them on the wire.
+        self._handed_limit = window * HANDED_WINDOWS
         # Refilled when a quarter is free: few wake-ups, and the wire stays full.
-        self._refill_at = max(1, self._window // 4)
+        self._refill_at = max(1, self._handed_limit // 4)
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -140,15 +144,23 @@ class OutboxPublisher:
             if any(f.session != session.number for f in self._in_flight.values()):
                 self._forget_stuck_carry_over(session)
                 return
-            free = self._window - len(self._in_flight)
+            free = self._handed_limit - len(self._in_flight)
         if free < self._refill_at:
             return
-        if len(self._ahead) < free:
-            self._read_ahead(2 * self._window - len(self._ahead))
+        self._hand_over(session)
+        if len(self._ahead) < self._handed_limit // 2:
+            self._read_ahead(self._handed_limit - len(self._ahead))
+            self._hand_over(session)
+
+    def _hand_over(self, session: Session) -> None:
+        """Hands events read ahead to paho until the window is full."""
         started = _iso(session.started_at)
-        while free > 0 and self._ahead and self._session is session:
-            event = self._ahead.popleft()
+        while self._ahead and self._session is session:
             with self._lock:
+                # Counted afresh for each event: PUBACKs keep freeing room meanwhile.
+                if len(self._in_flight) >= self._handed_limit:
+                    return
+                event = self._ahead.popleft()
                 self._in_flight[event.id] = _InFlight(event, session.number)
                 self.max_in_flight = max(self.max_in_flight, len(self._in_flight))
             accepted = self._link.publish(
@@ -159,7 +171,6 @@ class OutboxPublisher:
                 self._give_back(event, RETRY_S)
                 return
             self.published += 1
-            free -= 1
 
     def _read_ahead(self, count: int) -> None:
         """Reads up to ``count`` more unsent events, passing over those already in hand
@@ -205,8 +216,8 @@ class OutboxPublisher:
                 log.warning("the broker refused event %s (seq %d, %s); retrying in %.0f s",
                             event.id, event.seq, event.type, RETRY_S)
                 self._retry.append((time.monotonic() + RETRY_S, event))
-            # Woken once as the window crosses the refill mark, not at every PUBACK.
-            wake = len(self._in_flight) == self._window - self._refill_at or not success
+            # Woken below the refill mark only: a fuller window needs nothing yet.
+            wake = len(self._in_flight) <= self._handed_limit - self._refill_at or not success
         if wake:
             self._wake.set()
 
@@ -224,9 +235,12 @@ class OutboxPublisher:
                 self._rewind(event)
 
     def _rewind(self, event: OutboxEvent) -> None:
-        """Lets ``event`` be read again. Called with the lock held."""
+        """Lets ``event`` be read again, and with it the events of its class read ahead
+        of it, so that those still waiting go out after it. Called with the lock held, on
+        the publisher thread (the only one that touches ``_ahead``)."""
         self._read_up_to[event.priority] = min(self._read_up_to.get(event.priority, 0),
                                                event.seq - 1)
+        self._ahead = deque(e for e in self._ahead if e.priority != event.priority)
 
     def _flush(self) -> None:
         with self._lock:
@@ -234,13 +248,18 @@ class OutboxPublisher:
         self._last_flush = time.monotonic()
         if not done:
             return
-        try:
-            with self._store.transaction() as db:
-                mark_sent(db, [e.seq for e in done], now_iso())
-        except Exception:
-            with self._lock:
-                self._acknowledged = done + self._acknowledged
-            raise
+        at = now_iso()
+        for start in range(0, len(done), MARK_CHUNK):
+            chunk = done[start:start + MARK_CHUNK]
+            try:
+                # Several short transactions rather than one long one: a business
+                # transaction (a door's intent, say) waits at most for one of them.
+                with self._store.transaction() as db:
+                    mark_sent(db, [e.seq for e in chunk], at)
+            except Exception:
+                with self._lock:
+                    self._acknowledged = done[start:] + self._acknowledged
+                raise
 
     # -- link callbacks (paho's thread) -----------------------------------------------------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 from kiosk.services.alarms import active_alarms
 from kiosk.services.outbox import now_iso
@@ -23,6 +24,10 @@ from kiosk.telemetry.link import BrokerLink
 from kiosk.telemetry.topics import Topics
 
 ALARM_SCHEMA = 1
+# A topic waits this long for its PUBACK before it may be published again, and a topic
+# the broker refused is left alone this long (the refusal is logged, not repeated every
+# second).
+ANSWER_WAIT_S = 60.0
 
 
 class RetainedAlarms:
@@ -31,7 +36,7 @@ class RetainedAlarms:
         self._link = link
         self._topics = topics
         self._lock = threading.Lock()
-        self._waiting: set[str] = set()                      # published, no PUBACK yet
+        self._waiting: dict[str, float] = {}     # topic -> until when it is left alone
         self._confirmed: list[tuple[str, str | None]] = []   # (topic, payload or None)
         self._force = False
 
@@ -57,20 +62,23 @@ class RetainedAlarms:
             self._publish(topic, None)
 
     def _publish(self, topic: str, payload: str | None) -> None:
+        now = time.monotonic()
         with self._lock:
-            if topic in self._waiting:
+            if self._waiting.get(topic, 0.0) > now:
                 return
-            self._waiting.add(topic)
+            self._waiting[topic] = now + ANSWER_WAIT_S
 
         def acknowledged(success: bool) -> None:
             with self._lock:
-                self._waiting.discard(topic)
                 if success:
+                    self._waiting.pop(topic, None)
                     self._confirmed.append((topic, payload))
+                else:
+                    self._waiting[topic] = time.monotonic() + ANSWER_WAIT_S
 
         if not self._link.publish(topic, payload or b"", retain=True, on_ack=acknowledged):
             with self._lock:
-                self._waiting.discard(topic)
+                self._waiting.pop(topic, None)
 
     def _record_confirmed(self) -> None:
         with self._lock:

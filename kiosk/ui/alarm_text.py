@@ -21,6 +21,9 @@ ALARM_TEXT = {
     "printer.offline": "the receipt printer is offline (cover open or paper jam)",
     "guide.catalog_unavailable": "the service catalog cannot be read: the guide is off",
     "printer.unreachable": "the receipt printer does not answer (check its power and cable)",
+    "outbox.backlog": "reports to the district center are piling up (no connection for a "
+                      "long time)",
+    "outbox.dropped": "some reports to the district center were lost: too many were waiting",
 }
 
 

@@ -133,3 +133,39 @@ def test_one_terminal_cannot_read_or_write_another_terminals_topics(sample_broke
     finally:
         for client in (a, b, center):
             client.close()
+
+
+def test_a_user_name_and_password_when_the_broker_asks_for_them(tmp_path, write_config):
+    """mqtt.username and mqtt.password, for brokers that want them besides (or without)
+    the certificate."""
+    import subprocess
+
+    from kiosk.simulation.broker import LocalBroker
+    from tests.fixtures.system import require
+    from tests.telemetry.brokers import this_user
+
+    passwords = tmp_path / "passwords"
+    subprocess.run([require("mosquitto_passwd", "mosquitto"), "-c", "-b", str(passwords),
+                    "term-a", "s3cret"], check=True, capture_output=True)
+    broker = LocalBroker(tmp_path / "password-broker", extra_config=(
+        f"{this_user()}allow_anonymous false\npassword_file {passwords}\n"))
+    broker.start()
+    try:
+        for password, online in (("wrong", False), ("s3cret", True)):
+            config = load_config(write_config({
+                "mqtt": {"enabled": True, "host": "127.0.0.1", "port": broker.port,
+                         "username": "term-a", "password": password},
+                "store": {"path": str(tmp_path / password / "kiosk.db")}}))
+            store = open_store(config.store.path)
+            terminal = build_terminal(config, store)
+            terminal.start()
+            try:
+                deadline = time.monotonic() + (10 if online else 1.5)
+                while time.monotonic() < deadline and not terminal.status.snapshot().online:
+                    time.sleep(0.05)
+                assert terminal.status.snapshot().online is online
+            finally:
+                terminal.stop()
+                store.close()
+    finally:
+        broker.stop()

@@ -23,7 +23,7 @@ from kiosk.store import open_store
 from tests.telemetry.center import Center
 from tests.telemetry.test_broker_outage import assert_order_per_class
 
-KILLS = 12
+KILLS = 20
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -20,7 +20,9 @@ LEVEL_LABELS = {
 
 
 def compose_notice(item: ServiceItem, catalog: Catalog, station: StationConfig,
-                   printed_at: datetime) -> Slip:
+                   printed_at: datetime, opening_hours: str | None = None) -> Slip:
+    """``opening_hours`` overrides the station's configured hours (a center's change)."""
+    hours = station.opening_hours if opening_hours is None else opening_hours
     blocks: list[Block] = [
         Text("一次性告知单", size="title", bold=True, align="center"),
         Text(station.name, align="center"),
@@ -44,8 +46,8 @@ def compose_notice(item: ServiceItem, catalog: Catalog, station: StationConfig,
     blocks.append(Text(f"承诺时限：{item.promised_time_limit or ASK_AT_WINDOW}"))
     blocks.append(Text(f"收费：{item.fees or ASK_AT_WINDOW}"))
     blocks.append(Text(f"办理地点：{item.location or ASK_AT_WINDOW}"))
-    if station.opening_hours:
-        blocks.append(Text(f"开放时间：{station.opening_hours}"))
+    if hours:
+        blocks.append(Text(f"开放时间：{hours}"))
     if station.address:
         blocks.append(Text(f"地址：{station.address}"))
     if station.hotline:

@@ -24,12 +24,16 @@ log = logging.getLogger(__name__)
 
 class GuideService:
     def __init__(self, library: CatalogLibrary, store: Store, station: StationConfig,
-                 featured: tuple[str, ...], printing: PrintService) -> None:
+                 featured: tuple[str, ...], printing: PrintService,
+                 opening_hours: Callable[[], str] | None = None) -> None:
+        """``opening_hours`` gives the hours in force (the center may have changed the
+        configured ones)."""
         self.library = library
         self.store = store
         self.station = station
         self.featured = featured
         self.printing = printing
+        self.opening_hours = opening_hours or (lambda: station.opening_hours)
         # Replaceable so tests can fix the time printed on a notice.
         self.now: Callable[[], datetime] = datetime.now
         # Composing and recording run beside printing, off the UI thread.
@@ -68,7 +72,8 @@ class GuideService:
         return chosen[:limit]
 
     def notice(self, item: ServiceItem) -> Slip:
-        return compose_notice(item, self.catalog, self.station, self.now())
+        return compose_notice(item, self.catalog, self.station, self.now(),
+                              self.opening_hours())
 
     def print_notice(self, item: ServiceItem) -> Future[tuple[Slip, PrintOutcome]]:
         """Prints the one-time notice on the print worker. When it is not printed (no

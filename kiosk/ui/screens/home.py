@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.clock import mainthread
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
+from kiosk.services.station_settings import StationNotices
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 
@@ -16,6 +18,7 @@ class HomeScreen(KioskScreen):
     opening_hours = StringProperty("")
     address = StringProperty("")
     hotline = StringProperty("")
+    announcement = StringProperty("")
 
     def on_kv_post(self, _base_widget: object) -> None:
         from kivy.app import App
@@ -32,6 +35,23 @@ class HomeScreen(KioskScreen):
             self._remove("pickup")
             self._remove("dropoff")
             self._remove("staff")
+        settings = app.terminal.station_settings
+        if settings is not None:
+            # The district center may change both at any time, from the command thread.
+            settings.subscribe(self._notices_changed)
+
+    def on_pre_enter(self, *_args: object) -> None:
+        # An announcement with an end time ends without a change to announce it.
+        from kivy.app import App
+
+        settings = App.get_running_app().terminal.station_settings
+        if settings is not None:
+            self._notices_changed(settings.current())
+
+    @mainthread
+    def _notices_changed(self, notices: StationNotices) -> None:
+        self.announcement = notices.announcement
+        self.opening_hours = notices.opening_hours
 
     def _remove(self, widget_id: str) -> None:
         widget = self.ids[widget_id]

@@ -23,7 +23,10 @@ class SignageScreen(KioskScreen):
         app = App.get_running_app()
         station = app.terminal.config.station
         self.station_name = station.name
-        self.opening_hours = station.opening_hours
+        settings = app.terminal.station_settings
+        # The hours the district center set, if it did (station.set_opening_hours).
+        self.opening_hours = (settings.opening_hours() if settings is not None
+                              else station.opening_hours)
         windows = self.ids.windows
         windows.clear_widgets()
         for window in station.windows:

@@ -49,3 +49,12 @@ def test_materials_become_a_checklist_and_the_online_entry_a_qr_code():
     assert "承诺时限：即办" in lines
     assert [qr.data for qr in slip.qr_codes] == ["https://zwfw.example.cn/item/1"]
     assert "扫码网上办理" in lines
+
+
+def test_hours_the_center_set_replace_the_configured_ones():
+    catalog = parse_catalog(MINIMAL.encode(), "t.toml")
+
+    lines = plain_lines(compose_notice(catalog.item("t-001"), catalog, STATION, PRINTED,
+                                       "周一至周六 8:30-17:30"))
+
+    assert "开放时间：周一至周六 8:30-17:30" in lines
