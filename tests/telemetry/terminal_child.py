@@ -11,6 +11,8 @@ stdin and prints the outcome:
     deposit CASE        staff store a result (the test plays the person at the locker)
     pickup CODE         a resident collects it
     notice ITEM         the service guide prints an item's one-time notice
+    ticket CATEGORY     a resident takes a queue number
+    window N ACTION     a window acts on the queue: next, recall, no-show, finish
 """
 
 from __future__ import annotations
@@ -78,6 +80,14 @@ def serve(terminal: Terminal) -> None:
         elif verb == "notice" and terminal.guide is not None:
             item = terminal.guide.catalog.item(argument)
             outcome = terminal.guide.print_notice(item).result(30)[1] if item else None
+        elif verb == "ticket" and terminal.queue is not None:
+            issued = terminal.queue.issue(argument)
+            outcome = getattr(getattr(issued, "ticket", None), "label", issued)
+        elif verb == "window" and terminal.queue is not None:
+            number, _, action = argument.partition(" ")
+            act = {"next": terminal.queue.call_next, "recall": terminal.queue.recall,
+                   "no-show": terminal.queue.no_show, "finish": terminal.queue.finish}
+            outcome = act[action](int(number))
         else:
             outcome = f"unknown request {line.strip()!r}"
         print(f"done {outcome!r}", flush=True)

@@ -1,5 +1,5 @@
 """A district center that knows only docs/mqtt.md follows one terminal's life: its birth,
-heartbeats, locker and guide events, an alarm raised and cleared, commands and their
+heartbeats, locker, queue and guide events, an alarm raised and cleared, commands and their
 results, and its death when the process is killed with SIGKILL.
 
 The real terminal runs in a child process (tests/telemetry/terminal_child.py) with the
@@ -30,6 +30,7 @@ from devices.locker.simulator import LockerBusSimulator
 from kiosk.services.locker.sealing import unseal
 from kiosk.simulation.center import make_command
 from tests.telemetry.center import Center
+from tests.ui.test_queue_ui import ALL_DAY, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 DISTRICT, TERMINAL = "test-district", "test-01"
@@ -82,6 +83,13 @@ def test_a_center_follows_a_terminal_from_birth_to_death(broker, write_config, t
                                                   "item_sensor": True}]}},
                    "compartments": [{"first_number": 1, "count": LOCKS, "bus": "main",
                                      "board": 0, "size": "S"}]},
+        "station": {"windows": [{"number": 1, "name": "综合受理"},
+                                {"number": 2, "name": "帮办代办"}]},
+        "queue": {"enabled": True, "api_port": free_port(), "categories": [
+            {"id": "general", "name": "综合受理", "prefix": "A", "windows": [1],
+             "sessions": ALL_DAY},
+            {"id": "assisted", "name": "帮办代办", "prefix": "C", "windows": [2],
+             "assisted": True, "sessions": ALL_DAY}]},
         "security": {"key_file": str(tmp_path / "terminal.key"),
                      "center_public_key": b64(sealing.public_key().public_bytes(
                          serialization.Encoding.Raw, serialization.PublicFormat.Raw)),
@@ -113,7 +121,24 @@ def test_a_center_follows_a_terminal_from_birth_to_death(broker, write_config, t
         assert heartbeat["schema"] == 1
         assert {"version", "uptimeS", "disk", "devices", "locker", "outbox"} <= set(heartbeat)
         assert heartbeat["locker"]["compartments"] == LOCKS
-        assert "queues" not in heartbeat      # no queue on this terminal
+        assert heartbeat["queues"] == {"general": 0, "assisted": 0}
+        assert heartbeat["catalog"] == "2026.11.22-1"
+
+        # -- queue tickets, called at a window ------------------------------------------------
+        assert child.ask("ticket general") == "done 'A001'"
+        assert child.ask("ticket general") == "done 'A002'"
+        issued = center.event("queue.ticket_issued", lambda e: e["payload"]["ticket"] == "A002")
+        assert (issued["payload"]["ahead"], issued["payload"]["real_name"]) == (1, False)
+        child.ask("window 1 next")
+        child.ask("window 1 recall")
+        child.ask("window 1 no-show")
+        child.ask("window 1 next")
+        child.ask("window 1 finish")
+        center.event("queue.finished")
+        calls = [(e["payload"]["ticket"], e["payload"]["recall"])
+                 for e in center.events() if e["type"] == "queue.called"]
+        assert calls == [("A001", False), ("A001", True), ("A002", False)]
+        assert center.event("queue.no_show")["payload"]["ticket"] == "A001"
 
         # -- a result stored and collected --------------------------------------------------
         reply = child.ask("deposit CASE-LIFE-1")
