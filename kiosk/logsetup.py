@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
 import sys
 from pathlib import Path
@@ -29,6 +30,15 @@ class IdNumberMask(logging.Filter):
         return True
 
 
+class LibraryChatter(logging.Filter):
+    """python-escpos logs to the root logger at INFO ("Serial printer enabled") each time a
+    transport opens; the operator's log says what the printer adapter itself reports."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name == "root" and record.levelno < logging.WARNING
+                    and f"{os.sep}escpos{os.sep}" in record.pathname)
+
+
 def configure_logging(config: LoggingConfig, *, console: bool = True) -> Path | None:
     """Sets up handlers; returns the operator log file, or None if it cannot be written."""
     root = logging.getLogger()
@@ -41,6 +51,7 @@ def configure_logging(config: LoggingConfig, *, console: bool = True) -> Path | 
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(formatter)
         stream.addFilter(mask)
+        stream.addFilter(LibraryChatter())
         root.addHandler(stream)
     log_file: Path | None = Path(config.dir) / "kiosk.log"
     try:
@@ -57,6 +68,7 @@ def configure_logging(config: LoggingConfig, *, console: bool = True) -> Path | 
     else:
         file_handler.setFormatter(formatter)
         file_handler.addFilter(mask)
+        file_handler.addFilter(LibraryChatter())
         root.addHandler(file_handler)
 
     traffic = logging.getLogger("devices.traffic")

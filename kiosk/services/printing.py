@@ -122,13 +122,13 @@ class PrintService:
             if not changed:
                 return
             with self._store.transaction() as db:
-                for kind, active in changed.items():
-                    if active:
-                        raise_alarm(db, kind, SUBJECT, {"detail": detail})
-                    else:
-                        clear_alarm(db, kind, SUBJECT)
+                # Only what really changed in the database is logged: the first status
+                # after a start restates facts that were already so.
+                logged = {kind: active for kind, active in changed.items()
+                          if (raise_alarm(db, kind, SUBJECT, {"detail": detail}) if active
+                              else clear_alarm(db, kind, SUBJECT))}
             self._alarms_known.update(changed)
-        for kind, active in changed.items():
+        for kind, active in logged.items():
             log.log(logging.WARNING if active else logging.INFO, "alarm %s %s", kind,
                     "raised" if active else "cleared")
 
