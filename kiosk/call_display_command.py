@@ -10,13 +10,9 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
-from kiosk.cli_support import load_config_or_report
-from kiosk.logsetup import configure_logging
-from kiosk.run import NO_DISPLAY
+from kiosk.run import load_for_screen, open_virtual_display
 from kiosk.ui.fonts import FontError, find_cjk_fonts
-from kiosk.ui.kivy_env import display_available
-from kiosk.ui.theme import SCREEN_SIZES
-from kiosk.virtual_display import VirtualDisplay, VirtualDisplayError
+from kiosk.virtual_display import VirtualDisplayError
 from kiosk.window_client import WindowApiClient
 from kiosk.window_command import TOKEN_VARIABLE
 
@@ -25,12 +21,8 @@ log = logging.getLogger(__name__)
 
 def run_call_display(config_path: Path, overlays: Sequence[Path], url: str | None,
                      virtual_display: bool) -> int:
-    config = load_config_or_report(config_path, overlays)
+    config = load_for_screen(config_path, overlays, virtual_display)
     if config is None:
-        return 2
-    configure_logging(config.logging)
-    if not virtual_display and not display_available():
-        print(NO_DISPLAY, file=sys.stderr)
         return 2
     url = url or f"http://{config.queue.api_host}:{config.queue.api_port}"
     client = WindowApiClient(url, os.environ.get(TOKEN_VARIABLE, ""))
@@ -43,9 +35,7 @@ def run_call_display(config_path: Path, overlays: Sequence[Path], url: str | Non
     with ExitStack() as cleanup:
         try:
             if virtual_display:
-                display = VirtualDisplay(*SCREEN_SIZES[config.display.orientation])
-                os.environ["DISPLAY"] = display.start()
-                cleanup.callback(display.stop)
+                open_virtual_display(config, cleanup)
             fonts = find_cjk_fonts(config.display.font, var_dir / "cache" / "fonts")
         except (FontError, VirtualDisplayError) as error:
             print(f"kiosk: {error}", file=sys.stderr)

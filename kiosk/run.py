@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kiosk.admin import AdminServer
 from kiosk.cli_support import load_config_or_report
-from kiosk.config import load_config
+from kiosk.config import KioskConfig, load_config
 from kiosk.i18n import MissingCatalog, translator
 from kiosk.logsetup import configure_logging
 from kiosk.services.keys import TerminalKeyError
@@ -32,22 +32,37 @@ NO_DISPLAY = (
 )
 
 
-def run_terminal(config_path: Path, overlays: Sequence[Path], virtual_display: bool) -> int:
+def load_for_screen(config_path: Path, overlays: Sequence[Path],
+                    virtual_display: bool) -> KioskConfig | None:
+    """The configuration of a program that needs a screen, with logging set up; None
+    (having said why) when the file is bad or there is no screen to draw on."""
     config = load_config_or_report(config_path, overlays)
     if config is None:
-        return 2
+        return None
     configure_logging(config.logging)
     if not virtual_display and not display_available():
         print(NO_DISPLAY, file=sys.stderr)
+        return None
+    return config
+
+
+def open_virtual_display(config: KioskConfig, cleanup: ExitStack) -> None:
+    """Starts a private Xvfb sized for the configured orientation and draws there."""
+    display = VirtualDisplay(*SCREEN_SIZES[config.display.orientation])
+    os.environ["DISPLAY"] = display.start()
+    cleanup.callback(display.stop)
+    log.info("running on virtual display %s", display.name)
+
+
+def run_terminal(config_path: Path, overlays: Sequence[Path], virtual_display: bool) -> int:
+    config = load_for_screen(config_path, overlays, virtual_display)
+    if config is None:
         return 2
     var_dir = Path(config.store.path).parent
     with ExitStack() as cleanup:
         try:
             if virtual_display:
-                display = VirtualDisplay(*SCREEN_SIZES[config.display.orientation])
-                os.environ["DISPLAY"] = display.start()
-                cleanup.callback(display.stop)
-                log.info("running on virtual display %s", display.name)
+                open_virtual_display(config, cleanup)
             fonts = find_cjk_fonts(config.display.font, var_dir / "cache" / "fonts")
             translator(config.display.language)
             store = open_store(config.store.path)

@@ -52,6 +52,7 @@ from devices.idcard.protocol import (
     request_parser,
 )
 from devices.sim.pty import PtyEndpoint
+from devices.sim.pty_device import PtyDevice
 from devices.sim.simulator import SimAction, SimStatus, UnknownAction
 
 READ_SLICE_S = 0.005
@@ -190,12 +191,12 @@ class ReplySent:
     end: float
 
 
-class IdCardReaderSimulator:
+class IdCardReaderSimulator(PtyDevice):
     def __init__(self, link: Path, *, name: str = "idcard",
                  pace_baud: int | None = 115200) -> None:
         self.name = name
         self.pace_baud = pace_baud
-        self.endpoint = PtyEndpoint(link, pace_baud=pace_baud)
+        super().__init__(PtyEndpoint(link, pace_baud=pace_baud))
         self.halt_after_read = True   # a real SAM: after a read, find fails until re-placed
         self.read_delay_s = 0.0       # the SAM's time to read the card before answering 30 01
         self._card: SimCard | None = None
@@ -210,25 +211,6 @@ class IdCardReaderSimulator:
         self.reads_served = 0
         self.rejected: deque[str] = deque(maxlen=100)
         self._lock = threading.RLock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def path(self) -> str:
-        return self.endpoint.path
-
-    def start(self) -> None:
-        self.endpoint.plug()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._serve, name=f"sim-{self.name}",
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        self.endpoint.close()
 
     # The card, for tests.
 

@@ -24,6 +24,7 @@ from devices.locker.protocols.generic_8a import Generic8A
 from devices.locker.protocols.kerong_cu16 import KerongCu16
 from devices.locker.sim_model import SimBoard, SimDoor
 from devices.sim.pty import PtyEndpoint
+from devices.sim.pty_device import PtyDevice
 from devices.sim.simulator import SimAction, SimStatus, UnknownAction
 
 # The noise some generic boards send in front of a reply (Darunnn/Locker).
@@ -49,7 +50,7 @@ class WireFrame:
     data: bytes
 
 
-class LockerBusSimulator:
+class LockerBusSimulator(PtyDevice):
     def __init__(
         self,
         link: Path,
@@ -62,7 +63,7 @@ class LockerBusSimulator:
         self.name = name
         self.protocol = protocol_named(protocol)
         self.pace_baud = pace_baud
-        self.endpoint = PtyEndpoint(link, pace_baud=pace_baud)
+        super().__init__(PtyEndpoint(link, pace_baud=pace_baud))
         self._boards = {config.address: SimBoard(config, self._status_locks(config))
                         for config in sorted(boards, key=lambda c: c.address)}
         self.open_delay_s = 0.0     # from an unlock pulse to the door springing open
@@ -73,25 +74,6 @@ class LockerBusSimulator:
         self.rejected: deque[str] = deque(maxlen=REJECTED_KEPT)  # ignored requests, and why
         self.requests_received = 0
         self._lock = threading.RLock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def path(self) -> str:
-        return self.endpoint.path
-
-    def start(self) -> None:
-        self.endpoint.plug()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._serve, name=f"sim-{self.name}",
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        self.endpoint.close()
 
     # The doors, for tests.
 

@@ -25,6 +25,7 @@ from devices.printer.escpos_interpreter import EscPosInterpreter, Receipt
 from devices.printer.receipt_image import render_receipt
 from devices.printer.text_layout import PAPER_DOTS
 from devices.sim.pty import PtyEndpoint
+from devices.sim.pty_device import PtyDevice
 from devices.sim.simulator import SimAction, SimStatus, UnknownAction
 
 READ_SLICE_S = 0.01
@@ -47,7 +48,7 @@ PaperLevel = Literal["ok", "near_end", "out"]
 log = logging.getLogger("devices.printer.simulator")
 
 
-class PrinterSimulator:
+class PrinterSimulator(PtyDevice):
     def __init__(
         self,
         link: Path,
@@ -63,7 +64,7 @@ class PrinterSimulator:
         (default: beside the link). ``two_byte_default``: Chinese firmware starts in two-byte
         (FS &) mode; False plays one whose memory switch turned that off."""
         self.name = name
-        self.endpoint = PtyEndpoint(link, pace_baud=pace_baud)
+        super().__init__(PtyEndpoint(link, pace_baud=pace_baud))
         self.output_dir = Path(output_dir) if output_dir is not None else Path(link).parent
         self.paper_width_mm = paper_width_mm
         self.render = render
@@ -76,15 +77,9 @@ class PrinterSimulator:
         self._printed = threading.Condition()
         self._next_number = 1
         self._lock = threading.RLock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self.interpreter = EscPosInterpreter(
             answer_status=self._answer_status, reply=self.endpoint.write,
             on_receipt=self._receipt_done, two_byte_default=two_byte_default)
-
-    @property
-    def path(self) -> str:
-        return self.endpoint.path
 
     @property
     def offline(self) -> bool:
@@ -93,17 +88,7 @@ class PrinterSimulator:
     def start(self) -> None:
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self._next_number = _last_receipt_number(self.output_dir) + 1
-        self.endpoint.plug()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._serve, name=f"sim-{self.name}",
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-        self.endpoint.close()
+        super().start()
 
     # What was printed, for tests.
 

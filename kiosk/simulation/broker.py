@@ -46,6 +46,10 @@ class LocalBroker:
             f"listener {self.port} 127.0.0.1\n"
             "allow_anonymous true\n"
             "persistence false\n"
+            # Like the district broker (config/mosquitto/mosquitto.conf): a center that
+            # falls behind a burst must not lose QoS 1 messages to mosquitto's default
+            # queue of 1000 per client.
+            "max_queued_messages 100000\n"
             f"log_dest file {self.work_dir / 'mosquitto.log'}\n"
             "log_type error\nlog_type warning\nlog_type notice\n"
             f"{self.extra_config}"
