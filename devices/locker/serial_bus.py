@@ -398,20 +398,22 @@ class SerialLockerBus:
         previous = self._online.get(address)
         if previous is True:
             return
-        self._online[address] = True
         if previous is False:
             log.info("board %d on bus %s answers again", address, self.name)
         else:
             log.info("board %d on bus %s answers", address, self.name)
+        # Listeners hear of a change before board_online() shows it: whoever sees the new
+        # state can count on the event having gone out (this is the bus's only thread).
         self._tell(BoardHealth(self.name, address, True, "answering"))
+        self._online[address] = True
         self._update_line_health()
 
     def _board_failed(self, address: int, error: DeviceError) -> None:
         if self._online.get(address) is False:
             return
-        self._online[address] = False
         log.warning("%s", error)
         self._tell(BoardHealth(self.name, address, False, str(error)))
+        self._online[address] = False
 
     def _tell(self, health: BoardHealth) -> None:
         for listener in self._health_listeners:
