@@ -7,11 +7,12 @@ import errno
 import logging
 import termios
 import threading
+from typing import TypeVar
 
 import serial
 
-from devices.errors import DeviceNotFound
-from devices.health import DeviceState, HealthReporter
+from devices.errors import DeviceError, DeviceNotFound
+from devices.health import DeviceHealth, DeviceState, HealthReporter
 from devices.traffic import log_bytes
 
 RECONNECT_MIN_S = 0.2
@@ -145,3 +146,34 @@ def _reason(error: BaseException) -> str:
 def serial_error_advice(error: BaseException) -> str:
     """What an error opening or using a serial port means, in words for an installer."""
     return _reason(error)
+
+
+class PortInUse(DeviceError):
+    """Another program holds the port: on a terminal, almost always the terminal itself."""
+
+
+Link = TypeVar("Link", bound=SerialLink)
+
+
+def open_once(link_class: type[Link], name: str, port: str, baud: int,
+              read_timeout_s: float) -> Link:
+    """Opens ``port`` for a one-off tool (a doctor command), failing at once instead of
+    waiting for the port to appear as the terminal's own links do.
+
+    Raises PortInUse or DeviceNotFound, each saying what to do."""
+    health = HealthReporter(name, logging.getLogger(f"devices.{name}"))
+    gave_up = threading.Event()
+
+    def watch(current: DeviceHealth) -> None:
+        if current.state is DeviceState.ABSENT:
+            gave_up.set()
+
+    health.subscribe(watch)
+    link = link_class(name, port, baud, health, read_timeout_s=read_timeout_s)
+    if not link.ensure_open(gave_up):
+        detail = health.current.detail
+        if "in use by another program" in detail:
+            raise PortInUse(f"{port} is in use by another program, probably the running "
+                            "terminal: stop it (systemctl stop kiosk) and try again")
+        raise DeviceNotFound(f"cannot open {detail}")
+    return link

@@ -8,12 +8,10 @@ whoever prints it decides what of it to show (never the full name or ID number i
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from pathlib import Path
 
-from devices.errors import DeviceError, DeviceNotFound, DeviceTimeout
-from devices.health import DeviceHealth, DeviceState, HealthReporter
+from devices.errors import DeviceNotFound, DeviceTimeout
 from devices.idcard.line import QuietSerialLink, SamLine
 from devices.idcard.port import CardRead
 from devices.idcard.protocol import (
@@ -34,14 +32,11 @@ from devices.idcard.sam_reader import (
     SAM_ID_TIMEOUT_S,
     SELECT_TIMEOUT_S,
 )
+from devices.serial_link import open_once
 
 log = logging.getLogger(__name__)
 
 NO_CARD = 0x80
-
-
-class PortInUse(DeviceError):
-    """Another program (usually the running terminal) holds the reader's port."""
 
 
 def read_one_card(port: str, baud: int = 115200, timeout_s: float = 10.0) -> CardRead:
@@ -99,20 +94,4 @@ def _ask(line: SamLine, command: Command, timeout_s: float, port: str, baud: int
 
 
 def _open(port: str, baud: int) -> QuietSerialLink:
-    """Opens the port once, failing at once rather than waiting for it to appear."""
-    health = HealthReporter("idcard-doctor", log)
-    gave_up = threading.Event()
-
-    def watch(current: DeviceHealth) -> None:
-        if current.state is DeviceState.ABSENT:
-            gave_up.set()
-
-    health.subscribe(watch)
-    link = QuietSerialLink("idcard-doctor", port, baud, health, read_timeout_s=0.01)
-    if not link.ensure_open(gave_up):
-        detail = health.current.detail
-        if "in use by another program" in detail:
-            raise PortInUse(f"{port} is in use by another program, probably the running "
-                            "terminal: stop it (systemctl stop kiosk) and try again")
-        raise DeviceNotFound(f"cannot open {detail}")
-    return link
+    return open_once(QuietSerialLink, "idcard-doctor", port, baud, read_timeout_s=0.01)

@@ -9,16 +9,14 @@ an installer finds which boards need `closed_when_bit_set = false`.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
 from devices.errors import DeviceNotFound, DeviceTimeout
-from devices.health import DeviceHealth, DeviceState, HealthReporter
 from devices.locker.doors import door_states
 from devices.locker.line import LockerLine, frame_gap_for
 from devices.locker.port import BoardConfig, ProtocolName
 from devices.locker.protocols import protocol_named
-from devices.serial_link import SerialLink
+from devices.serial_link import SerialLink, open_once
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +60,4 @@ def probe_board(port: str, protocol: ProtocolName, board: int, baud: int,
 
 
 def _open(port: str, baud: int) -> SerialLink:
-    """Opens the port once, failing at once rather than waiting for it to appear."""
-    health = HealthReporter("locker-doctor", log)
-    gave_up = threading.Event()
-
-    def watch(current: DeviceHealth) -> None:
-        if current.state is DeviceState.ABSENT:
-            gave_up.set()
-
-    health.subscribe(watch)
-    link = SerialLink("locker-doctor", port, baud, health, read_timeout_s=0.02)
-    if not link.ensure_open(gave_up):
-        raise DeviceNotFound(f"cannot open {health.current.detail}")
-    return link
+    return open_once(SerialLink, "locker-doctor", port, baud, read_timeout_s=0.02)

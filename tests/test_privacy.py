@@ -34,6 +34,7 @@ from kiosk.simulation.center import DemoCenter
 from kiosk.store import open_store
 from kiosk.terminal import build_terminal
 from tests.fixtures.pcsc import vpcd_reader_name
+from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 APPLICANT_NAME, APPLICANT_ID = "王大明", "11010519491231002X"
@@ -46,12 +47,6 @@ def encodings(text: str) -> list[bytes]:
         forms.add(text.encode("gbk"))
     return sorted(forms)
 
-
-def wait(predicate, what, timeout_s=10.0):
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 @pytest.mark.slow
@@ -91,24 +86,24 @@ def test_no_name_or_id_number_is_written_anywhere(write_config, tmp_path, broker
     delivered = DemoCenter(center)
     try:
         assert terminal.locker.ready.wait(10)
-        wait(lambda: terminal.status.snapshot().online, "online")
+        wait_until(lambda: terminal.status.snapshot().online, "online")
 
         def store_result(case: str, applicant: str | None) -> int:
             started = terminal.locker.deposit("staff-1", case, None, applicant).result(5)
-            wait(lambda: locker.door(0, started.compartment).open, "door open")
+            wait_until(lambda: locker.door(0, started.compartment).open, "door open")
             time.sleep(0.3)
             locker.put_item(0, started.compartment)
             locker.close_door(0, started.compartment)
-            wait(lambda: any(d.compartment == started.compartment
+            wait_until(lambda: any(d.compartment == started.compartment
                              for d in delivered.codes_for_stored(store)), "stored")
             return started.compartment
 
         def collect(started) -> None:
-            wait(lambda: locker.door(0, started.compartment).open, "door open")
+            wait_until(lambda: locker.door(0, started.compartment).open, "door open")
             time.sleep(0.3)
             locker.take_item(0, started.compartment)
             locker.close_door(0, started.compartment)
-            wait(lambda: not any(d.compartment == started.compartment
+            wait_until(lambda: not any(d.compartment == started.compartment
                                  for d in delivered.codes_for_stored(store)), "collected")
 
         # 1. The applicant collects with their ID card.
@@ -135,7 +130,7 @@ def test_no_name_or_id_number_is_written_anywhere(write_config, tmp_path, broker
                 return not db.execute("SELECT count(*) FROM outbox WHERE sent_at IS NULL"
                                       ).fetchone()[0]
 
-        wait(delivered, "the outbox delivered", timeout_s=20)
+        wait_until(delivered, "the outbox delivered", timeout_s=20)
     finally:
         terminal.stop()
         store.close()

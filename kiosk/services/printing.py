@@ -65,7 +65,6 @@ class PrintService:
         self._store = store
         self._printer = printer
         self._lock = threading.Lock()
-        self._alarms_known: dict[str, bool] = {}   # what the database says, once written
         self._last: StatusReport | None = None
         if printer is not None:
             printer.on_status(self.observe)
@@ -116,19 +115,13 @@ class PrintService:
             log.exception("printer alarms could not be recorded")
 
     def _record(self, facts: dict[str, bool], detail: str) -> None:
-        with self._lock:
+        # raise_alarm and clear_alarm do nothing when the alarm already is as stated, so the
+        # facts are simply restated; only what really changed is logged.
+        with self._lock, self._store.transaction() as db:
             changed = {kind: active for kind, active in facts.items()
-                       if self._alarms_known.get(kind) is not active}
-            if not changed:
-                return
-            with self._store.transaction() as db:
-                # Only what really changed in the database is logged: the first status
-                # after a start restates facts that were already so.
-                logged = {kind: active for kind, active in changed.items()
-                          if (raise_alarm(db, kind, SUBJECT, {"detail": detail}) if active
-                              else clear_alarm(db, kind, SUBJECT))}
-            self._alarms_known.update(changed)
-        for kind, active in logged.items():
+                       if (raise_alarm(db, kind, SUBJECT, {"detail": detail}) if active
+                           else clear_alarm(db, kind, SUBJECT))}
+        for kind, active in changed.items():
             log.log(logging.WARNING if active else logging.INFO, "alarm %s %s", kind,
                     "raised" if active else "cleared")
 

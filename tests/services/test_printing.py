@@ -20,7 +20,7 @@ from kiosk.services.printing import (
     PrintService,
 )
 from kiosk.store import Store, open_store
-from tests.fixtures.printer import wait_until
+from tests.waiting import wait_until
 
 NOTICE = Slip((Text("一次性告知单", size="title", align="center"),
                Text("收费：免费"), Qr("https://zwfw.example.gov.cn/g/7", caption="扫码")))

@@ -16,7 +16,7 @@ from kiosk.simulation.control import ControlClient
 from kiosk.simulation.host import SimulatorHost
 from kiosk.store import open_store
 from kiosk.terminal import build_terminal
-from tests.fixtures.printer import wait_until
+from tests.waiting import wait_until
 
 
 @pytest.fixture

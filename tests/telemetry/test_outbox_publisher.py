@@ -3,8 +3,6 @@ historical flag and refusals by the broker. The real terminal, against a real mo
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from kiosk.config import load_config
@@ -21,15 +19,10 @@ from kiosk.telemetry.outbox_publisher import HANDED_WINDOWS
 from kiosk.terminal import build_terminal
 from tests.telemetry.brokers import acl_broker
 from tests.telemetry.center import Center
+from tests.waiting import wait_until
 
 ROOT = "kiosk/v1/test-district/test-01"
 
-
-def wait(predicate, what, timeout_s=15.0):
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -81,7 +74,7 @@ def test_events_go_out_by_priority_then_seq_and_are_marked_on_puback(broker, ter
         assert [e["seq"] for e in events] == [2, 4, 3, 1]
         topics = {m.topic for m in center.messages if m.kind == "evt"}
         assert f"{ROOT}/evt/test.business" in topics
-        wait(lambda: unsent(store) == 0, "every event marked sent")
+        wait_until(lambda: unsent(store) == 0, "every event marked sent")
         live = add(store, "test.business", PRIORITY_BUSINESS, n=5)
         assert center.event("test.business", lambda e: e["id"] == live)["historical"] is False
     finally:
@@ -96,7 +89,7 @@ def test_at_most_a_window_is_in_flight_and_every_event_arrives(broker, terminal_
             append_event(db, "test.bulk", {"n": n}, PRIORITY_REPORT)
     terminal.start()
     try:
-        wait(lambda: unsent(store) == 0, "the backlog drained", timeout_s=60)
+        wait_until(lambda: unsent(store) == 0, "the backlog drained", timeout_s=60)
         publisher = terminal.telemetry.publisher
         # On the wire paho keeps at most the window (plus room for births and heartbeats);
         # handed to paho and unacknowledged, at most HANDED_WINDOWS windows.
@@ -123,7 +116,7 @@ def test_an_event_the_broker_refuses_stays_unsent_and_is_tried_again(tmp_path, t
         allowed = add(store, "test.allowed", PRIORITY_BUSINESS)
         terminal.start()
         publisher = terminal.telemetry.publisher
-        wait(lambda: publisher.published >= 4, "the refused event tried again")
+        wait_until(lambda: publisher.published >= 4, "the refused event tried again")
         with store.reading() as db:
             sent = dict(db.execute("SELECT id, sent_at IS NOT NULL FROM outbox").fetchall())
         assert sent[allowed] == 1

@@ -7,12 +7,12 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 from kiosk.config.schema import MqttConfig
 from kiosk.services.status import TerminalStatus
 from kiosk.telemetry.presence import PresenceLink
 from kiosk.telemetry.topics import Topics
+from tests.waiting import wait_until
 
 STATE = "kiosk/v1/d1/t1/state"
 
@@ -29,19 +29,13 @@ def make_link(broker, status, counter):
     )
 
 
-def wait(predicate, timeout_s=10.0):
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-
 
 def test_birth_is_retained_and_carries_bdseq(broker, subscribe):
     status = TerminalStatus()
     link = make_link(broker, status, [])
     link.start()
     try:
-        wait(lambda: status.snapshot().online)
+        wait_until(lambda: status.snapshot().online)
         late = subscribe(STATE)  # a center that connects later still sees the birth
         birth = late.wait_for(lambda m: m.json()["online"])
         assert birth.retain
@@ -58,7 +52,7 @@ def test_clean_stop_publishes_death(broker, subscribe):
     status = TerminalStatus()
     link = make_link(broker, status, [])
     link.start()
-    wait(lambda: status.snapshot().online)
+    wait_until(lambda: status.snapshot().online)
     link.stop()
     death = watcher.wait_for(lambda m: m.json()["online"] is False)
     assert death.json()["bdSeq"] == 0
@@ -69,11 +63,11 @@ def test_broker_outage_goes_offline_then_rebirths_with_a_new_bdseq(broker, subsc
     link = make_link(broker, status, [])
     link.start()
     try:
-        wait(lambda: status.snapshot().online)
+        wait_until(lambda: status.snapshot().online)
         broker.stop()
-        wait(lambda: not status.snapshot().online)
+        wait_until(lambda: not status.snapshot().online)
         broker.start()
-        wait(lambda: status.snapshot().online, timeout_s=40)
+        wait_until(lambda: status.snapshot().online, timeout_s=40)
         watcher = subscribe(STATE)
         assert watcher.wait_for(lambda m: m.json()["online"]).json()["bdSeq"] == 1
     finally:

@@ -31,6 +31,7 @@ from kiosk.services.locker.sealing import unseal
 from kiosk.simulation.center import make_command
 from tests.telemetry.center import Center
 from tests.ui.test_queue_ui import ALL_DAY, free_port
+from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 DISTRICT, TERMINAL = "test-district", "test-01"
@@ -59,12 +60,6 @@ class Child:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
-
-def wait(predicate, what, timeout_s=10.0):
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 @pytest.mark.slow
@@ -143,7 +138,7 @@ def test_a_center_follows_a_terminal_from_birth_to_death(broker, write_config, t
         # -- a result stored and collected --------------------------------------------------
         reply = child.ask("deposit CASE-LIFE-1")
         number = int(re.search(r"compartment=(\d+)", reply).group(1))
-        wait(lambda: locker.door(0, number).open, "the door to open")
+        wait_until(lambda: locker.door(0, number).open, "the door to open")
         time.sleep(0.3)
         locker.put_item(0, number)
         locker.close_door(0, number)
@@ -151,7 +146,7 @@ def test_a_center_follows_a_terminal_from_birth_to_death(broker, write_config, t
         assert deposited["compartment"] == number
         code = unseal(sealing, deposited["pickup"], deposited["deposit"])["code"]
         assert "Started" in child.ask(f"pickup {code}")
-        wait(lambda: locker.door(0, number).open, "the door to open for the pickup")
+        wait_until(lambda: locker.door(0, number).open, "the door to open for the pickup")
         time.sleep(0.3)
         locker.take_item(0, number)
         locker.close_door(0, number)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import queue
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,16 +13,11 @@ from devices.health import DeviceState
 from devices.idcard.port import IdCardEvent
 from devices.idcard.sam_reader import SamIdCardReader
 from devices.idcard.simulator import IdCardReaderSimulator
+from tests.waiting import wait_until
 
 # Faster polling than a terminal's, so that a test sees a placement within a few ms.
 FAST = {"poll_interval_s": 0.02}
 
-
-def wait_until(condition: Callable[[], object], timeout_s: float = 3.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what or condition}"
-        time.sleep(0.005)
 
 
 @dataclass
@@ -43,8 +37,9 @@ class Rig:
         raise AssertionError(f"unexpected event {event!r}")
 
     def wait_state(self, state: DeviceState, timeout_s: float = 3.0) -> None:
-        wait_until(lambda: self.reader.health.current.state is state, timeout_s,
-                   f"health {state.value} (now {self.reader.health.current})")
+        wait_until(lambda: self.reader.health.current.state is state,
+                   f"health {state.value} (now {self.reader.health.current})",
+                   timeout_s=timeout_s)
 
 
 @pytest.fixture

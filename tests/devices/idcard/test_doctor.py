@@ -8,8 +8,9 @@ from devices.errors import DeviceNotFound, DeviceTimeout
 from devices.idcard.protocol import SamFault, SelectFailed
 from devices.idcard.sam_reader import SamIdCardReader
 from devices.idcard.simulator import IdCardReaderSimulator
-from kiosk.idcard_doctor import PortInUse, read_one_card
-from tests.devices.idcard.conftest import wait_until
+from devices.serial_link import PortInUse
+from kiosk.idcard_doctor import read_one_card
+from tests.waiting import wait_until
 
 
 @pytest.fixture

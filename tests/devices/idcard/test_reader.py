@@ -8,7 +8,7 @@ from devices.health import DeviceState
 from devices.idcard.port import CardLeft, CardRead, ReadFailed
 from devices.idcard.sam_reader import SamIdCardReader
 from devices.idcard.simulator import make_card
-from tests.devices.idcard.conftest import wait_until
+from tests.waiting import wait_until
 
 
 def test_sam_id_is_read_at_connection(idcard_rig):
@@ -180,8 +180,8 @@ def test_unplug_and_replug(idcard_rig):
         "went away" in rig.reader.health.current.detail
     assert isinstance(rig.next_event(), CardLeft)      # the card went with the reader
     rig.sim.plug()
-    wait_until(lambda: rig.reader.health.current.state is DeviceState.READY, 5,
-               "the reader back")
+    wait_until(lambda: rig.reader.health.current.state is DeviceState.READY, "the reader back",
+               timeout_s=5)
     # The card still lies on the reader that came back: a new placement as far as we know.
     event = rig.next_event()
     assert isinstance(event, CardRead)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from devices.health import DeviceState
 from devices.locker.port import BoardConfig, BoardHealth, BoardSnapshot
 from devices.locker.serial_bus import SerialLockerBus
 from devices.locker.simulator import LockerBusSimulator
+from tests.waiting import wait_until
 
 # Two boards a protocol each, of different sizes: CU16 with and without item sensors.
 BOARDS: dict[str, tuple[BoardConfig, ...]] = {
@@ -27,12 +27,6 @@ PROTOCOLS = list(BOARDS)
 FAST = {"poll_interval_s": 0.04, "reply_timeout_s": 0.15, "tries": 2,
         "unlock_reply_timeout_s": 0.5}
 
-
-def wait_until(condition: Callable[[], object], timeout_s: float = 3.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what or condition}"
-        time.sleep(0.005)
 
 
 @dataclass
@@ -63,7 +57,7 @@ class Rig:
                             if s.board == board and s.monotonic > since and matches(s)]
             return bool(found)
 
-        wait_until(look, timeout_s, f"a matching snapshot of board {board}")
+        wait_until(look, f"a matching snapshot of board {board}", timeout_s=timeout_s)
         return found[0]
 
     def health_events(self, board: int) -> list[BoardHealth]:

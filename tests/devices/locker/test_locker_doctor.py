@@ -8,9 +8,9 @@ from devices.errors import DeviceNotFound, DeviceTimeout, ProtocolError
 from devices.locker.port import BoardConfig
 from devices.locker.serial_bus import SerialLockerBus
 from devices.locker.simulator import LockerBusSimulator
+from devices.serial_link import PortInUse
 from kiosk.locker_doctor import probe_board
-
-from .conftest import wait_until
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -94,7 +94,8 @@ def test_a_port_the_terminal_holds_is_not_disturbed(simulator):
     bus.start()
     try:
         wait_until(lambda: bus.board_online(0), what="the terminal's bus")
-        with pytest.raises(DeviceNotFound, match="in use by another program"):
+        with pytest.raises(PortInUse, match="in use by another program, probably the running "
+                                            "terminal: stop it"):
             probe_board(sim.path, "kerong-cu16", 0, 19200)
     finally:
         bus.stop()

@@ -13,8 +13,9 @@ from devices.errors import DeviceTimeout, UnlockNotSent
 from devices.health import DeviceState
 from devices.locker.port import BoardConfig
 from devices.locker.protocols import protocol_named
+from tests.waiting import wait_until
 
-from .conftest import BOARDS, PROTOCOLS, wait_until
+from .conftest import BOARDS, PROTOCOLS
 
 # Board and lock 3 of the first board of each protocol, and the unlock that must go out.
 FIRST = {"kerong-cu16": 0, "kerong-cu48": 0, "generic-8a": 1}

@@ -6,7 +6,7 @@ import logging
 
 from devices.printer.escpos_interpreter import EscPosInterpreter, Receipt
 from devices.printer.simulator import PrinterSimulator
-from tests.fixtures.printer import wait_until
+from tests.waiting import wait_until
 
 
 def interpreter() -> tuple[EscPosInterpreter, list[Receipt], list[bytes]]:

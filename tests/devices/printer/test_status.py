@@ -22,7 +22,8 @@ from devices.printer.realtime_status import (
     paper_state,
 )
 from devices.printer.slip import Slip, Text
-from tests.fixtures.printer import STATUS_TIMEOUT_S, wait_until
+from tests.fixtures.printer import STATUS_TIMEOUT_S
+from tests.waiting import wait_until
 
 SLIP = Slip((Text("测试"),))
 STATUS_REQUESTS = b"\x10\x04\x01\x10\x04\x04"

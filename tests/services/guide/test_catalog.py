@@ -4,14 +4,11 @@ refused naming the item and the field."""
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 import pytest
 
 from kiosk.services.guide.catalog import CatalogError, load_catalog, parse_catalog
-
-REPO = Path(__file__).resolve().parents[3]
-SHIPPED = REPO / "config" / "catalog" / "services.toml"
+from tests.fixtures.configs import SHIPPED_CATALOG as SHIPPED
 
 MINIMAL = """
 [catalog]
