@@ -10,8 +10,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from devices.idcard.port import IdCardReader
 from devices.idcard.sam_reader import SamIdCardReader
 from devices.locker.port import BoardConfig, LockerBus
@@ -33,7 +31,6 @@ from kiosk.services.keys import KeyedHash, load_or_create_key
 from kiosk.services.locker.sealing import public_key_from_base64
 from kiosk.services.locker.service import LockerService
 from kiosk.services.printing import PrintService
-from kiosk.services.queue.appointments import public_key_from_base64 as appointment_key_from_base64
 from kiosk.services.queue.model import DaySummary
 from kiosk.services.queue.service import QueueService
 from kiosk.services.queue.slips import summary_slip
@@ -64,7 +61,6 @@ class Terminal:
     guide: GuideService | None = None
     queue: QueueService | None = None
     window_api: object | None = None  # kiosk.window_api.WindowApi when the queue is on
-    appointment_key: Ed25519PublicKey | None = None
     identity: IdentitySource | None = None
     locker_buses: dict[str, LockerBus] = field(default_factory=dict)
     locker: LockerService | None = None
@@ -111,8 +107,6 @@ class Terminal:
             self.window_api.stop()  # type: ignore[attr-defined]
         if self.queue is not None:
             self.queue.stop()
-        if self.guide is not None:
-            self.guide.stop()  # lets a notice being printed finish
         if self.printing is not None:
             self.printing.stop()
         for device in self._devices():
@@ -214,9 +208,6 @@ def _build_queue(terminal: Terminal, keyed_hash: KeyedHash) -> None:
 
     terminal.window_api = WindowApi(terminal.queue, config.queue.api_host, config.queue.api_port,
                                     config.queue.window_token_sha256, print_summary)
-    if config.queue.appointment_public_key:
-        terminal.appointment_key = appointment_key_from_base64(
-            config.queue.appointment_public_key)
 
 
 def _build_guide(config: KioskConfig, store: Store, printing: PrintService,

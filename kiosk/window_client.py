@@ -10,7 +10,12 @@ from typing import Any
 
 
 class WindowApiError(Exception):
-    """The terminal refused the request or could not be reached; the message says which."""
+    """The terminal refused the request or could not be reached; the message says which.
+    ``status`` is the HTTP status of a refusal, 0 when the terminal was not reached."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class WindowApiClient:
@@ -46,7 +51,8 @@ class WindowApiClient:
                 message = json.loads(error.read()).get("error", error.reason)
             except (json.JSONDecodeError, UnicodeDecodeError):
                 message = error.reason
-            raise WindowApiError(f"{method} {path}: {error.code} {message}") from None
+            raise WindowApiError(f"{method} {path}: {error.code} {message}",
+                                 error.code) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             reason = getattr(error, "reason", error)
             raise WindowApiError(f"cannot reach the terminal at {self.base_url}: {reason}; "

@@ -40,7 +40,9 @@ def window_command(config_path: Path, window: int, action: str, category: str | 
         else:
             reply = client.act(window, action, {"category": category} if category else None)
     except WindowApiError as error:
-        print(error, file=sys.stderr)
+        advice = (f"; set {TOKEN_VARIABLE} to this station's window token"
+                  if error.status == 401 else "")
+        print(f"{error}{advice}", file=sys.stderr)
         return 1
     if as_json:
         print(json.dumps(reply, ensure_ascii=False))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -48,11 +49,6 @@ class PrintOutcome:
     reason: NotPrinted | None = None
     detail: str = ""        # for logs and staff, never shown to residents
 
-    @property
-    def show_on_screen(self) -> bool:
-        """The slip did not reach the resident on paper: show it on screen instead."""
-        return not self.printed
-
 
 PRINTED = PrintOutcome(printed=True)
 
@@ -65,30 +61,26 @@ class PrintService:
         self._store = store
         self._printer = printer
         self._lock = threading.Lock()
-        self._last: StatusReport | None = None
         if printer is not None:
             printer.on_status(self.observe)
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print")
 
-    def submit(self, slip: Slip) -> Future[PrintOutcome]:
-        return self._worker.submit(self.print_slip, slip)
+    def submit(self, slip: Slip, then: Callable[[PrintOutcome], None] | None = None
+               ) -> Future[PrintOutcome]:
+        """Prints on the worker; ``then`` runs there with the outcome before the future is
+        done, so whoever waits on the future sees what ``then`` recorded."""
+
+        def job() -> PrintOutcome:
+            outcome = self.print_slip(slip)
+            if then is not None:
+                then(outcome)
+            return outcome
+
+        return self._worker.submit(job)
 
     def stop(self) -> None:
         """Lets a slip being printed finish; drops the ones not started."""
         self._worker.shutdown(wait=True, cancel_futures=True)
-
-    @property
-    def has_printer(self) -> bool:
-        return self._printer is not None
-
-    @property
-    def ready(self) -> bool:
-        """Whether a slip would likely print now, from the printer's last status (without
-        asking it): the UI may offer "show on screen" straight away when it would not."""
-        last = self._last
-        if self._printer is None or isinstance(last, PrinterError):
-            return False
-        return last is None or last.can_print
 
     def print_slip(self, slip: Slip) -> PrintOutcome:
         if self._printer is None:
@@ -108,7 +100,6 @@ class PrintService:
     def observe(self, report: StatusReport) -> None:
         """States the printer's facts as alarms. Called with every status the printer reads
         and every error it meets; never raises."""
-        self._last = report
         try:
             self._record(_facts(report), _detail(report))
         except Exception:

@@ -23,9 +23,7 @@ from kiosk.services.identity_source import BadgePresented, IdentityEvent
 from kiosk.services.locker.codes import QR_PREFIX
 from kiosk.services.locker.model import OperationUpdate, Started
 from kiosk.services.queue.appointments import (
-    AppointmentInvalid,
     looks_like_appointment,
-    read_appointment,
 )
 from kiosk.services.queue.model import IssuedTicket, Refused
 from kiosk.services.queue.slips import ticket_slip
@@ -218,15 +216,7 @@ class KioskApp(App):
 
     def check_in(self, code: str) -> None:
         """An appointment QR code, from either scanner, on any resident screen."""
-        key = self.terminal.appointment_key
-        try:
-            if key is None:
-                raise AppointmentInvalid("no_key", "this terminal takes no appointments")
-            result: IssuedTicket | Refused = self.terminal.queue.check_in(
-                read_appointment(code, key))
-        except AppointmentInvalid as error:
-            log.info("appointment code refused: %s", error)
-            result = Refused("invalid_appointment")
+        result = self.terminal.queue.check_in_code(code)
         self.show_ticket(result)
 
     def show_ticket(self, result: IssuedTicket | Refused) -> None:

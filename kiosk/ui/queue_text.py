@@ -4,7 +4,8 @@ so tests can check every text has a translation)."""
 from __future__ import annotations
 
 TICKET_REFUSALS = {
-    "closed": "{category} is not open now.",
+    "closed": "{category} is not open now. It is open {hours}; the service guide and the "
+              "document locker work at any hour.",
     "has_ticket": "You already hold ticket {ticket} for {category}. Please wait to be called.",
     "no_priority": "Priority tickets are for residents aged 65 or more.",
     "unknown_category": "That queue no longer exists. Please choose again.",

@@ -132,3 +132,16 @@ def test_the_day_summary_is_shown_and_printed_by_the_terminal(queue, capsys):
                       "0.0 min")
     assert out[4] == "printed"
     assert [s.day for s in printed] == ["2026-11-23"]
+
+
+def test_a_missing_token_says_where_to_put_it(queue, capsys):
+    server = WindowApi(queue, "127.0.0.1", 0, hashlib.sha256(b"secret").hexdigest())
+    server.start()
+    try:
+        assert main(["window", "1", "next", "--url", url(server)]) == 1
+    finally:
+        server.stop()
+
+    assert capsys.readouterr().err.strip().endswith(
+        "401 a valid window token is required; set KIOSK_WINDOW_TOKEN to this station's "
+        "window token")

@@ -117,7 +117,7 @@ def store_and_guide(tmp_path):
     library = CatalogLibrary(SHIPPED, tmp_path / "catalog" / "services.toml")
     guide = GuideService(library, store, STATION, (), PrintService(store, None))
     yield store, guide
-    guide.stop()
+    guide.printing.stop()
     store.close()
 
 

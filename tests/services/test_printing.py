@@ -51,7 +51,6 @@ def test_a_slip_is_printed(store, printer_rig):
     assert service.print_slip(NOTICE) == PrintOutcome(printed=True)
     assert rig.sim.wait_for_receipts(1)[0].text_lines[0] == "一次性告知单"
     assert alarm_kinds(store) == []
-    assert service.ready
 
 
 def test_out_of_paper_nothing_printed_alarm_raised_then_cleared(store, printer_rig):
@@ -59,11 +58,10 @@ def test_out_of_paper_nothing_printed_alarm_raised_then_cleared(store, printer_r
     service = PrintService(store, rig.printer)
     rig.sim.run_out_of_paper()
     outcome = service.print_slip(NOTICE)
-    assert (outcome.printed, outcome.reason, outcome.show_on_screen) == (False, "paper_out", True)
+    assert (outcome.printed, outcome.reason) == (False, "paper_out")
     assert "out of paper" in outcome.detail
     assert rig.sim.receipts == []
     assert alarm_kinds(store) == [ALARM_PAPER_OUT]       # not also "offline"
-    assert not service.ready
     rig.sim.load_paper()
     rig.printer.status()                # the next status check, idle or before a receipt
     assert alarm_kinds(store) == []
@@ -132,10 +130,7 @@ def test_silent_and_unplugged_printers(store, printer_rig):
 def test_without_a_printer_the_slip_is_shown_on_screen(store):
     service = PrintService(store, None)
     outcome = service.print_slip(NOTICE)
-    assert (outcome.printed, outcome.reason, outcome.show_on_screen) == (
-        False, "no_printer", True)
-    assert not service.has_printer
-    assert not service.ready
+    assert (outcome.printed, outcome.reason) == (False, "no_printer")
 
 
 def test_alarms_left_from_before_a_restart_are_cleared(store, printer_rig):

@@ -79,7 +79,7 @@ def serve(terminal: Terminal) -> None:
             outcome = terminal.locker.pickup(argument).result(10)
         elif verb == "notice" and terminal.guide is not None:
             item = terminal.guide.catalog.item(argument)
-            outcome = terminal.guide.print_notice(item).result(30)[1] if item else None
+            outcome = terminal.guide.print_notice(item)[1].result(30) if item else None
         elif verb == "ticket" and terminal.queue is not None:
             issued = terminal.queue.issue(argument)
             outcome = getattr(getattr(issued, "ticket", None), "label", issued)

@@ -180,6 +180,11 @@ def test_out_of_hours_the_screen_shows_the_hours_and_where_else_to_go(queue_ui):
     assert_shows(image, "现在不是办理时间")
     ui.tap(ui.widget("to_guide"))
     assert ui.screen == "guide"
+    ui.app.home()
+    take(ui, "general")       # a closed queue still answers a touch, with its hours
+    refusal = ui.widget("refusal").text
+    assert refusal.startswith("综合受理现在不办理，办理时间：周一至周日 ")
+    assert refusal.endswith("办事指南和24小时取件柜随时可以使用。")
 
 
 def test_a_synthetic_day_with_two_windows(queue_ui, tmp_path):

@@ -78,10 +78,6 @@ class ServiceItem:
     note: str = setting("", doc="备注")
 
     @property
-    def handled_online(self) -> bool:
-        return self.handling == "网办"
-
-    @property
     def owner(self) -> str:
         """Who handles the item, for browsing: the department, else the implementing body."""
         return self.department or self.implementing_body

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from datetime import datetime
 
 from devices.printer.slip import Slip
@@ -36,11 +36,6 @@ class GuideService:
         self.opening_hours = opening_hours or (lambda: station.opening_hours)
         # Replaceable so tests can fix the time printed on a notice.
         self.now: Callable[[], datetime] = datetime.now
-        # Composing and recording run beside printing, off the UI thread.
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guide")
-
-    def stop(self) -> None:
-        self._worker.shutdown(wait=True, cancel_futures=True)
 
     @property
     def catalog(self) -> Catalog:
@@ -75,21 +70,18 @@ class GuideService:
         return compose_notice(item, self.catalog, self.station, self.now(),
                               self.opening_hours())
 
-    def print_notice(self, item: ServiceItem) -> Future[tuple[Slip, PrintOutcome]]:
-        """Prints the one-time notice on the print worker. When it is not printed (no
-        printer, no paper), the UI shows the same slip on screen."""
-        return self._worker.submit(self._print_notice, item)
-
-    def _print_notice(self, item: ServiceItem) -> tuple[Slip, PrintOutcome]:
+    def print_notice(self, item: ServiceItem) -> tuple[Slip, Future[PrintOutcome]]:
+        """Hands the one-time notice to the print worker and returns it with the outcome
+        to come; when it is not printed (no printer, no paper) the UI shows the slip."""
         slip = self.notice(item)
-        outcome = self.printing.submit(slip).result()
-        printed = outcome.printed
-        with self.store.transaction() as db:
-            append_event(db, "guide.notice", {
-                "item_id": item.id, "catalog_version": self.catalog.info.version,
-                "printed": printed,
-            }, PRIORITY_REPORT)
-        return slip, outcome
+        version = self.catalog.info.version
+
+        def report(outcome: PrintOutcome) -> None:
+            with self.store.transaction() as db:
+                append_event(db, "guide.notice", {"item_id": item.id, "catalog_version": version,
+                                                  "printed": outcome.printed}, PRIORITY_REPORT)
+
+        return slip, self.printing.submit(slip, then=report)
 
     def replace_catalog(self, data: bytes, actor: str) -> Catalog:
         """Installs a newer catalog; raises CatalogError and changes nothing if it is bad."""

@@ -50,6 +50,7 @@ class Refused:
     reason: str
     category_name: str = ""
     ticket_label: str = ""   # has_ticket: the one they already hold
+    hours: str = ""          # closed: when it is open
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,12 @@ from kiosk.config.schema import QueueCategory, QueueConfig, StationConfig
 from kiosk.services.identity import Identity
 from kiosk.services.keys import KeyedHash
 from kiosk.services.outbox import PRIORITY_BUSINESS, PRIORITY_REPORT, append_event
-from kiosk.services.queue.appointments import Appointment
+from kiosk.services.queue.appointments import (
+    Appointment,
+    AppointmentInvalid,
+    public_key_from_base64,
+    read_appointment,
+)
 from kiosk.services.queue.hours import describe_hours, is_open
 from kiosk.services.queue.model import (
     RANK_APPOINTMENT,
@@ -53,6 +58,8 @@ class QueueService:
         self.station = station
         self.keyed_hash = keyed_hash
         self.categories = {c.id: c for c in config.categories}
+        self.appointment_key = (public_key_from_base64(config.appointment_public_key)
+                                if config.appointment_public_key else None)
         # Replaceable so tests and the benchmark can run a whole day in seconds.
         self.now: Callable[[], datetime] = datetime.now
         self._call_listeners: list[CallListener] = []
@@ -115,6 +122,19 @@ class QueueService:
         return self._issue(category_id, RANK_PRIORITY if priority else RANK_WALK_IN,
                            "touch", person, None)
 
+    def check_in_code(self, code: str) -> IssuedTicket | Refused:
+        """An appointment QR code as scanned: verified with the booking system's key,
+        then checked in."""
+        try:
+            if self.appointment_key is None:
+                raise AppointmentInvalid("no_key", "this terminal takes no appointments "
+                                                   "(queue.appointment_public_key is empty)")
+            appointment = read_appointment(code, self.appointment_key)
+        except AppointmentInvalid as error:
+            log.info("appointment code refused: %s", error)
+            return Refused("invalid_appointment")
+        return self.check_in(appointment)
+
     def check_in(self, appointment: Appointment) -> IssuedTicket | Refused:
         """A verified appointment (see appointments.read_appointment) joins its queue."""
         today = self.now().date().isoformat()
@@ -131,7 +151,7 @@ class QueueService:
         self.roll_over()
         now = self.now()
         if not is_open(category.sessions, now):
-            return Refused("closed", category.name)
+            return Refused("closed", category.name, hours=describe_hours(category.sessions))
         day = now.date().isoformat()
         with self.store.transaction() as db:
             if appointment_id is not None and db.execute(
@@ -297,11 +317,6 @@ class QueueService:
                 return found
             self._new_call.wait(timeout=wait_s)
         return newer()
-
-    def last_call_id(self) -> int:
-        with self.store.reading() as db:
-            return int(db.execute("SELECT coalesce(max(id), 0) FROM queue_calls")
-                       .fetchone()[0])
 
     def waiting_counts(self) -> dict[str, int]:
         """Queue lengths by category, for the heartbeat and the displays."""

@@ -10,7 +10,9 @@ from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
+from devices.printer.slip import Slip
 from kiosk.services.guide.catalog import ServiceItem
+from kiosk.services.printing import PrintOutcome
 from kiosk.ui.futures import on_result
 from kiosk.ui.guide_text import ASK_AT_WINDOW, HANDLING_NAMES, LEVEL_NAMES
 from kiosk.ui.screens.base import KioskScreen
@@ -74,16 +76,16 @@ class GuideItemScreen(KioskScreen):
         app = App.get_running_app()
         self.message = app.tr("Printing…")
         self.ids.print_button.disabled = True
-        on_result(app.terminal.guide.print_notice(self._item), self._printed)
+        slip, printing = app.terminal.guide.print_notice(self._item)
+        on_result(printing, lambda outcome: self._printed(slip, outcome))
 
-    def _printed(self, result: object) -> None:
+    def _printed(self, slip: Slip, outcome: PrintOutcome | Exception) -> None:
         app = App.get_running_app()
         self.ids.print_button.disabled = False
-        if isinstance(result, Exception):
+        if isinstance(outcome, Exception):
             self.message = ""
-            app.show_slip_on_screen(app.terminal.guide.notice(self._item), "failed")
+            app.show_slip_on_screen(slip, "failed")
             return
-        slip, outcome = result  # type: ignore[misc]
         if outcome.printed:
             self.message = app.tr("Printed. Please take the notice from the slot below.")
             return

@@ -27,10 +27,6 @@ class GuideSearchScreen(KioskScreen):
         self.ids.keyboard.relabel()
         self.search(self.ids.keyboard.value)
 
-    def type_text(self, text: str) -> None:
-        """Text from elsewhere (a hardware keyboard, a test): searched like typed letters."""
-        self.ids.keyboard.value = text
-
     def search(self, query: str) -> None:
         app = App.get_running_app()
         box = self.ids.results

@@ -48,7 +48,7 @@ class TicketScreen(KioskScreen):
         self.refusal = app.tr(TICKET_REFUSALS.get(refused.reason,
                                                   TICKET_REFUSALS["invalid_appointment"])
                               ).format(category=refused.category_name,
-                                       ticket=refused.ticket_label)
+                                       ticket=refused.ticket_label, hours=refused.hours)
 
     def follow(self, future: object) -> None:
         on_result(future, self.printed)  # type: ignore[arg-type]

@@ -8,6 +8,8 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.ui.widgets.key_entry import after_key
+
 
 class NumericKeypad(GridLayout):
     """Edits ``value``; ``allow_x`` adds an X key (ID numbers end in X)."""
@@ -18,12 +20,7 @@ class NumericKeypad(GridLayout):
     secret = BooleanProperty(False)
 
     def press(self, key: str) -> None:
-        if key == "del":
-            self.value = self.value[:-1]
-        elif key == "clear":
-            self.value = ""
-        elif len(self.value) < self.max_length:
-            self.value += key
+        self.value = after_key(self.value, key, int(self.max_length))
 
     def shown(self) -> str:
         """What the display shows: digits in groups of four, or dots for a PIN."""

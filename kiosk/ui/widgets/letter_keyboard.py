@@ -15,6 +15,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.ui.widgets.buttons import KioskButton
+from kiosk.ui.widgets.key_entry import CLEAR, DELETE, after_key
 
 KEYS_PER_ROW = 7
 
@@ -39,7 +40,7 @@ class LetterKeyboard(GridLayout):
             key.bind(on_release=lambda button: self.press(button.key))
             self.ids[f"key_{letter}"] = key
             self.add_widget(key)
-        for name in ("del", "clear"):
+        for name in (DELETE, CLEAR):
             key = LetterKey(key=name)
             key.bind(on_release=lambda button: self.press(button.key))
             self.ids[f"key_{name}"] = key
@@ -58,12 +59,7 @@ class LetterKeyboard(GridLayout):
         self._label_keys()
 
     def press(self, key: str) -> None:
-        if key == "del":
-            self.value = self.value[:-1]
-        elif key == "clear":
-            self.value = ""
-        elif len(self.value) < self.max_length:
-            self.value += key
+        self.value = after_key(self.value, key, int(self.max_length))
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -63,7 +63,7 @@ def test_a_valid_catalog_indexes_its_items_and_groups():
     assert [item.id for item in catalog.search("shengyu")] == ["t-001"]
     assert catalog.items_in_theme("birth")[0].name == "一胎、二胎生育登记"
     assert catalog.levels() == [("street", 1)]
-    assert catalog.item("t-001").handled_online
+    assert catalog.item("t-001").handling == "网办"
 
 
 @pytest.mark.parametrize(("change", "expected"), [

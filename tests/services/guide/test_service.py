@@ -46,7 +46,8 @@ def test_a_notice_prints_on_the_wire_and_is_reported(store, tmp_path, printer_ri
     guide = make_guide(store, tmp_path, rig.printer)
     item = guide.catalog.item("linyi-a3-001")
 
-    slip, outcome = guide.print_notice(item).result(timeout=20)
+    slip, printing = guide.print_notice(item)
+    outcome = printing.result(timeout=20)
 
     assert outcome.printed
     receipt = rig.sim.wait_for_receipts(1)[0]
@@ -54,17 +55,18 @@ def test_a_notice_prints_on_the_wire_and_is_reported(store, tmp_path, printer_ri
     assert slip.title == "一次性告知单"
     assert events(store, "guide.notice") == [
         {"item_id": "linyi-a3-001", "catalog_version": "2026.11.22-1", "printed": True}]
-    guide.stop()
+    guide.printing.stop()
 
 
 def test_without_a_printer_the_notice_is_not_printed_and_says_why(store, tmp_path):
     guide = make_guide(store, tmp_path)
 
-    _slip, outcome = guide.print_notice(guide.catalog.item("linyi-a3-001")).result(timeout=5)
+    _slip, printing = guide.print_notice(guide.catalog.item("linyi-a3-001"))
+    outcome = printing.result(timeout=5)
 
     assert (outcome.printed, outcome.reason) == (False, "no_printer")
     assert events(store, "guide.notice")[0]["printed"] is False
-    guide.stop()
+    guide.printing.stop()
 
 
 def test_most_asked_follows_recent_lookups_then_the_featured_items(store, tmp_path):

@@ -165,7 +165,8 @@ def test_two_windows_calling_at_once_never_share_a_ticket(queue):
 def test_out_of_hours_no_ticket_is_issued(queue):
     queue.now.at = MONDAY.replace(hour=12, minute=30)
 
-    assert queue.issue("general") == Refused("closed", "综合受理")
+    assert queue.issue("general") == Refused("closed", "综合受理",
+                                             hours="周一至周五 09:00-12:00、13:00-17:00")
     assert not any(c.open for c in queue.categories_now())
     assert queue.categories_now()[0].hours == "周一至周五 09:00-12:00、13:00-17:00"
 
@@ -233,3 +234,16 @@ def test_tickets_and_the_summary_print_on_the_wire(queue, printer_rig):
     text = "\n".join(summary.text_lines)
     assert "排队日报" in text
     assert "取号 1  办结 0  过号 0  未叫 0" in text
+
+
+def test_a_scanned_code_is_verified_before_it_checks_anyone_in(queue):
+    key = Ed25519PrivateKey.generate()
+    code = make_appointment_code(Appointment(id="AP-9", category="general", day="2026-11-23",
+                                             slot="10:00", priority=False), key)
+
+    assert queue.check_in_code(code) == Refused("invalid_appointment")   # no key configured
+    queue.appointment_key = key.public_key()
+    assert queue.check_in_code(code.replace("AP-9", "AP-0")) == Refused("invalid_appointment")
+    assert queue.check_in_code("政务预约|1|garbage") == Refused("invalid_appointment")
+    checked_in = queue.check_in_code(code)
+    assert (checked_in.ticket.label, checked_in.ticket.source) == ("A001", "appointment")
