@@ -12,19 +12,13 @@ import pytest
 from kiosk.cli import main
 from kiosk.window_api import WindowApi
 from kiosk.window_client import WindowApiClient, WindowApiError
+from tests.fixtures.queue import api_url as url
 from tests.fixtures.queue import issue
 
 
 @pytest.fixture
-def api(queue):
-    server = WindowApi(queue, "127.0.0.1", 0, "")
-    server.start()
-    yield server
-    server.stop()
-
-
-def url(api: WindowApi) -> str:
-    return f"http://127.0.0.1:{api.port}"
+def api(window_api):
+    return window_api
 
 
 def test_a_window_calls_recalls_and_finishes_from_the_command_line(api, queue, capsys):

@@ -15,14 +15,6 @@ from tests.ui.screen_checks import assert_shows
 pytestmark = pytest.mark.ui
 
 
-@pytest.fixture
-def window_api(queue):
-    api = WindowApi(queue, "127.0.0.1", 0, "")
-    api.start()
-    yield api
-    api.stop()
-
-
 def test_calls_show_large_and_are_announced_in_order(launch_call_display, window_api, queue,
                                                      tmp_path):
     url = f"http://127.0.0.1:{window_api.port}"
