@@ -26,7 +26,7 @@ import serial
 
 from devices.printer.port import PrinterNotResponding, PrinterUnreachable
 from devices.serial_link import serial_error_advice
-from devices.traffic import log_bytes
+from devices.traffic import log_bytes, log_withheld
 
 log = logging.getLogger("devices.printer")
 
@@ -123,7 +123,9 @@ class Transport(ABC):
             raise
         except LINK_ERRORS as error:
             self._lost(error)
-        log_bytes(self.device, ">", data)
+        # A receipt may carry a resident's ticket or receipt number and its QR code: its
+        # size is logged, never its content (the simulator renders receipts for testing).
+        log_withheld(self.device, ">", len(data), "print job")
 
     def ask(self, request: bytes, timeout_s: float) -> bytes:
         """Sends a real-time request and returns the answer, or b"" if none came in time.

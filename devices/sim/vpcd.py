@@ -15,7 +15,7 @@ import struct
 import threading
 from typing import Protocol
 
-from devices.traffic import log_bytes
+from devices.traffic import log_bytes, log_withheld
 
 POWER_OFF, POWER_ON, RESET, GET_ATR = 0, 1, 2, 4
 
@@ -100,10 +100,10 @@ class VpcdSlot:
                 log_bytes(name, "<", payload)
                 self.apdus_seen += 1
                 response = card.respond(payload)
-                if payload[1:2] == b"\xb2" and len(response) > 2:
-                    # READ RECORD data is a cardholder's personal data (even a fictional
-                    # one here): like the adapter, log only its length and status word.
-                    log_bytes(name, ">", response[-2:])
+                if len(response) > 2:
+                    # A card's data is a cardholder's (even a fictional one here): like
+                    # the adapter, log only its length and status word.
+                    log_withheld(name, ">", len(response) - 2, response[-2:].hex(" "))
                 else:
                     log_bytes(name, ">", response)
                 _send(connection, response)

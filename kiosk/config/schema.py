@@ -326,6 +326,9 @@ class LockerConfig:
                                                      "keypad locks", minimum=3, maximum=20)
     first_lockout_s: int = setting(30, doc="the first keypad lockout; each further wrong code "
                                            "doubles it", minimum=5, maximum=3600)
+    guessing_alarm_lockout_s: int = setting(
+        900, doc="a keypad lockout this long or longer raises pickup.guessing for the staff "
+                 "and the district center", minimum=30, maximum=3600)
     buses: dict[str, LockerBusConfig] = setting(doc="RS485 buses by name",
                                                 default_factory=dict)
     compartments: tuple[CompartmentGroup, ...] = setting(doc="doors, by board",

@@ -24,6 +24,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kiosk.services.wire_text import quoted
+
 SIGNING_PREFIX = b"station-kiosk command v1\n"
 ENVELOPE_SCHEMA = 1
 SIGNATURE_BYTES = 64
@@ -57,9 +59,10 @@ def open_envelope(payload: bytes, key: Ed25519PublicKey | None) -> bytes:
     """The body bytes of an authentic command; raises EnvelopeRejected otherwise."""
     envelope = strict_json_object(payload, "the envelope")
     if set(envelope) - ENVELOPE_KEYS:
-        unknown = ", ".join(sorted(set(envelope) - ENVELOPE_KEYS))
+        unknown = ", ".join(quoted(k) for k in sorted(set(envelope) - ENVELOPE_KEYS)[:5])
         raise EnvelopeRejected("malformed", f"unknown envelope field(s): {unknown}")
-    if envelope.get("schema") != ENVELOPE_SCHEMA or isinstance(envelope.get("schema"), bool):
+    # type() rather than ==: 1.0 == 1 and True == 1 in Python, but neither is schema 1.
+    if type(envelope.get("schema")) is not int or envelope["schema"] != ENVELOPE_SCHEMA:
         raise EnvelopeRejected("malformed", f"envelope schema must be {ENVELOPE_SCHEMA}")
     body = _base64_field(envelope, "body")
     if key is None:
@@ -93,6 +96,9 @@ def strict_json_object(data: bytes, what: str) -> dict[str, Any]:
         value = json.loads(data.decode("utf-8"), object_pairs_hook=no_duplicates)
     except (UnicodeDecodeError, ValueError):
         raise EnvelopeRejected("malformed", f"{what} is not JSON in UTF-8") from None
+    except RecursionError:
+        # json's decoder recurses per nesting level; nothing we accept nests deeply.
+        raise EnvelopeRejected("malformed", f"{what} is nested too deeply") from None
     if not isinstance(value, dict):
         raise EnvelopeRejected("malformed", f"{what} is not a JSON object")
     return value

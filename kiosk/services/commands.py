@@ -11,11 +11,16 @@ A command is carried out only if all of this holds, checked in this order:
    CLOCK_SKEW_S ago, and valid for at most MAX_LIFETIME_S;
 4. its type is known and its arguments are right;
 5. its id has never been taken before. Ids are kept in SQLite until the command has
-   expired, plus a grace day in case the terminal's clock is set back.
+   expired plus a grace day, and in any case the newest KEEP_IDS of them: a clock that
+   jumps forward and is set right again cannot make a captured, still valid command
+   look new. While the clock is known to have jumped (kiosk/services/clock_watch.py)
+   every command is refused, and nothing is purged.
 
-Every command, accepted or not, gets a `command.result` event (through the outbox, so the
-result survives an outage like any event) and an audit line. A rejected command changes
-nothing. No check needs the network, and nothing here imports paho.
+Every command, accepted or not, gets exactly one `command.result` event (through the
+outbox, so the result survives an outage like any event) and one audit line with its
+outcome. A rejected command changes nothing. Text from the wire is made printable before it
+reaches a result or a log (kiosk/services/wire_text.py). No check needs the network, and
+nothing here imports paho.
 """
 
 from __future__ import annotations
@@ -32,8 +37,11 @@ from typing import Any, Literal
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.services import audit
+from kiosk.services.alarms import clear_alarm, raise_alarm
+from kiosk.services.clock_watch import ClockWatch
 from kiosk.services.command_signing import EnvelopeRejected, open_envelope, strict_json_object
 from kiosk.services.outbox import PRIORITY_BUSINESS, append_event
+from kiosk.services.wire_text import printable, printable_tree, quoted
 from kiosk.store import Store
 
 log = logging.getLogger(__name__)
@@ -43,6 +51,8 @@ MAX_PAYLOAD_BYTES = 4 * 1024 * 1024     # a full service catalog fits with room 
 CLOCK_SKEW_S = 120
 MAX_LIFETIME_S = 24 * 3600
 SEEN_ID_GRACE_S = 24 * 3600
+KEEP_IDS = 10_000           # years of commands for one terminal
+CLOCK_ALARM = "clock.jumped"
 ACTOR = "center"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 BODY_FIELDS = {"schema": int, "id": str, "district": str, "terminal": str, "type": str,
@@ -108,24 +118,31 @@ class CommandProcessor:
     def __init__(self, store: Store, *, district_id: str, terminal_id: str,
                  signing_key: Ed25519PublicKey | None,
                  handlers: Mapping[str, CommandHandler],
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 monotonic: Callable[[], float] = time.monotonic,
+                 keep_ids: int = KEEP_IDS) -> None:
         self._store = store
         self._district = district_id
         self._terminal = terminal_id
         self._key = signing_key
         self._handlers = dict(handlers)
         self._clock = clock
+        self._clock_watch = ClockWatch(clock, monotonic)
+        self._keep_ids = keep_ids
+        self._clock_jump_s: float | None = None    # None: this command got no date check
 
     def handle(self, payload: bytes) -> CommandResult:
         """Checks and carries out one command message; never raises."""
         digest = hashlib.sha256(payload).hexdigest()
         command: Command | None = None
+        self._clock_jump_s = None
         try:
             command = self._authentic_command(payload)
             self._check_addressed_and_in_date(command)
             handler = self._handlers.get(command.type)
             if handler is None:
-                raise CommandRejected("unknown_type", f"unknown command type {command.type!r}")
+                raise CommandRejected("unknown_type",
+                                      f"unknown command type {quoted(command.type)}")
             self._claim(command)
             detail = dict(handler(command))
             result = CommandResult(command.id, command.type, "accepted", "ok", "carried out",
@@ -137,8 +154,10 @@ class CommandProcessor:
         except Exception as error:
             log.exception("command %s failed", command.id if command else "(unparsed)")
             result = _result(command, "failed", "error", f"{type(error).__name__}: {error}")
-        result = CommandResult(result.command_id, result.type, result.status, result.reason,
-                               result.text[:500], result.detail, digest)
+        result = CommandResult(
+            result.command_id, None if result.type is None else printable(result.type[:100]),
+            result.status, result.reason, printable(result.text[:500]),
+            printable_tree(result.detail), digest)
         self._record(result)
         return result
 
@@ -152,8 +171,14 @@ class CommandProcessor:
 
     def _check_addressed_and_in_date(self, command: Command) -> None:
         if command.district != self._district or command.terminal != self._terminal:
-            raise CommandRejected("wrong_terminal", f"addressed to {command.district}/"
-                                                    f"{command.terminal}, not to this terminal")
+            raise CommandRejected("wrong_terminal",
+                                  f"addressed to {quoted(command.district)}/"
+                                  f"{quoted(command.terminal)}, not to this terminal")
+        self._clock_jump_s = self._clock_watch.jump_s()
+        if self._clock_jump_s:
+            raise CommandRejected("clock_jumped",
+                                  f"this terminal's clock jumped by {self._clock_jump_s:+.0f} s; "
+                                  "no command is carried out until it is right again")
         lifetime_ms = command.expires_at_ms - command.issued_at_ms
         if not 0 < lifetime_ms <= MAX_LIFETIME_S * 1000:
             raise CommandRejected("bad_lifetime", "expiresAt must be after issuedAt and at "
@@ -171,7 +196,8 @@ class CommandProcessor:
             raise CommandRejected("malformed", f"missing field(s): {', '.join(missing)}")
         unknown = sorted(set(body) - set(BODY_FIELDS))
         if unknown:
-            raise CommandRejected("malformed", f"unknown field(s): {', '.join(unknown)}")
+            shown = ", ".join(quoted(name) for name in unknown[:5])
+            raise CommandRejected("malformed", f"unknown field(s): {shown}")
         for name, kind in BODY_FIELDS.items():
             value = body[name]
             if not isinstance(value, kind) or isinstance(value, bool):
@@ -188,8 +214,12 @@ class CommandProcessor:
         interrupted by a crash is never carried out a second time."""
         now_ms = int(self._clock() * 1000)
         with self._store.transaction() as db:
-            db.execute("DELETE FROM command_ids WHERE expires_at < ?",
-                       [now_ms - (CLOCK_SKEW_S + SEEN_ID_GRACE_S) * 1000])
+            # Only ids that are both long expired and older than the newest keep_ids go:
+            # the date alone would trust a clock that may be wrong.
+            db.execute(
+                "DELETE FROM command_ids WHERE expires_at < ? AND rowid <= "
+                "(SELECT coalesce(max(rowid), 0) FROM command_ids) - ?",
+                [now_ms - (CLOCK_SKEW_S + SEEN_ID_GRACE_S) * 1000, self._keep_ids])
             if db.execute("SELECT 1 FROM command_ids WHERE id = ?", [command.id]).fetchone():
                 raise CommandRejected("replayed", "this command id was already taken")
             db["command_ids"].insert({"id": command.id, "expires_at": command.expires_at_ms,
@@ -202,6 +232,10 @@ class CommandProcessor:
                          {"command": result.command_id, "reason": result.reason,
                           "payload_sha256": result.payload_sha256})
             append_event(db, "command.result", result.event(), PRIORITY_BUSINESS)
+            if self._clock_jump_s:
+                raise_alarm(db, CLOCK_ALARM, "terminal", {"jump_s": round(self._clock_jump_s)})
+            elif self._clock_jump_s is not None:
+                clear_alarm(db, CLOCK_ALARM, "terminal")
         level = logging.INFO if result.status == "accepted" else logging.WARNING
         log.log(level, "command %s (%s) %s: %s %s", result.command_id or "?",
                 result.type or "?", result.status, result.reason, result.text)

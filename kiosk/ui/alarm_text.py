@@ -12,7 +12,11 @@ ALARM_TEXT = {
     "item_left_behind": "{subject}: something was left inside after a pickup",
     "document_missing": "{subject}: the document is no longer detected",
     "unexpected_item": "{subject}: something is inside that the records do not know",
-    "needs_check": "{subject}: please check it (interrupted by a restart)",
+    "needs_check": "{subject}: contents unknown after a restart; look inside, then put it "
+                   "back in service",
+    "pickup.guessing": "many wrong pickup codes in a row: someone may be guessing codes",
+    "clock.jumped": "the terminal's clock jumped: district center commands are refused "
+                    "until it is right again",
     "board_offline": "lock board {subject} does not answer",
     "bus_offline": "locker line {subject} is disconnected",
     "overdue_items": "overdue results are waiting to be taken out",

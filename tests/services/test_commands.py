@@ -52,7 +52,7 @@ def rig(tmp_path):
         signing_key=center.public_key(),
         handlers={"display.set_announcement": carry_out, "locker.open": carry_out,
                   "locker.refuse": refuse},
-        clock=clock)
+        clock=clock, monotonic=clock)    # one clock for both: it never jumps here
 
     class Rig:
         pass
@@ -161,6 +161,10 @@ def test_a_replayed_command_is_rejected_even_after_a_restart(rig, tmp_path):
 
 
 def test_seen_ids_are_kept_until_expiry_and_a_grace_period(rig):
+    rig.processor = CommandProcessor(rig.store, district_id=DISTRICT, terminal_id=TERMINAL,
+                                     signing_key=rig.center.public_key(),
+                                     handlers={"locker.open": lambda c: {}}, clock=rig.clock,
+                                     monotonic=rig.clock, keep_ids=1)
     payload = rig.command(lifetime_s=60)
     rig.processor.handle(payload)
     rig.clock.now += 60 + CLOCK_SKEW_S + SEEN_ID_GRACE_S - 10

@@ -51,6 +51,7 @@ from kiosk.services.locker.model import (
     Size,
     Started,
 )
+from kiosk.services.locker.pickup_policy import PickupPolicy
 from kiosk.services.locker.sealing import seal
 from kiosk.services.outbox import append_event
 from kiosk.store import Store
@@ -108,6 +109,7 @@ class LockerService:
         self._wall = wall_clock
         self.guard = GuessGuard(config.wrong_codes_before_lockout, config.first_lockout_s,
                                 wall_clock)
+        self._policy = PickupPolicy(self.guard, config.guessing_alarm_lockout_s)
         self.compartments = compartments_from_config(config)
         self._by_location = {(c.bus, c.board, c.lock): c for c in self.compartments.values()}
         self._sensors = {
@@ -250,6 +252,14 @@ class LockerService:
                 "SELECT number FROM compartments WHERE configured = 1 AND in_service = 0 "
                 "ORDER BY number")]
 
+    def needing_check(self) -> list[int]:
+        """Compartments a restart left with unknown contents, for the staff screen."""
+        with self._store.reading() as db:
+            rows = db.execute("SELECT subject FROM alarms WHERE kind = 'needs_check' AND "
+                              "cleared_at IS NULL").fetchall()
+        return sorted(int(r[0].split(" ", 1)[1]) for r in rows
+                      if r[0].startswith("compartment ") and r[0][12:].isdigit())
+
     # -- the service thread ---------------------------------------------------------------
 
     def _submit(self, job: Callable[[], T]) -> Future[T]:
@@ -372,15 +382,27 @@ class LockerService:
                     self._finish_deposit(db, operation.deposit_id, "cancelled")
             self._end(operation, "abandoned", outcome="interrupted")
             return
-        # No sensor: nobody can tell from here. A person must look.
+        # No sensor: nobody can tell from here whether papers went in or came out. A
+        # person must look, and until then nobody else is given that compartment.
         if operation.purpose != "maintenance":
             with self._store.transaction() as db:
-                raise_alarm(db, "needs_check", f"compartment {operation.compartment}",
-                            {"operation": operation.id, "purpose": operation.purpose})
+                self._hold_for_check(db, operation)
         if operation.deposit_id and operation.purpose in ("deposit", "dropoff"):
             with self._store.transaction() as db:
                 self._finish_deposit(db, operation.deposit_id, "cancelled")
         self._end(operation, "abandoned", outcome="unknown")
+
+    def _hold_for_check(self, db: sqlite_utils.Database, operation: LiveOperation) -> None:
+        """Takes a compartment whose contents are unknown out of allocation until staff
+        have looked inside and put it back in service (which clears the alarm)."""
+        number = operation.compartment
+        raise_alarm(db, "needs_check", f"compartment {number}",
+                    {"operation": operation.id, "purpose": operation.purpose})
+        db.execute("UPDATE compartments SET in_service = 0 WHERE number = ?", [number])
+        record(db, "terminal", "locker.out_of_service", str(number),
+               {"reason": "needs_check", "operation": operation.id})
+        append_event(db, "locker.compartment", {"compartment": number, "in_service": False,
+                                                "reason": "needs_check"})
 
     def _check_contents(self, db: sqlite_utils.Database) -> None:
         """Item sensors against the records: documents missing, or unexpected."""
@@ -550,11 +572,10 @@ class LockerService:
     # -- flows ----------------------------------------------------------------------------
 
     def _pickup(self, code: str, via: str, proxy_id_number: str | None) -> Started | Refused:
-        with self._store.reading() as db:
-            locked_for = self.guard.locked_for(db)
-        if locked_for > 0:
-            self._audit_attempt(via, "locked")
-            return Refused("locked", locked_for_s=locked_for)
+        with self._store.transaction() as db:
+            refusal = self._policy.locked(db, via)
+        if refusal is not None:
+            return refusal
         proxy_hash = None
         if proxy_id_number is not None:
             try:
@@ -571,27 +592,26 @@ class LockerService:
             ).fetchone()
         if row is None:
             with self._store.transaction() as db:
-                tries_left, lockout = self.guard.failure(db)
-                record(db, "resident", "locker.pickup_attempt",
-                       detail={"via": via, "outcome": "wrong", "lockout_s": lockout})
-            return Refused("locked" if lockout else "wrong_code", tries_left=tries_left,
-                           locked_for_s=lockout)
+                return self._policy.unusable(db, via, "wrong")
         deposit_id, number, expires_at = row
         if expires_at is not None and expires_at < _iso(self._wall()):
             with self._store.transaction() as db:
-                self.guard.success(db)
-                record(db, "resident", "locker.pickup_attempt", str(number),
-                       {"via": via, "outcome": "expired", "deposit": deposit_id})
-            return Refused("expired")
+                return self._policy.unusable(db, via, "expired", number, deposit_id)
 
         def accepted(db: sqlite_utils.Database) -> None:
-            self.guard.success(db)
             record(db, "resident", "locker.pickup_attempt", str(number),
                    {"via": via, "outcome": "accepted", "deposit": deposit_id,
                     "proxy": proxy_hash is not None})
 
         actor = f"proxy:{proxy_hash}" if proxy_hash else f"resident:{via}"
-        return self._open(number, "pickup", deposit_id, actor, also=accepted)
+        started = self._open(number, "pickup", deposit_id, actor, also=accepted)
+        with self._store.transaction() as db:
+            # Only a door that opened ends a streak; a busy or failed one counts as tried.
+            if isinstance(started, Started):
+                self._policy.opened(db)
+                return started
+            return self._policy.unusable(db, via, started.reason, number, deposit_id,
+                                            started.detail)
 
     def _pickup_by_identity(self, identity_hash: str, via: str) -> Started | Refused:
         now = _iso(self._wall())
@@ -908,11 +928,6 @@ class LockerService:
     def _sensor_for(self, number: int) -> bool:
         compartment = self.compartments[number]
         return self._sensors.get((compartment.bus, compartment.board), False)
-
-    def _audit_attempt(self, via: str, outcome: str) -> None:
-        with self._store.transaction() as db:
-            record(db, "resident", "locker.pickup_attempt", detail={"via": via,
-                                                                    "outcome": outcome})
 
 
 def _iso(epoch: float) -> str:

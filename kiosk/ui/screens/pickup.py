@@ -79,11 +79,12 @@ def refusal_text(app: App, refused: Refused | Exception) -> str:
         return tr("That code is not right. Please check it and try again "
                   "({tries} tries left).").format(tries=refused.tries_left)
     if refused.reason == "locked":
-        return tr("Too many wrong codes. Please try again in {seconds} seconds.").format(
-            seconds=int(refused.locked_for_s + 0.999))
+        # The lockout is the keypad's, not the resident's: the card way stays open.
+        return tr("Too many wrong codes. Please try again in {seconds} seconds, or collect "
+                  "with your ID card now.").format(seconds=int(refused.locked_for_s + 0.999))
     if refused.reason == "expired":
-        return tr("This code has expired. Please collect your document at the windows "
-                  "during staffed hours.")
+        return tr("This code has expired. Please ask the staff: your document is kept for "
+                  "you at the windows during staffed hours.")
     if refused.reason == "malformed":
         return tr("Please enter all 8 digits of the code.") if not refused.detail.startswith(
             "an ID") else tr("That ID number is not valid. Please check it.")

@@ -49,6 +49,8 @@ class QueueScreen(KioskScreen):
         """Out of hours: where else to go. In hours: taking a number by ID card."""
         app = App.get_running_app()
         actions = self.ids.actions
+        for gone in actions.children:
+            self.ids.pop(gone.action_id, None)   # an id must not outlive its button
         actions.clear_widgets()
         offers: list[tuple[str, str, object]] = []
         if self.all_closed:
@@ -63,6 +65,7 @@ class QueueScreen(KioskScreen):
                            self.use_id_card))
         for widget_id, text, action in offers:
             button = QuietButton(text=text)
+            button.action_id = widget_id
             button.bind(on_release=lambda _b, a=action: a())
             self.ids[widget_id] = button
             actions.add_widget(button)

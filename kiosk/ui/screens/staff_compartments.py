@@ -32,8 +32,12 @@ class StaffCompartmentsScreen(KioskScreen):
             return
         stored = {d.compartment: d for d in locker.stored()}
         out = set(locker.out_of_service())
+        unchecked = set(locker.needing_check())
         for number, compartment in sorted(locker.compartments.items()):
-            if number in out:
+            if number in unchecked:
+                # A restart left its contents unknown: look inside, then put it back.
+                state = app.tr("check inside")
+            elif number in out:
                 state = app.tr("out of service")
             elif number in stored:
                 state = app.tr("in use")
