@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import re
 import types
 import typing
@@ -65,8 +66,8 @@ def bind(cls: type[T], table: Mapping[str, Any], origin: OriginOf, prefix: str =
 
 
 def _unknown_key(key: str, allowed: list[str], origin: OriginOf, prefix: str) -> None:
-    dotted = f"{prefix}{key}"
-    close = difflib.get_close_matches(key, allowed, n=1)
+    dotted = f"{prefix}{shown(key, quote=False)}"
+    close = difflib.get_close_matches(key[:100], allowed, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     raise ConfigError(
         origin(dotted), dotted,
@@ -100,14 +101,16 @@ def _convert(
         choices = get_args(hint)
         if value not in choices:
             allowed = ", ".join(repr(c) for c in choices)
-            raise ConfigError(file, dotted, f"{value!r} is not allowed; choose one of {allowed}")
+            raise ConfigError(file, dotted,
+                              f"{shown(value)} is not allowed; choose one of {allowed}")
         return value
     if get_origin(hint) is dict:
         _key_type, item_type = get_args(hint)
         if not isinstance(value, Mapping):
             raise ConfigError(file, dotted, f"must be a table, got {_describe(value)}")
         return {
-            str(k): _convert(item_type, v, field, f"{dotted}.{k}", origin) for k, v in value.items()
+            str(k): _convert(item_type, v, field, f"{dotted}.{shown(k, quote=False)}", origin)
+            for k, v in value.items()
         }
     if get_origin(hint) is tuple:
         (item_type, _ellipsis) = get_args(hint)
@@ -128,6 +131,9 @@ def _convert(
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(file, dotted, f"must be a number, got {_describe(value)}")
+        if not math.isfinite(value):
+            # nan compares false with every bound, so it would pass any range.
+            raise ConfigError(file, dotted, f"must be a finite number, got {value}")
         _check_range(float(value), field, dotted, file)
         return float(value)
     if hint is str or hint is Path:
@@ -136,7 +142,7 @@ def _convert(
         pattern = field.metadata.get("pattern")
         if pattern and not re.fullmatch(pattern, value):
             raise ConfigError(
-                file, dotted, f"{value!r} does not match the required form {pattern}"
+                file, dotted, f"{shown(value)} does not match the required form {pattern}"
             )
         return Path(value) if hint is Path else value
     raise TypeError(f"config field {dotted} has unsupported type {hint!r}")
@@ -166,4 +172,13 @@ def _is_text_or_words(hint: Any) -> bool:
 def _describe(value: Any) -> str:
     kind = {bool: "a boolean", int: "a number", float: "a number", str: "a string",
             list: "an array", dict: "a table"}.get(type(value), type(value).__name__)
-    return f"{kind} ({value!r})" if not isinstance(value, dict | list) else kind
+    return f"{kind} ({shown(value)})" if not isinstance(value, dict | list) else kind
+
+
+def shown(value: Any, *, quote: bool = True, limit: int = 60) -> str:
+    """A value from a file as an error message shows it: escaped, and cut short, so that a
+    megabyte string or a control character never reaches the terminal whole."""
+    text = repr(value) if quote else str(value)
+    if not quote and not text.isprintable():
+        text = repr(text)[1:-1]
+    return text if len(text) <= limit else f"{text[:limit]}…({len(text)} characters)"

@@ -12,9 +12,11 @@ from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"\d{17}[\dX]")
+# ASCII digits only: \d would take Arabic-Indic and other digits that int() reads.
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 # First digit of the region code: 1-6 for mainland provinces, 8 for Hong Kong, Macao and
 # Taiwan residence permits (81, 82, 83).
+_FULL_WIDTH = re.compile(r"[０-９Ｘｘ]")
 _REGION = re.compile(r"[1-6]\d{5}|8[123]0000")
 
 
@@ -28,8 +30,10 @@ def check_digit(first17: str) -> str:
 
 
 def validate_id_number(text: str, today: date | None = None) -> str:
-    """Returns the normalised number (upper-case X) or raises InvalidIdNumber."""
-    number = text.strip().upper()
+    """Returns the normalised number (ASCII, upper-case X) or raises InvalidIdNumber.
+    Full-width digits and Ｘ, as a Chinese input method types them, are accepted and
+    normalised; any other digit is refused."""
+    number = _FULL_WIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), text.strip()).upper()
     if not _SHAPE.fullmatch(number):
         raise InvalidIdNumber("an ID number has 18 characters: 17 digits and a digit or X")
     if not _REGION.fullmatch(number[:6]):

@@ -7,21 +7,25 @@ named, and the terminal keeps the catalog it has.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from kiosk.config.binding import bind, setting
 from kiosk.config.errors import ConfigError
+from kiosk.config.loader import parse_toml
 from kiosk.services.guide.search import SearchDocument, SearchIndex
 
 CATALOG_ID = r"[a-z0-9][a-z0-9-]{0,62}"
 # Required text: at least one character that is not white space.
 PRESENT = r"(?s)\s*\S.*"
+# A version travels in heartbeats and on staff screens: one line of printable text.
+VERSION = r"[^\x00-\x20\x7f-\x9f][^\x00-\x1f\x7f-\x9f]{0,63}"
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099      # what a publication date can plausibly be
 Level = Literal["village", "township", "street", "district"]
 Handling = Literal["直办", "受理", "网办", "委托受理", ""]
 
@@ -34,7 +38,8 @@ class CatalogError(Exception):
 
 @dataclass(frozen=True, kw_only=True)
 class CatalogInfo:
-    version: str = setting(doc="the catalog's version, reported to the center", pattern=PRESENT)
+    version: str = setting(doc="the catalog's version, reported to the center",
+                           pattern=VERSION)
     title: str = setting(doc="the catalog's title", pattern=PRESENT)
     published: str = setting(doc="publication date, YYYY-MM-DD", pattern=r"\d{4}-\d{2}-\d{2}")
 
@@ -151,17 +156,13 @@ def load_catalog(path: Path) -> Catalog:
 
 def parse_catalog(data: bytes, origin: str) -> Catalog:
     """Parses and validates a whole catalog; raises CatalogError naming what is wrong."""
-    try:
-        document = tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise CatalogError(f"{origin}: not UTF-8 text (byte {error.start})") from error
-    except tomllib.TOMLDecodeError as error:
-        raise CatalogError(f"{origin}: not valid TOML: {error}") from error
+    document = parse_toml(data, lambda problem: CatalogError(f"{origin}: {problem}"))
     unknown = set(document) - {"catalog", "sources", "themes", "items"}
     if unknown:
         raise CatalogError(f"{origin}: unknown table {sorted(unknown)[0]!r}; allowed: "
                            "catalog, sources, themes, items")
     info = _bind(CatalogInfo, document.get("catalog"), origin, "catalog")
+    _check_published(origin, info.published)
     sources = _bind_all(Source, document.get("sources", []), origin, "sources")
     themes = _bind_all(Theme, document.get("themes", []), origin, "themes")
     items = _bind_all(ServiceItem, document.get("items", []), origin, "items")
@@ -171,6 +172,17 @@ def parse_catalog(data: bytes, origin: str) -> Catalog:
         raise CatalogError(f"{origin}: items: the catalog lists no items")
     _check_references(origin, sources, themes, items)
     return Catalog(info=info, sources=sources, themes=themes, items=items, origin=origin)
+
+
+def _check_published(origin: str, published: str) -> None:
+    try:
+        day = date.fromisoformat(published)
+    except ValueError:
+        raise CatalogError(f"{origin}: catalog: published: {published!r} is not a real "
+                           "date") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise CatalogError(f"{origin}: catalog: published: {published} is not a plausible "
+                           f"date ({FIRST_YEAR} to {LAST_YEAR})")
 
 
 def _bind(cls: type[Any], table: Any, origin: str, where: str) -> Any:

@@ -13,7 +13,7 @@ from kiosk.services.keys import KeyedHash
 
 CODE_DIGITS = 8
 QR_PREFIX = "KIOSK-PICKUP:"
-_CODE = re.compile(rf"\d{{{CODE_DIGITS}}}")
+_CODE = re.compile(rf"[0-9]{{{CODE_DIGITS}}}")   # ASCII only: \d takes any digit
 
 
 def new_code() -> str:
