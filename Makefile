@@ -13,9 +13,11 @@ HEADLESS    ?=
 # Debian packages the terminal needs at run time (RUNTIME) and that development,
 # the simulators and the tests add (DEVELOPMENT). Production terminals install
 # RUNTIME only: vsmartcard-vpcd opens a network-reachable virtual card reader.
+# systemd brings systemd-analyze, which checks the units in systemd/ (containers lack it).
 RUNTIME_DEBS := python3-venv libzbar0 swig libpcsclite-dev pcscd fonts-noto-cjk fontconfig \
                 gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0
-DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth xdotool tesseract-ocr tesseract-ocr-chi-sim
+DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth xdotool tesseract-ocr tesseract-ocr-chi-sim \
+                    systemd
 
 LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po)
 LOCALE_MO := $(LOCALE_PO:.po=.mo)

@@ -13,7 +13,8 @@ import serial
 
 from devices.errors import DeviceError, DeviceNotFound
 from devices.health import DeviceHealth, DeviceState, HealthReporter
-from devices.traffic import log_bytes
+from devices.progress import ProgressBeat
+from devices.traffic import log_bytes, log_withheld
 
 RECONNECT_MIN_S = 0.2
 RECONNECT_MAX_S = 5.0
@@ -24,6 +25,10 @@ class SerialLink:
 
     Callers hold no pyserial object: read() and write() raise DeviceNotFound when the
     port has gone, after which the next ensure_open() waits for it to return.
+
+    ``progress`` is the owning worker's beat (devices/progress.py): every read and every
+    attempt to open the port beats it, so a worker whose loop reads the line, or waits here
+    for the port to come back, proves its progress without further ado.
     """
 
     def __init__(
@@ -34,8 +39,13 @@ class SerialLink:
         health: HealthReporter,
         *,
         read_timeout_s: float = 0.05,
+        private_input: bool = False,
     ) -> None:
+        """``private_input``: what the device sends is a resident's data (a scanned code),
+        so the traffic log records how many bytes came, never which."""
         self.device = device
+        self._private_input = private_input
+        self.progress = ProgressBeat(device)
         self.port = port
         self.baud = baud
         self._health = health
@@ -52,6 +62,7 @@ class SerialLink:
         """Blocks until the port is open (True) or ``stop`` is set (False)."""
         delay = RECONNECT_MIN_S
         while not stop.is_set():
+            self.progress.beat()    # a missing device is not a hung worker
             if self._serial is not None:
                 return True
             try:
@@ -71,6 +82,7 @@ class SerialLink:
         return False
 
     def read(self, size: int = 256) -> bytes:
+        self.progress.beat()
         port = self._require()
         try:
             data = port.read(size)
@@ -78,7 +90,10 @@ class SerialLink:
             self._lost(error)
             raise self._gone(error) from None
         if data:
-            log_bytes(self.device, "<", data)
+            if self._private_input:
+                log_withheld(self.device, "<", len(data))
+            else:
+                log_bytes(self.device, "<", data)
         return data
 
     def write(self, data: bytes) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
+from devices.progress import ProgressBeat
 from kiosk.admin import AdminServer
 from kiosk.cli_support import load_config_or_report
 from kiosk.config import KioskConfig, load_config
@@ -17,11 +18,13 @@ from kiosk.logsetup import configure_logging
 from kiosk.services.keys import TerminalKeyError
 from kiosk.services.locker.layout import LayoutError
 from kiosk.store import StoreError, open_store
+from kiosk.systemd_notify import SystemdNotifier
 from kiosk.terminal import build_terminal
 from kiosk.ui.fonts import FontError, find_cjk_fonts
 from kiosk.ui.kivy_env import display_available
 from kiosk.ui.theme import SCREEN_SIZES
 from kiosk.virtual_display import VirtualDisplay, VirtualDisplayError
+from kiosk.watchdog import UI_ALLOWED_STALL_S, WatchdogSupervisor
 
 log = logging.getLogger("kiosk")
 
@@ -55,6 +58,8 @@ def open_virtual_display(config: KioskConfig, cleanup: ExitStack) -> None:
 
 
 def run_terminal(config_path: Path, overlays: Sequence[Path], virtual_display: bool) -> int:
+    # Read (and taken out of the environment) before anything is started: see SystemdNotifier.
+    notifier = SystemdNotifier.from_environment()
     config = load_for_screen(config_path, overlays, virtual_display)
     if config is None:
         return 2
@@ -91,10 +96,15 @@ def run_terminal(config_path: Path, overlays: Sequence[Path], virtual_display: b
         admin = AdminServer(terminal)
         admin.start()
         cleanup.callback(admin.stop)
+        # The systemd watchdog (kiosk/watchdog.py); stopping it says STOPPING=1 first thing.
+        ui_progress = ProgressBeat("ui", UI_ALLOWED_STALL_S)
+        watchdog = WatchdogSupervisor(notifier, [ui_progress, *terminal.progress_beats()])
+        watchdog.start()
+        cleanup.callback(watchdog.stop)
         log.info("terminal %s at %s starting", config.station.terminal_id, config.station.name)
 
         from kiosk.ui.launch import run_app
 
-        run_app(terminal, fonts, var_dir / "kivy")
+        run_app(terminal, fonts, var_dir / "kivy", ui_progress)
         log.info("terminal stopped")
     return 0

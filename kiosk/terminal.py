@@ -15,6 +15,7 @@ from devices.idcard.sam_reader import SamIdCardReader
 from devices.locker.port import BoardConfig, LockerBus
 from devices.locker.serial_bus import SerialLockerBus
 from devices.printer.port import ReceiptPrinter
+from devices.progress import ProgressBeat
 from devices.qr.port import QrScanner, ScannedCode, UnreadableCode
 from devices.qr.serial_scanner import SerialQrScanner
 from devices.smartcard.pcsc_reader import PcscCardReader
@@ -111,6 +112,10 @@ class Terminal:
             self.printing.stop()
         for device in self._devices():
             device.stop()
+
+    def progress_beats(self) -> list[ProgressBeat]:
+        """Each device worker's beat, for the systemd watchdog (kiosk/watchdog.py)."""
+        return [device.progress for device in self._devices()]
 
     def _devices(self) -> list[QrScanner | CardReader | IdCardReader | ReceiptPrinter
                                | LockerBus]:

@@ -44,6 +44,7 @@ class QuietSerialLink(SerialLink):
     reply holding a name and an ID number is logged as its header only."""
 
     def read(self, size: int = 256) -> bytes:
+        self.progress.beat()
         port = self._require()
         try:
             return port.read(size)

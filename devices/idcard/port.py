@@ -13,6 +13,7 @@ from datetime import date
 from typing import Literal, Protocol
 
 from devices.health import HealthReporter
+from devices.progress import ProgressBeat
 
 CardType = Literal["resident", "hk_mo_tw", "foreign"]   # 居民身份证, 'J' 居住证, 'I' 永久居留证
 
@@ -66,6 +67,7 @@ IdCardListener = Callable[[IdCardEvent], None]
 
 class IdCardReader(Protocol):
     health: HealthReporter
+    progress: ProgressBeat  # beaten by the worker thread's every turn
 
     def on_card(self, listener: IdCardListener) -> None:
         """Called on the reader's worker thread for each placement, read failure and removal."""

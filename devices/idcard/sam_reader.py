@@ -99,6 +99,8 @@ class SamIdCardReader:
         self._link = QuietSerialLink(device, port, baud, self.health,
                                      read_timeout_s=READ_SLICE_S)
         self._line = SamLine(self._link, frame_gap_s=frame_gap_s)
+        # Beaten by the link on every read and reconnect attempt, and by each poll below.
+        self.progress = self._link.progress
         self.sam_id: str | None = None
         self._listeners: list[IdCardListener] = []
         self._stop = threading.Event()
@@ -144,6 +146,7 @@ class SamIdCardReader:
         self._sam_fault = None
         self._identify()
         while not self._stop.is_set():
+            self.progress.beat()
             started = time.monotonic()
             self._poll()
             delay = started + self.poll_interval_s - time.monotonic()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from devices.health import HealthReporter
+from devices.progress import ProgressBeat
 
 ProtocolName = Literal["kerong-cu16", "kerong-cu48", "generic-8a"]
 
@@ -78,6 +79,7 @@ BoardHealthListener = Callable[[BoardHealth], None]
 class LockerBus(Protocol):
     name: str
     health: HealthReporter          # the serial line itself
+    progress: ProgressBeat          # beaten by the worker thread's every turn
 
     @property
     def boards(self) -> tuple[BoardConfig, ...]: ...

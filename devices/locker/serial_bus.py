@@ -103,6 +103,8 @@ class SerialLockerBus:
         device = f"locker-{name}"
         self.health = HealthReporter(device, log)
         self._link = SerialLink(device, port, baud, self.health, read_timeout_s=READ_SLICE_S)
+        # Beaten by the link on every read and reconnect attempt, and by each turn of _serve.
+        self.progress = self._link.progress
         self.frame_gap_s = frame_gap_for(baud) if frame_gap_s is None else frame_gap_s
         self._line = LockerLine(self._link, self.protocol, where=f"on bus {name}",
                                 gap_s=self.frame_gap_s)
@@ -236,6 +238,7 @@ class SerialLockerBus:
     def _serve(self) -> None:
         next_sweep = time.monotonic()
         while not self._stop.is_set():
+            self.progress.beat()
             try:
                 job = self._jobs.get(timeout=max(0.0, next_sweep - time.monotonic()))
             except queue.Empty:

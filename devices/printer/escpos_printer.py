@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from devices.health import DeviceState, HealthReporter
 from devices.printer.escpos_render import ReceiptLayout, render_slip
@@ -40,6 +41,7 @@ from devices.printer.realtime_status import (
 )
 from devices.printer.slip import Slip
 from devices.printer.transport import Transport
+from devices.progress import ProgressBeat
 
 # A printer answers DLE EOT within a few milliseconds, busy or not.
 STATUS_TIMEOUT_S = 0.5
@@ -48,6 +50,12 @@ POLL_INTERVAL_S = 30.0
 RETRY_INTERVAL_S = 5.0
 # One lost or garbled answer on a noisy line should not raise an alarm.
 STATUS_TRIES = 2
+# The worker waits for a receipt being printed before it asks for the status, and a long
+# receipt with a raster QR code takes tens of seconds at 9600 baud (the serial transport's
+# write timeout grows with the data): only a wait longer than this is a hang.
+ALLOWED_STALL_S = 120.0
+# While idle between two status checks (up to an hour apart), beat this often.
+IDLE_BEAT_S = 5.0
 
 log = logging.getLogger("devices.printer")
 
@@ -70,6 +78,7 @@ class EscposReceiptPrinter:
         self.status_timeout_s = status_timeout_s
         self.poll_interval_s = poll_interval_s
         self.health = HealthReporter(device, log)
+        self.progress = ProgressBeat(device, ALLOWED_STALL_S)
         self._line = threading.Lock()
         self._listeners: list[StatusListener] = []
         self._stop = threading.Event()
@@ -188,6 +197,7 @@ class EscposReceiptPrinter:
 
     def _poll(self) -> None:
         while not self._stop.is_set():
+            self.progress.beat()
             try:
                 usable = self.status().can_print
             except PrinterError:
@@ -197,7 +207,16 @@ class EscposReceiptPrinter:
                 usable = False
             interval = self.poll_interval_s if usable else min(self.poll_interval_s,
                                                                RETRY_INTERVAL_S)
-            self._stop.wait(interval)
+            self._rest(interval)
+
+    def _rest(self, interval_s: float) -> None:
+        """Waits ``interval_s`` or until stop(), beating meanwhile: resting between two
+        status checks is not a stall."""
+        deadline = time.monotonic() + interval_s
+        while (left := deadline - time.monotonic()) > 0:
+            self.progress.beat()
+            if self._stop.wait(min(left, IDLE_BEAT_S)):
+                return
 
 
 def _because(detail: str) -> str:

@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 from devices.errors import DeviceError, DeviceNotFound, DeviceTimeout
 from devices.health import HealthReporter
 from devices.printer.slip import Slip
+from devices.progress import ProgressBeat
 
 PaperState = Literal["ok", "near_end", "out", "unknown"]
 
@@ -59,6 +60,7 @@ StatusListener = Callable[[StatusReport], None]
 
 class ReceiptPrinter(Protocol):
     health: HealthReporter
+    progress: ProgressBeat  # beaten by the worker thread's every turn
 
     def status(self) -> PrinterStatus:
         """Asks the printer now. Raises PrinterNotResponding or PrinterUnreachable."""

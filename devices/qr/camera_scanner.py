@@ -25,12 +25,13 @@ from PIL import Image
 
 from devices.errors import DeviceError
 from devices.health import DeviceState, HealthReporter
+from devices.progress import ProgressBeat
 from devices.qr.capture_process import CaptureProcess, CaptureProgramMissing
 from devices.qr.code_text import decode_code
 from devices.qr.netpbm import NetpbmFrame, NetpbmStreamParser, StreamFault
 from devices.qr.port import ScanListener, UnreadableCode
 from devices.qr.zbar_reader import ZbarQrReader
-from devices.traffic import log_bytes
+from devices.traffic import log_withheld
 
 RESTART_MIN_S = 0.5
 RESTART_MAX_S = 10.0
@@ -64,6 +65,9 @@ class CameraQrScanner:
         fault_clear_s: float = FAULT_CLEAR_S,
     ) -> None:
         self.health = HealthReporter(device, log)
+        # Beaten by each turn of the restart loop and of the frame loop (every POLL_S at
+        # most, frames or not): the longest gap is a restart, about 16 s at worst.
+        self.progress = ProgressBeat(device)
         self._device = device
         self._argv = (shlex.split(capture_command) if isinstance(capture_command, str)
                       else list(capture_command))
@@ -100,6 +104,7 @@ class CameraQrScanner:
     def _run(self) -> None:
         delay = self._restart_min_s
         while not self._stop.is_set():
+            self.progress.beat()
             started = time.monotonic()
             outcome = self._capture_once()
             if outcome is None:
@@ -134,6 +139,7 @@ class CameraQrScanner:
         first_problem = ""
         last_frame_at = time.monotonic()
         while not self._stop.is_set():
+            self.progress.beat()
             data = process.read(POLL_S)
             now = time.monotonic()
             if data is None:
@@ -191,7 +197,7 @@ class CameraQrScanner:
             self._last_seen[raw] = self._view_clock
 
     def _deliver(self, raw: bytes) -> None:
-        log_bytes(self._device, "<", raw)
+        log_withheld(self._device, "<", len(raw))     # a code may be a pickup code
         result = decode_code(raw)
         if isinstance(result, UnreadableCode):
             log.warning("%s: unreadable code (%d bytes): %s", self._device, len(raw),

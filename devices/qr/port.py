@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from devices.health import HealthReporter
+from devices.progress import ProgressBeat
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ ScanListener = Callable[[ScannedCode | UnreadableCode], None]
 
 class QrScanner(Protocol):
     health: HealthReporter
+    progress: ProgressBeat  # beaten by the worker thread's every turn
 
     def on_scan(self, listener: ScanListener) -> None:
         """Calls ``listener`` on the scanner's worker thread for every code read."""

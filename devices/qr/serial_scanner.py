@@ -37,7 +37,8 @@ class SerialQrScanner:
         device: str = "qr_scanner",
     ) -> None:
         self.health = HealthReporter(device, log)
-        self._link = SerialLink(device, port, baud, self.health)
+        self._link = SerialLink(device, port, baud, self.health, private_input=True)
+        self.progress = self._link.progress  # beaten by every read and reconnect attempt
         self._terminator = TERMINATORS[terminator]
         self._listeners: list[ScanListener] = []
         self._stop = threading.Event()
@@ -80,9 +81,13 @@ class SerialQrScanner:
                     # Everything up to the next terminator belongs to the runaway frame.
                     self._overflowed = True
                     pending.clear()
-            elif pending and not self._terminator and now - last_byte_at >= QUIET_END_S:
-                self._deliver(bytes(pending))
+            elif not self._terminator and now - last_byte_at >= QUIET_END_S:
+                # The line went quiet: a code ends here. The tail of a runaway burst is
+                # no code: it was dropped with the rest of the burst.
+                if pending and not self._overflowed:
+                    self._deliver(bytes(pending))
                 pending.clear()
+                self._overflowed = False
 
     def _split(self, pending: bytearray) -> list[bytes]:
         if not self._terminator:

@@ -22,13 +22,14 @@ from datetime import date
 from smartcard import scard
 
 from devices.health import DeviceState, HealthReporter
+from devices.progress import ProgressBeat
 from devices.smartcard.port import (
     CardListener,
     CardPresented,
     CardRemoved,
     SocialSecurityCard,
 )
-from devices.traffic import TRAFFIC, log_bytes
+from devices.traffic import log_bytes, log_withheld
 
 GET_UID = bytes.fromhex("FF CA 00 00 00")
 POLL_MS = 500
@@ -58,6 +59,7 @@ class PcscCardReader:
         """``reader_match``: part of the reader's name; empty takes the first reader."""
         self.device = device
         self.health = HealthReporter(device, log)
+        self.progress = ProgressBeat(device)
         self._match = reader_match
         self._listeners: list[CardListener] = []
         self._stop = threading.Event()
@@ -78,6 +80,7 @@ class PcscCardReader:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            self.progress.beat()    # also while pcscd or the reader is missing
             result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
             if result != scard.SCARD_S_SUCCESS:
                 self.health.set(DeviceState.ABSENT, "pcscd is not running")
@@ -97,6 +100,7 @@ class PcscCardReader:
         present = False
         state = scard.SCARD_STATE_UNAWARE
         while not self._stop.is_set():
+            self.progress.beat()
             result, states = scard.SCardGetStatusChange(context, POLL_MS, [(reader, state)])
             if result == scard.SCARD_E_TIMEOUT:
                 continue
@@ -322,7 +326,8 @@ class _Channel:
     def transmit(self, apdu: bytes, *, personal: bool = False) -> tuple[bytes, int]:
         """The response data and status word of ``apdu``: ``61 xx`` is followed by GET
         RESPONSE (accumulating the data), ``6C xx`` by the same command with Le = xx.
-        ``personal`` responses reach the traffic log as their length and status only."""
+        Responses reach the traffic log as their length and status only; ``personal``
+        marks the records that hold a name or an ID number."""
         data = bytearray()
         command = apdu
         for _ in range(MAX_T0_ROUNDS):
@@ -346,10 +351,10 @@ class _Channel:
         if result != scard.SCARD_S_SUCCESS:
             raise _CardGone(_describe(result))
         answer = bytes(response)
-        if personal and len(answer) > 2:
-            if TRAFFIC.isEnabledFor(logging.DEBUG):
-                TRAFFIC.debug("%s < <%d bytes withheld> %s", self.device, len(answer) - 2,
-                              answer[-2:].hex(" "))
+        if len(answer) > 2:
+            # Whatever a card returns (a badge's number, a name) is withheld: its length
+            # and status word are all a fault needs.
+            log_withheld(self.device, "<", len(answer) - 2, answer[-2:].hex(" "))
         else:
             log_bytes(self.device, "<", answer)
         return answer

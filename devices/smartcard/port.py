@@ -8,6 +8,7 @@ from datetime import date
 from typing import Literal, Protocol
 
 from devices.health import HealthReporter
+from devices.progress import ProgressBeat
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ CardListener = Callable[[CardPresented | CardRemoved], None]
 
 class CardReader(Protocol):
     health: HealthReporter
+    progress: ProgressBeat  # beaten by the worker thread's every turn
 
     def on_card(self, listener: CardListener) -> None:
         """Calls ``listener`` on the reader's worker thread when a card comes or goes."""

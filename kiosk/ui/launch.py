@@ -8,11 +8,15 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from devices.progress import ProgressBeat
 from kiosk.config.schema import DisplayConfig, KioskConfig
 from kiosk.terminal import Terminal
 from kiosk.ui.fonts import CjkFonts
 from kiosk.ui.kivy_env import prepare_kivy_environment
 from kiosk.ui.theme import SCREEN_SIZES
+
+# How often the Kivy thread proves to the watchdog that its loop turns (kiosk/watchdog.py).
+UI_BEAT_INTERVAL_S = 1.0
 
 
 def configure_kivy(display: DisplayConfig, kivy_home: Path) -> None:
@@ -34,13 +38,19 @@ def configure_kivy(display: DisplayConfig, kivy_home: Path) -> None:
     Config.set("kivy", "exit_on_escape", "0")
 
 
-def run_app(terminal: Terminal, fonts: CjkFonts, kivy_home: Path) -> None:
+def run_app(terminal: Terminal, fonts: CjkFonts, kivy_home: Path,
+            ui_progress: ProgressBeat | None = None) -> None:
+    """Runs the terminal's UI until it stops; ``ui_progress`` is beaten from the Kivy
+    thread every UI_BEAT_INTERVAL_S while its loop turns."""
     configure_kivy(terminal.config.display, kivy_home)
     from kivy.clock import Clock
 
     from kiosk.ui.app import KioskApp
 
     app = KioskApp(terminal, fonts)
+    if ui_progress is not None:
+        beat = ui_progress
+        Clock.schedule_interval(lambda _dt: beat.beat(), UI_BEAT_INTERVAL_S)
 
     def request_stop(_signal: int, _frame: Any) -> None:
         Clock.schedule_once(lambda _dt: app.stop())

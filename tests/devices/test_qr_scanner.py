@@ -122,3 +122,14 @@ def test_missing_port_is_absent_with_a_clear_reason(tmp_path):
 
 def test_decoder_refuses_control_characters():
     assert isinstance(decode_code(b"ok\x07bell"), UnreadableCode)
+
+
+def test_a_runaway_burst_without_any_terminator_delivers_nothing(scanning):
+    # With terminator "none" a code ends when the line goes quiet; a burst longer than any
+    # QR code is dropped whole, its tail included, and the next code arrives intact.
+    simulator, _, codes = scanning(terminator="none")
+    simulator.endpoint.write(b"7" * (MAX_CODE_BYTES * 2 + 100))
+    with pytest.raises(queue.Empty):
+        codes.get(timeout=0.5)
+    simulator.scan("NEXT")
+    assert codes.get(timeout=2).text == "NEXT"
