@@ -13,6 +13,7 @@ from devices.idcard.simulator import IdCardReaderSimulator, make_card
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
 from devices.qr.simulator import QrScannerSimulator
+from kiosk.services.alarms import raise_alarm
 from kiosk.services.locker.codes import qr_payload
 from kiosk.simulation.center import DemoCenter
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
@@ -329,6 +330,27 @@ def test_staff_open_a_compartment_and_take_one_out_of_service(locker_ui):
     with ui.terminal.store.reading() as db:
         actions = {r[0] for r in db.execute("SELECT action FROM audit_log WHERE actor = 'admin-1'")}
     assert {"locker.out_of_service", "locker.maintenance.requested"} <= actions
+
+
+def test_a_compartment_left_unclear_by_a_restart_asks_staff_to_look(locker_ui):
+    ui = locker_ui()
+    # What a restart leaves after an interrupted operation on a board without sensors
+    # (the service's side: tests/services/locker/test_restart.py).
+    with ui.terminal.store.transaction() as db:
+        raise_alarm(db, "needs_check", "compartment 3", {"operation": 1})
+        db.execute("UPDATE compartments SET in_service = 0 WHERE number = 3")
+    sign_in(ui)
+    assert "3号柜：重启后柜内情况不明，请开柜查看后再恢复使用" in ui.widget("alarms").text
+    ui.tap(ui.widget("compartments"))
+    screen = ui.app.screens.get_screen("staff_compartments")
+    tiles = {int(t.text.split()[0]): t for t in screen.ids.grid.children}
+    assert tiles[3].text.endswith("请开柜查看")
+    assert tiles[4].text.endswith("空闲")
+    assert_shows(ui.screenshot("locker-staff-check-inside"), "柜格管理")
+    ui.tap(tiles[3])
+    ui.tap(ui.widget("toggle_service"))      # looked inside: back in service
+    ui.wait_until(lambda: ui.terminal.locker.needing_check() == [], what="the check done")
+    assert 3 not in ui.terminal.locker.out_of_service()
 
 
 APPLICANT = "11010519491231002X"

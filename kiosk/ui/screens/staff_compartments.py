@@ -9,11 +9,14 @@ from kivy.lang import Builder
 from kivy.properties import NumericProperty, StringProperty
 
 from kiosk.services.locker.model import Started
+from kiosk.ui import theme
 from kiosk.ui.futures import on_result
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.pickup import refusal_text
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 from kiosk.ui.widgets.buttons import QuietButton
+
+CHECK_FILL = (1.0, 0.94, 0.84, 1)     # a pale amber behind the warning colour: look here
 
 
 class StaffCompartmentsScreen(KioskScreen):
@@ -44,6 +47,8 @@ class StaffCompartmentsScreen(KioskScreen):
             else:
                 state = app.tr("free")
             tile = QuietButton(text=f"{number}  {compartment.size}\n{state}", base_font_size=30)
+            if number in unchecked:
+                tile.color, tile.fill = theme.WARNING, CHECK_FILL
             if number == self.selected:
                 tile.fill = (0.80, 0.88, 0.97, 1)
             tile.bind(on_release=lambda _t, n=number: self.select(n))
