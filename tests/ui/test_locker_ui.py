@@ -346,7 +346,7 @@ def test_a_compartment_left_unclear_by_a_restart_asks_staff_to_look(locker_ui):
     tiles = {int(t.text.split()[0]): t for t in screen.ids.grid.children}
     assert tiles[3].text.endswith("请开柜查看")
     assert tiles[4].text.endswith("空闲")
-    assert_shows(ui.screenshot("locker-staff-check-inside"), "柜格管理")
+    assert_widget_reads(ui.screenshot("locker-staff-check-inside"), tiles[3], "请开柜查看")
     ui.tap(tiles[3])
     ui.tap(ui.widget("toggle_service"))      # looked inside: back in service
     ui.wait_until(lambda: ui.terminal.locker.needing_check() == [], what="the check done")
