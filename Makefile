@@ -22,7 +22,7 @@ DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth xdotool tesseract-ocr t
 LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po)
 LOCALE_MO := $(LOCALE_PO:.po=.mo)
 
-.PHONY: run test install install-runtime debian-packages debian-runtime-packages lint sim doctor bench clean
+.PHONY: run test install install-runtime debian-packages debian-runtime-packages lint sim doctor bench clean fuzz
 
 run: install
 	$(BIN)/kiosk run --config $(CONFIG) $(if $(HEADLESS),--virtual-display)
@@ -42,6 +42,13 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Property tests under the "fuzz" profile: each module of tests/properties in turn for
+# FUZZ_MINUTES, with a random seed (printed; SEED=N repeats a run). Fails if a target does.
+FUZZ_MINUTES ?= 2
+SEED        ?=
+fuzz: install
+	FUZZ_MINUTES=$(FUZZ_MINUTES) SEED=$(SEED) scripts/fuzz --python $(BIN)/python
 
 install: debian-packages $(STAMP) $(LOCALE_MO)
 

@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import re
 import threading
 from collections.abc import Callable
@@ -43,6 +44,9 @@ log = logging.getLogger(__name__)
 WINDOW_PATH = re.compile(r"/v1/windows/(\d{1,2})(?:/(open|close|next|recall|no-show|finish|"
                          r"transfer))?")
 LONGEST_WAIT_S = 30.0
+MOST_RECENT_CALLS = 50
+LARGEST_BODY = 65536
+LARGEST_CALL_ID = 2**63 - 1     # SQLite's integer range
 
 
 class WindowApi:
@@ -89,33 +93,41 @@ class WindowApi:
         return scheme.lower() == "bearer" and hmac.compare_digest(digest, self.token_sha256)
 
     def handle(self, method: str, url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        parsed = urlparse(url)
-        query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
-        match = WINDOW_PATH.fullmatch(parsed.path)
+        """The status and JSON answer to one request; never raises."""
         try:
-            if match:
-                return self._window(method, int(match.group(1)), match.group(2), body)
-            if method == "GET" and parsed.path == "/v1/calls" and "recent" in query:
-                recent = self.queue.recent_calls(min(int(query["recent"]), 50))
-                return 200, {"calls": [asdict(c) for c in reversed(recent)]}
-            if method == "GET" and parsed.path == "/v1/calls":
-                after = int(query.get("after", "0"))
-                wait = min(float(query.get("wait", "0")), LONGEST_WAIT_S)
-                calls = self.queue.calls_after(after, wait)
-                return 200, {"calls": [asdict(c) for c in calls]}
-            if method == "GET" and parsed.path == "/v1/queues":
-                return 200, {"waiting": self.queue.waiting_counts()}
-            if method == "GET" and parsed.path == "/v1/summary":
-                return 200, asdict(self.queue.summary(query.get("day")))
-            if method == "POST" and parsed.path == "/v1/summary/print":
-                if self.print_summary is None:
-                    return 409, {"error": "this terminal has no printer"}
-                summary = self.queue.summary()
-                return 200, {"printed": self.print_summary(summary), **asdict(summary)}
+            return self._route(method, url, body)
         except QueueError as error:
             return 409, {"error": str(error)}
         except ValueError as error:
             return 400, {"error": f"bad request: {error}"}
+        except Exception:
+            log.exception("window API: %s request failed", method)
+            return 500, {"error": "the terminal could not answer; it has been logged"}
+
+    def _route(self, method: str, url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        parsed = urlparse(url)
+        query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        match = WINDOW_PATH.fullmatch(parsed.path)
+        if match:
+            return self._window(method, int(match.group(1)), match.group(2), body)
+        if method == "GET" and parsed.path == "/v1/calls" and "recent" in query:
+            wanted = _bounded_int(query, "recent", 1, LARGEST_CALL_ID)
+            recent = self.queue.recent_calls(min(wanted, MOST_RECENT_CALLS))
+            return 200, {"calls": [asdict(c) for c in reversed(recent)]}
+        if method == "GET" and parsed.path == "/v1/calls":
+            after = _bounded_int(query, "after", 0, LARGEST_CALL_ID, default=0)
+            wait = _bounded_wait(query.get("wait", "0"))
+            calls = self.queue.calls_after(after, wait)
+            return 200, {"calls": [asdict(c) for c in calls]}
+        if method == "GET" and parsed.path == "/v1/queues":
+            return 200, {"waiting": self.queue.waiting_counts()}
+        if method == "GET" and parsed.path == "/v1/summary":
+            return 200, asdict(self.queue.summary(query.get("day")))
+        if method == "POST" and parsed.path == "/v1/summary/print":
+            if self.print_summary is None:
+                return 409, {"error": "this terminal has no printer"}
+            summary = self.queue.summary()
+            return 200, {"printed": self.print_summary(summary), **asdict(summary)}
         return 404, {"error": f"no such endpoint: {method} {parsed.path}"}
 
     def _window(self, method: str, window: int, action: str | None,
@@ -164,12 +176,21 @@ class _Handler(BaseHTTPRequestHandler):
                                      self.headers.get("Authorization", "")):
             self._reply(HTTPStatus.UNAUTHORIZED, {"error": "a valid window token is required"})
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= LARGEST_BODY:
+            # Never read a body of unknown size: read(-1) would wait for the client to hang up.
+            self.close_connection = True
+            self._reply(HTTPStatus.BAD_REQUEST,
+                        {"error": f"Content-Length must be 0 to {LARGEST_BODY}"})
+            return
         body: dict[str, Any] = {}
         if length:
             try:
-                parsed = json.loads(self.rfile.read(min(length, 65536)))
-            except (json.JSONDecodeError, UnicodeDecodeError):
+                parsed = json.loads(self.rfile.read(length))
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
                 self._reply(HTTPStatus.BAD_REQUEST, {"error": "the body is not JSON"})
                 return
             if not isinstance(parsed, dict):
@@ -189,3 +210,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("window API: " + format, *args)
+
+
+def _bounded_int(query: dict[str, str], name: str, low: int, high: int,
+                 default: int | None = None) -> int:
+    if name not in query and default is not None:
+        return default
+    value = int(query[name])
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be {low} to {high}")
+    return value
+
+
+def _bounded_wait(text: str) -> float:
+    wait = float(text)
+    if not math.isfinite(wait) or wait < 0:
+        raise ValueError(f"wait must be 0 to {LONGEST_WAIT_S:g} seconds")
+    return min(wait, LONGEST_WAIT_S)

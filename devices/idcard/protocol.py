@@ -425,7 +425,8 @@ def decode_text(text: bytes) -> IdCardText:
     if sex not in ("1", "2"):
         raise CardTextError("the card's sex field is neither 1 nor 2")
     nation = _field(text, NATION) if card_type == "resident" else ""
-    if card_type == "resident" and not (len(nation) == 2 and nation.isdigit()):
+    if card_type == "resident" and not (len(nation) == 2 and nation.isascii()
+                                        and nation.isdigit()):
         raise CardTextError("the card's nation field is not a two-digit code")
     valid_to_text = _field(text, VALID_TO)
     return IdCardText(
@@ -470,7 +471,7 @@ def _field(text: bytes, where: tuple[int, int]) -> str:
 def _date(text: bytes, where: tuple[int, int], what: str) -> date:
     value = _field(text, where)
     try:
-        if len(value) != 8 or not value.isdigit():
+        if len(value) != 8 or not (value.isascii() and value.isdigit()):
             raise ValueError
         return date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:

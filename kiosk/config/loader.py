@@ -184,6 +184,10 @@ def _check_queue(config: KioskConfig, origin: Any) -> None:
 
     if not queue.categories:
         fail("queue.categories", "queue.enabled = true needs at least one category")
+    if queue.status_url:
+        problem = _template_problem(queue.status_url, STATUS_URL_FIELDS)
+        if problem:
+            fail("queue.status_url", problem)
     windows = {w.number for w in config.station.windows}
     seen_ids: set[str] = set()
     seen_prefixes: set[str] = set()
@@ -217,6 +221,22 @@ def _check_queue(config: KioskConfig, origin: Any) -> None:
             if total < MIN_OPEN_HOURS_A_DAY * 60:
                 fail(f"{where}.sessions", f"open {total / 60:.1f} hours on weekday {day}; "
                                           f"at least {MIN_OPEN_HOURS_A_DAY} hours are required")
+
+
+STATUS_URL_FIELDS = ("district", "terminal", "day", "ticket")
+
+
+def _template_problem(template: str, fields: Sequence[str]) -> str | None:
+    """Why ``template`` cannot be filled in with ``fields`` by str.format, or None. Checked
+    here, because a template that fails would fail only when a ticket is issued."""
+    try:
+        template.format(**{name: "x" for name in fields})
+    except KeyError as error:
+        return (f"{{{error.args[0]}}} cannot be filled in; the template may use "
+                f"{', '.join('{' + f + '}' for f in fields)}")
+    except (ValueError, IndexError) as error:
+        return f"not a valid template ({error}); write a literal brace as {{{{ or }}}}"
+    return None
 
 
 def _minutes(clock: str) -> int:

@@ -86,4 +86,8 @@ def public_key_from_base64(text: str) -> Ed25519PublicKey:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict: urlsafe_b64decode skips stray characters, so one signature would have many
+    spellings. The code carries it unpadded, as make_appointment_code writes it."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]*", text):
+        raise ValueError("the signature is not unpadded base64url")
+    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)

@@ -1,0 +1,1 @@
+"""Property-based tests of every parser and decoder that reads outside input."""
