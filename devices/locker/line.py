@@ -18,6 +18,12 @@ from devices.serial_link import SerialLink
 
 log = logging.getLogger("devices.locker")
 
+
+class FrameNotSent(DeviceNotFound):
+    """The port went away before a frame was written whole: no board acted on it (a frame
+    cut short fails its checksum)."""
+
+
 BITS_PER_BYTE = 10          # 8N1: start bit, 8 data bits, stop bit
 # Modbus-style silence between frames, plus a margin: Open-Locker measured 56/56 failed reads
 # on a second board without a gap and 282/282 good ones with 3.5 characters + 1 ms at 9600.
@@ -148,8 +154,10 @@ class LockerLine:
             # pyserial lets termios errors from tcflush/tcdrain through when the adapter
             # vanishes mid-call; they mean the same as the OSErrors SerialLink translates.
             self.link.close()
-            raise DeviceNotFound(f"{self.link.device}: {self.link.port} went away "
-                                 f"({error.args[-1]})") from None
+            raise FrameNotSent(f"{self.link.device}: {self.link.port} went away "
+                               f"({error.args[-1]})") from None
+        except DeviceNotFound as error:
+            raise FrameNotSent(str(error)) from None
         written_at = time.monotonic()
         # The write may return once the bytes are in the adapter's buffer: the line is busy
         # until they have all gone out at the baud rate.

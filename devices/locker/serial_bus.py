@@ -28,7 +28,7 @@ from devices.errors import (
 )
 from devices.health import DeviceState, HealthReporter
 from devices.locker.doors import snapshot
-from devices.locker.line import LockerLine, frame_gap_for
+from devices.locker.line import FrameNotSent, LockerLine, frame_gap_for
 from devices.locker.port import (
     BoardConfig,
     BoardHealth,
@@ -63,6 +63,11 @@ READ_SLICE_S = 0.002
 # between polls, never inside a sweep), then the wake-up that stop() sends.
 _UNLOCK, _READ, _SWEEP, _WAKE = 0, 1, 2, 3
 _BROADCAST_MISSES_BEFORE_GIVING_UP = 3
+
+
+class UnlockLostWithLine(UnlockNotSent, DeviceNotFound):
+    """The port went away before an unlock frame was written: not sent, for the caller
+    (who may refuse the resident at once), and a lost line, for the worker."""
 
 
 @dataclass(order=True)
@@ -297,6 +302,11 @@ class SerialLockerBus:
                                 f"{board} lock {lock} was not sent")
         try:
             exchange = self._line.transact(request, timeout_s=self.unlock_reply_timeout_s)
+        except FrameNotSent as error:
+            # Gone before the frame was written: certainly not sent. Still a lost line, so
+            # the worker waits for the port and fails whatever else was queued for it.
+            raise UnlockLostWithLine(f"{error}; the unlock of board {board} lock {lock} was "
+                                     "not sent") from None
         except (DeviceTimeout, ProtocolError) as error:
             # Never retried: a second pulse is only sent after the door has been read.
             failure = type(error)(f"{error}; the pulse may have gone out: read the door "

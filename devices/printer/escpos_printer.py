@@ -46,8 +46,9 @@ from devices.progress import ProgressBeat
 # A printer answers DLE EOT within a few milliseconds, busy or not.
 STATUS_TIMEOUT_S = 0.5
 POLL_INTERVAL_S = 30.0
-# While the printer is missing or silent, look for it again this often.
-RETRY_INTERVAL_S = 5.0
+# While the printer is missing, silent, offline or short of paper, ask again this often:
+# its health and alarm follow a fix (a roll loaded, the cover shut) within about a second.
+RETRY_INTERVAL_S = 1.0
 # One lost or garbled answer on a noisy line should not raise an alarm.
 STATUS_TRIES = 2
 # The worker waits for a receipt being printed before it asks for the status, and a long
@@ -80,6 +81,10 @@ class EscposReceiptPrinter:
         self.health = HealthReporter(device, log)
         self.progress = ProgressBeat(device, ALLOWED_STALL_S)
         self._line = threading.Lock()
+        # Whether the last status (from the worker or a print) was all well; a print that
+        # finds trouble wakes the resting worker, so it looks again at RETRY_INTERVAL_S.
+        self._all_well = True
+        self._trouble = threading.Event()
         self._listeners: list[StatusListener] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -98,6 +103,7 @@ class EscposReceiptPrinter:
 
     def stop(self) -> None:
         self._stop.set()
+        self._trouble.set()     # a resting worker sees the stop at once
         if self._thread is not None:
             self._thread.join(timeout=3)
         with self._line:
@@ -187,6 +193,10 @@ class EscposReceiptPrinter:
         else:
             detail = f"{self.where}, {report.detail}" if report.detail else self.where
             self.health.set(DeviceState.READY, detail)
+        self._all_well = (isinstance(report, PrinterStatus) and report.can_print
+                          and report.paper != "near_end")
+        if not self._all_well:
+            self._trouble.set()
         for listener in self._listeners:
             try:
                 listener(report)
@@ -199,24 +209,29 @@ class EscposReceiptPrinter:
         while not self._stop.is_set():
             self.progress.beat()
             try:
-                usable = self.status().can_print
+                self.status()
             except PrinterError:
-                usable = False
+                pass                # reported, and so not all well
             except Exception:
                 log.exception("%s: unexpected error while asking for the status", self.device)
-                usable = False
-            interval = self.poll_interval_s if usable else min(self.poll_interval_s,
-                                                               RETRY_INTERVAL_S)
-            self._rest(interval)
+                self._all_well = False
+            self._rest()
 
-    def _rest(self, interval_s: float) -> None:
-        """Waits ``interval_s`` or until stop(), beating meanwhile: resting between two
-        status checks is not a stall."""
-        deadline = time.monotonic() + interval_s
-        while (left := deadline - time.monotonic()) > 0:
-            self.progress.beat()
-            if self._stop.wait(min(left, IDLE_BEAT_S)):
+    def _rest(self) -> None:
+        """Waits until the next status check or stop(), beating meanwhile: resting between
+        two checks is not a stall. The wait is poll_interval_s while all is well and
+        RETRY_INTERVAL_S once anything is not, also when a print found it out meanwhile."""
+        started = time.monotonic()
+        self._trouble.clear()
+        while not self._stop.is_set():
+            interval = (self.poll_interval_s if self._all_well
+                        else min(self.poll_interval_s, RETRY_INTERVAL_S))
+            left = started + interval - time.monotonic()
+            if left <= 0:
                 return
+            self.progress.beat()
+            self._trouble.wait(min(left, IDLE_BEAT_S))
+            self._trouble.clear()
 
 
 def _because(detail: str) -> str:

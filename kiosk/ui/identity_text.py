@@ -17,3 +17,9 @@ REFUSALS = {
     "silent": "The card reader is not working. The staff have been told.",
     "unreadable": "This card cannot be read. Please use your ID card or social-security card.",
 }
+
+
+def refusal_message(code: str) -> str:
+    """The message id the 请刷身份证 prompt shows for an IdentityRefused ``code``; a code
+    it has no words for reads as a failed read (lay the card down again)."""
+    return REFUSALS.get(code, REFUSALS["read_failed"])

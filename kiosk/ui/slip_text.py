@@ -11,3 +11,9 @@ SLIP_REASONS = {
     "failed": "The printer is not working. Take a photo of this page, or scan the code "
               "with your phone.",
 }
+
+
+def slip_reason_message(reason: str) -> str:
+    """The message id the slip screen shows for a PrintOutcome ``reason``; a reason it has
+    no words of its own for (offline, not_responding, unreachable) reads as "not working"."""
+    return SLIP_REASONS.get(reason, SLIP_REASONS["failed"])

@@ -120,6 +120,7 @@ class LockerService:
         self._live: dict[int, LiveOperation] = {}
         self._left_open_alarmed: set[int] = set()
         self._unresolved: set[int] = set()      # operations waiting for their board's state
+        self._silent_boards: set[tuple[str, int]] = set()   # (bus, address) given up on
         self._listeners: list[UpdateListener] = []
         self._jobs: queue.Queue[Callable[[], None]] = queue.Queue()
         self._stopping = threading.Event()
@@ -306,6 +307,7 @@ class LockerService:
             for board in bus.boards:
                 snapshot = self._first_read(bus, board.address)
                 if snapshot is None:
+                    self._silent_boards.add((bus_name, board.address))
                     with self._store.transaction() as db:
                         raise_alarm(db, "board_offline", f"{bus_name}/{board.address}",
                                     {"detail": "not readable at start"})
@@ -516,6 +518,10 @@ class LockerService:
 
     def _board_health(self, health: BoardHealth) -> None:
         subject = f"{health.bus}/{health.board}"
+        if health.online:
+            self._silent_boards.discard((health.bus, health.board))
+        else:
+            self._silent_boards.add((health.bus, health.board))
         with self._store.transaction() as db:
             if health.online:
                 clear_alarm(db, "board_offline", subject)
@@ -711,6 +717,11 @@ class LockerService:
             return Refused("not_found", detail=f"no compartment {number}")
         if self._live_for(number) is not None:
             return Refused("busy", detail=f"compartment {number} is already being opened")
+        if (compartment.bus, compartment.board) in self._silent_boards:
+            # A pulse to a board that does not answer might open the door unseen, and
+            # nothing could tell the resident or staff whether it did: refuse at once.
+            return Refused("device", detail=f"lock board {compartment.bus}/"
+                                            f"{compartment.board} does not answer")
         now = _iso(self._wall())
         with self._store.transaction() as db:
             if also is not None:

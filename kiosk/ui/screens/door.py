@@ -11,6 +11,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.services.locker.model import OperationUpdate, Started
+from kiosk.ui.door_text import help_line, not_opened_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 
@@ -58,8 +59,7 @@ class DoorScreen(KioskScreen):
         n = self.compartment
         self.state = state
         hotline = app.terminal.config.station.hotline
-        call = (tr("For help, call {phone}.").format(phone=hotline) if hotline else
-                tr("For help, ask the staff at the windows."))
+        call = help_line(tr, hotline)
         if state == "unlock_sent":
             self.headline = tr("Opening door {number}…").format(number=n)
             self.detail = ""
@@ -79,13 +79,7 @@ class DoorScreen(KioskScreen):
             self.headline, self.detail = self._completed_text(outcome, receipt, call)
         else:  # jammed, failed, abandoned
             self.finished = self.problem = True
-            self.headline = tr("Door {number} did not open.").format(number=n)
-            if self.purpose in ("pickup", "retrieve"):
-                self.detail = tr("The staff have been told. Your document is safe inside. "
-                                 "Please collect it at the windows during staffed hours.") + \
-                    " " + call
-            else:
-                self.detail = tr("The staff have been told. Nothing was stored.") + " " + call
+            self.headline, self.detail = not_opened_text(tr, self.purpose, n, hotline)
 
     def _completed_text(self, outcome: str | None, receipt: str | None,
                         call: str) -> tuple[str, str]:

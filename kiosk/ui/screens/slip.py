@@ -14,7 +14,7 @@ from kivy.properties import StringProperty
 
 from devices.printer.slip import Qr, Rule, Slip, Spacer, Text
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.slip_text import SLIP_REASONS
+from kiosk.ui.slip_text import slip_reason_message
 from kiosk.ui.widgets import back_bar, buttons, qr_code  # noqa: F401  (used in the .kv)
 
 
@@ -25,7 +25,7 @@ class SlipScreen(KioskScreen):
 
     def show(self, slip: Slip, reason: str) -> None:
         app = App.get_running_app()
-        self.why = app.tr(SLIP_REASONS.get(reason, SLIP_REASONS["failed"]))
+        self.why = app.tr(slip_reason_message(reason))
         self.qr_data = self.qr_caption = ""
         box = self.ids.blocks
         box.clear_widgets()

@@ -21,7 +21,7 @@ from kiosk.services.identity_source import (
     IdentityPresented,
     IdentityRefused,
 )
-from kiosk.ui.identity_text import REFUSALS
+from kiosk.ui.identity_text import refusal_message
 
 # Long enough to read the name back, short enough not to keep anyone waiting.
 CONFIRM_S = 1.2
@@ -51,7 +51,7 @@ class IdentityPrompt(ModalView):
             self.message = tr("Card read: {name}").format(name=name)
             Clock.schedule_once(lambda _dt: self._finish(), CONFIRM_S)
         elif isinstance(event, IdentityRefused):
-            self.message = tr(REFUSALS.get(event.code, REFUSALS["read_failed"]))
+            self.message = tr(refusal_message(event.code))
 
     def _finish(self) -> None:
         identity, self._identity = self._identity, None
