@@ -22,6 +22,7 @@ from devices.smartcard.pcsc_reader import PcscCardReader
 from devices.smartcard.port import CardPresented, CardReader
 from kiosk.config.schema import KioskConfig
 from kiosk.services.alarms import Alarm, active_alarms, clear_alarm, raise_alarm
+from kiosk.services.device_alarms import DeviceFaultAlarms
 from kiosk.services.guide.catalog import CatalogError
 from kiosk.services.guide.library import CatalogLibrary
 from kiosk.services.guide.service import GuideService
@@ -71,6 +72,7 @@ class Terminal:
     telemetry: object | None = None  # kiosk.telemetry.assembly.Telemetry when mqtt.enabled
     simulator_control: ControlClient | None = None
     demo_center: DemoCenter | None = None
+    device_alarms: DeviceFaultAlarms | None = None
     _event_listeners: list[DeviceEventListener] = field(default_factory=list)
     _scan_listeners: list[Callable[[str], None]] = field(default_factory=list)
 
@@ -87,8 +89,11 @@ class Terminal:
             return active_alarms(db)
 
     def start(self) -> None:
+        held = [self.qr_scanner, self.card_reader, self.id_card_reader]
         for device in self._devices():
             device.health.subscribe(self.status.report_device)
+            if self.device_alarms is not None and device in held:
+                self.device_alarms.watch(device.health)
             device.start()
         if self.locker is not None:
             self.locker.start()
@@ -110,6 +115,8 @@ class Terminal:
             self.queue.stop()
         if self.printing is not None:
             self.printing.stop()
+        if self.device_alarms is not None:
+            self.device_alarms.stop()
         for device in self._devices():
             device.stop()
 
@@ -135,6 +142,7 @@ class Terminal:
 
 def build_terminal(config: KioskConfig, store: Store) -> Terminal:
     terminal = Terminal(config, store, TerminalStatus(), TerminalState(store))
+    terminal.device_alarms = DeviceFaultAlarms(store, config.devices.fault_alarm_after_s)
     keyed_hash = KeyedHash(load_or_create_key(config.security.key_file))
     terminal.identity = IdentitySource(keyed_hash)
     scanner_config = config.devices.qr_scanner

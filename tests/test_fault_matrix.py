@@ -87,6 +87,9 @@ LOCKER_PROBES = [
              within_s=1.0),
 ]
 
+# A reader that stays broken past the alarm delay (0.3 s in these rigs) tells the staff.
+IDCARD_BROKEN = frozenset({alarm("device.fault", "idcard")})
+
 IDCARD_ROWS = [
     FaultRow("idcard", "no_card", (act("no_card"), act("place")), (act("clear_faults"),),
              "ready", NO_ALARM, None),
@@ -97,10 +100,11 @@ IDCARD_ROWS = [
     *(FaultRow("idcard", fault, (act(fault), act("place")), (act("remove"), act("place")),
                "ready", NO_ALARM, CARD_NOT_READ) for fault in ("corrupt", "truncate")),
     FaultRow("idcard", "silence", (act("silence"),), (act("clear_faults"),), "fault",
-             NO_ALARM, READER_BROKEN),
+             IDCARD_BROKEN, READER_BROKEN),
     FaultRow("idcard", "sam_fault", (act("sam_fault"),), (act("clear_faults"),), "fault",
-             NO_ALARM, READER_BROKEN),
-    FaultRow("idcard", "unplug", (act("unplug"),), (act("plug"),), "absent", NO_ALARM, None),
+             IDCARD_BROKEN, READER_BROKEN),
+    FaultRow("idcard", "unplug", (act("unplug"),), (act("plug"),), "absent", IDCARD_BROKEN,
+             None),
 ]
 
 # pcscd going away (and coming back) is the pcscd fixture's fault; vpcd's one reader
@@ -110,7 +114,7 @@ SMARTCARD_ROWS = [
                "ready", NO_ALARM, CARD_UNREADABLE)
       for fault in ("social_security_pin", "blank_card")),
     FaultRow("smartcard", "pcscd_stop", (act("pcscd_stop"),), (act("pcscd_start"),), "absent",
-             NO_ALARM, None, variant="restart"),
+             frozenset({alarm("device.fault", "smartcard")}), None, variant="restart"),
 ]
 
 # Every fault is met by a resident printing (the one-time notice): the slip goes on screen.
@@ -131,7 +135,8 @@ PRINTER_ROWS = [
 QR_ROWS = [
     FaultRow("qr-serial", "garbage", (act("garbage"),), (act("scan_good"),), "ready", NO_ALARM,
              None),
-    FaultRow("qr-serial", "unplug", (act("unplug"),), (act("plug"),), "absent", NO_ALARM, None),
+    FaultRow("qr-serial", "unplug", (act("unplug"),), (act("plug"),), "absent",
+             frozenset({alarm("device.fault", "qr_scanner")}), None),
     FaultRow("qr-camera", "show_damaged", (act("show_damaged", text="预约号:20261121-0007"),),
              (act("take_away"), act("scan_good")), "ready", NO_ALARM, None),
     FaultRow("qr-camera", "show_not_text", (act("show_not_text"),),

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from kiosk.i18n import translator
-from kiosk.ui.alarm_text import ALARM_TEXT
+from kiosk.ui.alarm_text import ALARM_TEXT, DEVICE_NAMES
 from kiosk.ui.guide_text import ASK_AT_WINDOW, BROWSE_KINDS, HANDLING_NAMES, LEVEL_NAMES
 from kiosk.ui.identity_text import REFUSALS
 from kiosk.ui.queue_text import PRINT_RESULTS, TICKET_REFUSALS
@@ -27,6 +27,7 @@ def msgids_in_source() -> set[str]:
     for path in REPO.glob("devices/**/*.py"):
         found.update(SIM_LABEL.findall(path.read_text(encoding="utf-8")))
     found.update(ALARM_TEXT.values())  # translated where they are shown
+    found.update(DEVICE_NAMES.values())
     found.update(REFUSALS.values())
     for table in (LEVEL_NAMES, HANDLING_NAMES, BROWSE_KINDS):
         found.update(table.values())

@@ -274,6 +274,10 @@ class DevicesConfig:
                                     default_factory=IdCardConfig)
     printer: PrinterConfig = setting(doc="the thermal receipt printer",
                                      default_factory=PrinterConfig)
+    fault_alarm_after_s: float = setting(
+        20.0, doc="seconds the QR scanner or a card reader may stay faulty or missing before "
+                  "the device.fault alarm tells staff and the district center",
+        minimum=0, maximum=3600)
 
 
 LockProtocolName = Literal["kerong-cu16", "kerong-cu48", "generic-8a"]

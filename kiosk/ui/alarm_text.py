@@ -15,6 +15,7 @@ ALARM_TEXT = {
     "needs_check": "{subject}: contents unknown after a restart; look inside, then put it "
                    "back in service",
     "pickup.guessing": "many wrong pickup codes in a row: someone may be guessing codes",
+    "device.fault": "{subject} is not working: check its cable and power",
     "clock.jumped": "the terminal's clock jumped: district center commands are refused "
                     "until it is right again",
     "board_offline": "lock board {subject} does not answer",
@@ -31,8 +32,18 @@ ALARM_TEXT = {
 }
 
 
+# Devices by the names their adapters report, as staff call them.
+DEVICE_NAMES = {
+    "qr_scanner": "the QR code scanner",
+    "idcard": "the ID-card reader",
+    "smartcard": "the card reader (social-security cards and staff badges)",
+}
+
+
 def describe_alarm(tr: Callable[[str], str], kind: str, subject: str) -> str:
     if subject.startswith("compartment "):
         subject = tr("compartment {number}").format(number=subject.split(" ", 1)[1])
+    elif subject in DEVICE_NAMES:
+        subject = tr(DEVICE_NAMES[subject])
     text = ALARM_TEXT.get(kind)
     return tr(text).format(subject=subject) if text else f"{kind}: {subject}"
