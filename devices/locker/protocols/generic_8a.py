@@ -9,7 +9,8 @@ Frames are header | board | lock | data | XOR of every preceding byte:
 Sources: yunle_sensors lock_controller, CSDN u012909822 and iteye_7384, Open-Locker's codec.
 
 The query-all reply's length is NOT the board size: a verified 8-channel board answers with
-3 status bytes and a 50-channel one with 7, so the frame ends where "33 xor" checks out.
+3 status bytes and a 50-channel one with 7, so the frame ends where "33 xor" checks out (see
+_measure_query_all for which end, when the status bytes hold another).
 Some boards send noise (FA FD 99 99) before a reply; the scanner skips it.
 """
 
@@ -30,6 +31,11 @@ SHORT_LENGTH = 5
 # Query-all replies carry 1 to 8 status bytes: enough for the 50-channel boards (7 bytes).
 MAX_STATUS_BYTES = 8
 MAX_ALL_LENGTH = 4 + MAX_STATUS_BYTES
+# The query-all lengths the sources show: 3 status bytes (24-channel firmware, which 8-channel
+# boards run too) and 7 (50 channels). A read asks for the next of them the reply can still
+# reach, never for the length the host's lock count suggests: such a reply is then read
+# whole the moment it is in, and one of another length costs at most the read's timeout.
+SEEN_ALL_LENGTHS = (4 + 3, 4 + 7)
 
 
 class Generic8A:
@@ -65,9 +71,13 @@ class Generic8A:
     def reply_parser(self, request: Request, locks: int = 0) -> ReplyParser:
         query_all = request.frame[0] == QUERY and request.frame[2] == 0x00
         status_bytes = max(1, -(-locks // 8))
+        # The firmware may report more channels than ``locks``: a first read stopping at the
+        # length ``locks`` suggests would hand the parser a shorter frame that checks out
+        # (80 01 00 81 33 33 of 80 01 00 81 33 33 00, for 16 locks). See SEEN_ALL_LENGTHS.
         scanner = FrameScanner(bytes([UNLOCK, QUERY, REPORT]),
                                _measure_reply(query_all, status_bytes),
                                min_length=4 + status_bytes if query_all else SHORT_LENGTH,
+                               first_read=_to_read(0, 4 + status_bytes) if query_all else None,
                                what="generic-8a reply")
         return ReplyParser(scanner, _reply_decoder(query_all))
 
@@ -155,14 +165,33 @@ def _measure_reply(query_all: bool, status_bytes: int) -> Measurer:
 
 
 def _measure_query_all(data: bytes, final: bool, status_bytes: int) -> Measure:
-    # The shortest length that ends in "33 xor" wins; the board size only bounds it below.
+    """Where a query-all reply starting at ``data[0]`` ends.
+
+    Any length from the host's lower bound up to MAX_ALL_LENGTH whose last two bytes are
+    "33 xor" checks out, and the status bytes can make several do so: 80 01 00 81 33 33 00
+    (channels 1, 2, 5, 6, 9, 16 on 24-channel firmware) also checks out as 80 01 00 81 33 33.
+    A board sends its whole reply at once and nothing more until the next request, so the
+    bytes after a shorter end that carry on to a longer one that checks out are that same
+    reply: the longest end in the buffer wins. The exception is a longer end reached only
+    across a header byte that starts a whole reply of its own (80 01 00 33 B2 80 01 00 33 B2
+    is two replies, not one of 10 bytes): the scanner never merges two checked replies.
+
+    The host's lock count only bounds the length below: the firmware may report more
+    channels than the locks fitted, so the length comes from the bytes alone. While no end
+    checks out yet, the bytes are opaque (a status byte may look like a header, e.g. 8A 01
+    05 11 9F): frames found inside them do not displace this one, which is what makes a
+    reply decode the same however it is split across reads. A header is given up on when
+    its board byte is no address, or MAX_ALL_LENGTH bytes hold no end.
+    """
+    if len(data) > 1 and data[1] not in Generic8A.addresses:
+        return SKIP
     shortest = 4 + status_bytes
     if len(data) < shortest:
-        return need(shortest - len(data))
+        return need(_to_read(len(data), shortest), opaque=True)
     last = min(len(data), MAX_ALL_LENGTH)
-    for length in range(shortest, last + 1):
-        if data[length - 2] == QUERY_CODE and data[length - 1] == xor8(data[: length - 1]):
-            return frame(length)
+    ends = [length for length in range(shortest, last + 1) if _ends_query_all(data, length)]
+    if ends:
+        return frame(_longest_end(data, ends))
     if final:
         for length in range(last, shortest - 1, -1):
             if data[length - 2] == QUERY_CODE:
@@ -170,7 +199,39 @@ def _measure_query_all(data: bytes, final: bool, status_bytes: int) -> Measure:
                 return bad(length, f"checksum {data[length - 1]:02X}, should be {expected:02X}")
     if len(data) >= MAX_ALL_LENGTH:
         return SKIP
-    return need(1)
+    return need(_to_read(len(data), shortest), opaque=True)
+
+
+def _to_read(have: int, shortest: int) -> int:
+    """What to read next, ``have`` bytes into a query-all reply at least ``shortest`` long."""
+    reach = max(have + 1, shortest)
+    return next((n for n in SEEN_ALL_LENGTHS if n >= reach), MAX_ALL_LENGTH) - have
+
+
+def _ends_query_all(data: bytes, length: int) -> bool:
+    """``data[:length]`` is "80 BB Sn..S1 33 xor" with the XOR right."""
+    return data[length - 2] == QUERY_CODE and xor8(data[:length]) == 0
+
+
+def _longest_end(data: bytes, ends: list[int]) -> int:
+    """The longest of ``ends`` (ascending) not reached across a whole reply of its own."""
+    chosen = ends[0]
+    for longer in ends[1:]:
+        if any(data[start] in (QUERY, UNLOCK, REPORT) and _whole_reply(data[start:longer])
+               for start in range(chosen, longer)):
+            break
+        chosen = longer
+    return chosen
+
+
+def _whole_reply(data: bytes) -> bool:
+    """``data`` begins with a whole checked reply from a board that can exist."""
+    if len(data) < SHORT_LENGTH or data[1] not in Generic8A.addresses:
+        return False
+    if data[0] != QUERY:
+        return xor8(data[:SHORT_LENGTH]) == 0
+    return any(_ends_query_all(data, length)
+               for length in range(SHORT_LENGTH, min(len(data), MAX_ALL_LENGTH) + 1))
 
 
 def _measure_short(data: bytes) -> Measure:

@@ -21,8 +21,14 @@ class Measure:
     """The protocol's verdict on the bytes starting at a header byte."""
 
     kind: Literal["frame", "bad", "need", "skip"]
-    length: int = 1      # frame/bad: the frame's length; need: at least this many more
+    length: int = 1      # frame/bad: the frame's length; need: how many more to read
     reason: str = ""     # bad: what is wrong, e.g. "checksum 3D, should be 3C"
+    # need: the frame under way carries data bytes of any value, header bytes included, so
+    # a frame found further on in the buffer may be part of it. The scanner then waits for
+    # this one to complete (or to be ruled out) instead of resyncing to the later frame:
+    # otherwise a frame split across reads would decode differently from the same bytes
+    # read at once.
+    opaque: bool = False
 
 
 def frame(length: int) -> Measure:
@@ -33,8 +39,8 @@ def bad(length: int, reason: str) -> Measure:
     return Measure("bad", length, reason)
 
 
-def need(more: int = 1) -> Measure:
-    return Measure("need", max(1, more))
+def need(more: int = 1, *, opaque: bool = False) -> Measure:
+    return Measure("need", max(1, more), opaque=opaque)
 
 
 SKIP = Measure("skip")
@@ -48,13 +54,18 @@ Measurer = Callable[[bytes, bool], Measure]
 
 
 class FrameScanner:
-    def __init__(self, headers: bytes, measure: Measurer, *, min_length: int, what: str) -> None:
+    def __init__(self, headers: bytes, measure: Measurer, *, min_length: int, what: str,
+                 first_read: int | None = None) -> None:
+        """``first_read``: what to ask a read for before a frame has begun (by default
+        ``min_length``, so the read returns the moment the shortest frame is in). A protocol
+        whose frame length only its bytes tell asks for a length boards are known to send
+        instead: a read that stopped at a guessed length would cut a longer frame in two."""
         self._headers = frozenset(headers)
         self._measure = measure
-        self._min_length = min_length
+        self._first_read = min_length if first_read is None else first_read
         self._what = what
         self._buffer = bytearray()
-        self._wanted = min_length
+        self._wanted = self._first_read
         self.skipped = bytearray()     # the latest noise dropped while looking for frames
 
     @property
@@ -63,8 +74,10 @@ class FrameScanner:
 
     @property
     def wanted(self) -> int:
-        """How many more bytes complete the frame being assembled (at least 1): reading
-        exactly that many lets the serial read return the moment they are in."""
+        """How many bytes to read next (at least 1). Where the frame's length is known, what
+        completes it, so the serial read returns the moment they are in; where only the
+        bytes tell it, what the protocol's measure asks for (never a guess that would cut
+        a longer frame short)."""
         return self._wanted
 
     def feed(self, data: bytes) -> None:
@@ -80,17 +93,20 @@ class FrameScanner:
             start = self._header_at(0)
             self._drop(len(buffer) if start < 0 else start)
             if not buffer:
-                self._wanted = self._min_length
+                self._wanted = self._first_read
                 return None
             verdict = self._measure(bytes(buffer), False)
             if verdict.kind == "frame":
                 found = bytes(buffer[: verdict.length])
                 del buffer[: verdict.length]
-                self._wanted = self._min_length
+                self._wanted = self._first_read
                 return found
             if verdict.kind == "skip":
                 self._drop(1)
                 continue
+            if verdict.kind == "need" and verdict.opaque:
+                self._wanted = verdict.length
+                return None
             # The header byte we stand on may be noise: a checked frame starting later in
             # what is already buffered wins.
             span = len(buffer) if verdict.kind == "need" else verdict.length
@@ -127,7 +143,7 @@ class FrameScanner:
                     f"{self._what}: incomplete frame {bytes(buffer).hex(' ')}")
         finally:
             buffer.clear()
-            self._wanted = self._min_length
+            self._wanted = self._first_read
 
     def _header_at(self, start: int) -> int:
         for index in range(start, len(self._buffer)):
