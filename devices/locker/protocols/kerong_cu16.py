@@ -64,8 +64,14 @@ class KerongCu16:
         if not 0 <= milliseconds <= MAX_UNLOCK_TIME_MS or milliseconds % 10:
             raise ValueError(f"unlock time {milliseconds} ms: use 0-60000 ms in 10 ms steps")
         units = milliseconds // 10
-        return Request(_frame(_address(board), UNLOCK_TIME, bytes([units >> 8, units & 0xFF])),
-                       "set unlock time 0x37", board, replies=False)
+        request = _frame(_address(board), UNLOCK_TIME, bytes([units >> 8, units & 0xFF]))
+        if request[3] == ETX and _checked(request, 5).kind == "frame":
+            # Its first five bytes are a whole "query unlock time" frame: a board would
+            # take it for the query and the last two bytes for noise (found by the
+            # property tests). One step either side is unambiguous.
+            raise ValueError(f"unlock time {milliseconds} ms reads as a query on the wire; "
+                             f"use {milliseconds - 10} or {milliseconds + 10} ms")
+        return Request(request, "set unlock time 0x37", board, replies=False)
 
     def unlock_delay_request(self, board: int, seconds: int) -> Request:
         if not 0 <= seconds <= 250:
