@@ -18,6 +18,11 @@ configured token only clients on this machine are served.
     GET  /v1/queues                       waiting counts by category
     GET  /v1/summary[?day=YYYY-MM-DD]     the day's summary so far
     POST /v1/summary/print                print today's summary on the terminal's printer
+
+Every request gets an answer: 400 for a malformed one (an unreadable URL, a number out of
+range, a Content-Length other than 0 to 64 KiB, a body that is not a JSON object), 401
+without the token, 404/405 for a wrong path or method, 408 when a promised body does not
+arrive within a second, 409 when the queue says no, 500 (logged) for anything else.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ LONGEST_WAIT_S = 30.0
 MOST_RECENT_CALLS = 50
 LARGEST_BODY = 65536
 LARGEST_CALL_ID = 2**63 - 1     # SQLite's integer range
+READ_TIMEOUT_S = 1.0
 
 
 class WindowApi:
@@ -164,6 +170,9 @@ class WindowApi:
 class _Handler(BaseHTTPRequestHandler):
     owner: WindowApi
     server_version = "station-kiosk-window-api/1"
+    # Socket reads give up after this long: a client that promises a body and never sends
+    # it gets an answer (408) instead of holding a server thread until it hangs up.
+    timeout = READ_TIMEOUT_S
 
     def do_GET(self) -> None:
         self._serve("GET")
@@ -189,7 +198,16 @@ class _Handler(BaseHTTPRequestHandler):
         body: dict[str, Any] = {}
         if length:
             try:
-                parsed = json.loads(self.rfile.read(length))
+                data = self.rfile.read(length)
+            except TimeoutError:
+                data = b""
+            if len(data) < length:
+                self.close_connection = True
+                self._reply(HTTPStatus.REQUEST_TIMEOUT,
+                            {"error": f"the body did not arrive ({len(data)} of {length} bytes)"})
+                return
+            try:
+                parsed = json.loads(data)
             except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
                 self._reply(HTTPStatus.BAD_REQUEST, {"error": "the body is not JSON"})
                 return

@@ -30,7 +30,7 @@ from tests.properties.profiles import scaled
 from tests.properties.strategies import any_text, nested
 
 HANDLE_STATUSES = {200, 400, 404, 405, 409}
-HTTP_STATUSES = HANDLE_STATUSES | {401}
+HTTP_STATUSES = HANDLE_STATUSES | {401, 408}   # 408: a body promised and not sent
 TOKEN = "window-token-1"
 REPLY_WAIT_S = 2.0
 
@@ -150,6 +150,9 @@ raw_bodies = st.one_of(st.binary(max_size=100), json_bodies.map(
 # is waiting for the answer.
 @example(method="GET", target="/v1/queues", authorization=f"Bearer {TOKEN}", length="-1",
          body=b"{}")
+# A body promised and never sent: the server read until the client hung up.
+@example(method="GET", target="/v1/windows/1", authorization=f"Bearer {TOKEN}", length=" 5",
+         body=b"")
 # Nesting past the recursion limit: json.loads raises RecursionError, uncaught.
 @example(method="POST", target="/v1/windows/1/transfer", authorization=f"Bearer {TOKEN}",
          length=None, body=nested(5000))
