@@ -79,8 +79,11 @@ class SerialQrScanner:
                     if not self._overflowed:
                         _warn_runaway()
                     # Everything up to the next terminator belongs to the runaway frame.
+                    # Keep what may be the first half of a CRLF that ends it, or the
+                    # runaway would swallow the next code too (found by make fuzz).
                     self._overflowed = True
-                    pending.clear()
+                    del pending[:len(pending) - (len(self._terminator) - 1 if self._terminator
+                                                  else 0)]
             elif not self._terminator and now - last_byte_at >= QUIET_END_S:
                 # The line went quiet: a code ends here. The tail of a runaway burst is
                 # no code: it was dropped with the rest of the burst.

@@ -118,6 +118,8 @@ def test_unterminated_codes_arrive_whole_when_the_line_goes_quiet(data: st.DataO
 # With no terminator the runaway is cleared at 4 KiB, but what follows it in the same burst
 # is collected as a new code and delivered when the line goes quiet.
 @example(terminator="none", burst_size=5000, read_size=512, code=b"NEXT")
+# A CRLF split by the 4 KiB clear: its LF made the next code part of the runaway.
+@example(terminator="CRLF", burst_size=4607, read_size=512, code=b"\x00")
 @given(terminator=st.sampled_from(["CR", "LF", "CRLF", "none"]),
        burst_size=st.integers(MAX_CODE_BYTES + 1, 3 * MAX_CODE_BYTES),
        read_size=st.sampled_from([1, 64, 512, 4097]),

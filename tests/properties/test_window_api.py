@@ -38,16 +38,19 @@ ENDPOINTS = ["/v1/windows/1", "/v1/windows/3/next", "/v1/windows/2/open",
              "/v1/windows/1/close", "/v1/windows/1/recall", "/v1/windows/1/no-show",
              "/v1/windows/1/finish", "/v1/windows/1/transfer", "/v1/windows/99/next",
              "/v1/calls", "/v1/queues", "/v1/summary", "/v1/summary/print", "/", ""]
+# Text a URL can carry: any character but a lone surrogate, which has no bytes to be
+# percent-encoded from (a request line off the wire is bytes; found by make fuzz).
+url_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 # Query values that reach int(), float() and SQLite; "wait" is kept short so that a long
 # poll cannot stall the run.
 QUERY_VALUES = st.one_of(st.sampled_from(["0", "-1", "1", "50", "nan", "inf", "-inf", "1e9",
                                           "9" * 25, "١", "0x10", "", "2026-11-23"]),
-                         st.integers().map(str), any_text)
+                         st.integers().map(str), url_text)
 
 
 @st.composite
 def urls(draw: st.DrawFn) -> str:
-    path = draw(st.one_of(st.sampled_from(ENDPOINTS), any_text.map(lambda t: "/" + t),
+    path = draw(st.one_of(st.sampled_from(ENDPOINTS), url_text.map(lambda t: "/" + t),
                           st.from_regex(r"/v1/windows/[0-9١]{1,3}(/[a-z-]{0,9})?",
                                         fullmatch=True)))
     keys = st.sampled_from(["after", "recent", "day", "wait", "category", "x"])
