@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections import deque
 from datetime import date
 from unittest import mock
 
@@ -45,6 +44,7 @@ from devices.idcard.protocol import (
 from devices.idcard.simulator import id_number_for, make_card
 from kiosk.services.identity import IdentityError, identity_from_id_card
 from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
+from tests.fixtures.scripted_serial import ScriptedClock, ScriptedLine
 from tests.properties.strategies import (
     any_text,
     chunks_of,
@@ -156,47 +156,14 @@ def test_a_damaged_read_reply_is_reported_without_the_residents_data(
 
 # --- SamLine on a line that plays back bytes, with a clock that moves only when read ---
 
-class ScriptedClock:
-    def __init__(self) -> None:
-        self.now = 50.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
-class ScriptedLine:
-    device = "id_card"
-    port = "/dev/scripted"
-
-    def __init__(self, clock: ScriptedClock, chunks: list[bytes]) -> None:
-        self.clock, self.chunks = clock, deque(chunks)
-
-    def discard_input(self) -> None:
-        pass
-
-    def write(self, data: bytes) -> None:
-        pass
-
-    def read(self, size: int) -> bytes:
-        self.clock.now += 0.01
-        if not self.chunks:
-            return b""
-        chunk = self.chunks.popleft()
-        if len(chunk) > size:
-            self.chunks.appendleft(chunk[size:])
-        return chunk[:size]
-
-    def close(self) -> None:
-        pass
-
-
 @given(data=st.data())
 def test_a_line_exchange_ends_in_a_reply_or_a_device_error(data: st.DataObject) -> None:
     valid = data.draw(replies, label="valid reply")
     stream = data.draw(st.one_of(st.just(valid), damaged_or_random(replies)), label="stream")
-    clock = ScriptedClock()
-    line = SamLine(ScriptedLine(clock, data.draw(chunks_of(stream), label="chunks")),
-                   frame_gap_s=0.05)  # type: ignore[arg-type]
+    clock = ScriptedClock(50.0)
+    line = SamLine(ScriptedLine(data.draw(chunks_of(stream), label="chunks"),  # type: ignore[arg-type]
+                                clock=clock, device="id_card"),
+                   frame_gap_s=0.05)
     command = data.draw(st.sampled_from(list(COMMANDS.values())), label="command")
     with mock.patch.object(line_module, "time", clock):
         answer, error = outcome(lambda: line.transact(command, timeout_s=0.5),

@@ -8,7 +8,6 @@ ProtocolError.
 
 from __future__ import annotations
 
-from collections import deque
 from contextlib import AbstractContextManager, suppress
 from unittest import mock
 
@@ -20,6 +19,7 @@ import devices.locker.line as line_module
 from devices.errors import DeviceTimeout, ProtocolError
 from devices.locker.line import LockerLine
 from devices.locker.protocols.base import Request
+from tests.fixtures.scripted_serial import ScriptedClock, ScriptedLine
 from tests.properties.locker_frames import (
     ANSWERS,
     G8A,
@@ -167,53 +167,11 @@ def test_replies_between_noise_decode_alike_in_any_chunks(
 READ_SLICE_S = 0.005
 
 
-class ScriptedClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
-
-
-class ScriptedLine:
-    """A serial line whose reads return the scripted chunks, then silence; each read takes
-    one read slice of the scripted clock."""
-
-    device = "locker"
-    port = "/dev/scripted"
-    baud = 9600
-
-    def __init__(self, clock: ScriptedClock, chunks: list[bytes]) -> None:
-        self.clock = clock
-        self.chunks = deque(chunks)
-        self.written: list[bytes] = []
-
-    def discard_input(self) -> None:
-        pass
-
-    def write(self, data: bytes) -> None:
-        self.written.append(data)
-
-    def read(self, size: int) -> bytes:
-        self.clock.now += READ_SLICE_S
-        if not self.chunks:
-            return b""
-        chunk = self.chunks.popleft()
-        if len(chunk) > size:
-            self.chunks.appendleft(chunk[size:])
-        return chunk[:size]
-
-    def close(self) -> None:
-        pass
-
-
 def scripted_line(name: str,
                   chunks: list[bytes]) -> tuple[LockerLine, AbstractContextManager[object]]:
     clock = ScriptedClock()
-    line = LockerLine(ScriptedLine(clock, chunks), protocol(name),  # type: ignore[arg-type]
+    scripted = ScriptedLine(chunks, clock=clock, device="locker", read_slice_s=READ_SLICE_S)
+    line = LockerLine(scripted, protocol(name),  # type: ignore[arg-type]
                       where="on bus test", gap_s=0.003)
     return line, mock.patch.object(line_module, "time", clock)
 

@@ -21,20 +21,13 @@ from devices.errors import DeviceNotFound
 from devices.qr.code_text import decode_code
 from devices.qr.port import ScannedCode, UnreadableCode
 from devices.qr.serial_scanner import MAX_CODE_BYTES, QUIET_END_S, TERMINATORS, SerialQrScanner
+from tests.fixtures.scripted_serial import ScriptedClock
 from tests.properties.strategies import chunks_of
 
 Terminator = Literal["CR", "LF", "CRLF", "none"]
 READ_TIMEOUT_S = 0.05       # SerialLink's read timeout: one empty read is this much quiet
 UNPLUG = "unplug"
 Event = bytes | float | str  # bytes read, seconds of quiet, or the adapter vanishing
-
-
-class ScriptedClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 class ScriptedSerial:
@@ -70,7 +63,7 @@ class ScriptedSerial:
 def scanned(terminator: Terminator, events: list[Event]) -> list[bytes]:
     """The raw bytes of every code the scanner delivers for ``events``."""
     scanner = SerialQrScanner("/dev/scripted", 9600, terminator)
-    clock = ScriptedClock()
+    clock = ScriptedClock(100.0)
     scanner._link = ScriptedSerial(clock, events)  # type: ignore[assignment]
     delivered: list[ScannedCode | UnreadableCode] = []
     scanner.on_scan(delivered.append)

@@ -3,13 +3,12 @@ count, and not how the bytes were cut into reads."""
 
 from __future__ import annotations
 
-from collections import deque
-
 import pytest
 
 from devices.errors import DeviceTimeout, ProtocolError
 from devices.locker.line import LockerLine
 from devices.locker.protocols.generic_8a import MAX_ALL_LENGTH, Generic8A
+from tests.fixtures.scripted_serial import ScriptedLine
 
 G8A = Generic8A()
 h = bytes.fromhex
@@ -111,40 +110,12 @@ def test_a_header_with_no_end_in_the_longest_reply_is_given_up():
 # On a line: each reply arrives in the chunks given (USB bursts); a read returns at most
 # the bytes it asks for, and only from a chunk that has arrived, as pyserial's does.
 
-class BurstLink:
-    device = "locker"
-    port = "/dev/bursts"
-    baud = 9600
-
-    def __init__(self, *bursts: bytes) -> None:
-        self.bursts = deque(bursts)
-        self.reads: list[int] = []
-
-    def discard_input(self) -> None:
-        pass
-
-    def write(self, data: bytes) -> None:
-        pass
-
-    def read(self, size: int) -> bytes:
-        self.reads.append(size)
-        if not self.bursts:
-            return b""
-        burst = self.bursts.popleft()
-        if len(burst) > size:
-            self.bursts.appendleft(burst[size:])
-        return burst[:size]
-
-    def close(self) -> None:
-        pass
-
-
-def line(link: BurstLink) -> LockerLine:
+def line(link: ScriptedLine) -> LockerLine:
     return LockerLine(link, G8A, where="on bus test", gap_s=0.0)  # type: ignore[arg-type]
 
 
 def test_a_whole_reply_in_one_burst_reads_right_with_the_configured_lock_count():
-    link = BurstLink(SHUT_24)
+    link = ScriptedLine([SHUT_24])
     raw, reply, _ = line(link).read_status(1, 16, timeout_s=0.2, tries=1)
     assert reply.frame == SHUT_24
     assert shut(raw.locks) == SHUT_CHANNELS
@@ -152,18 +123,18 @@ def test_a_whole_reply_in_one_burst_reads_right_with_the_configured_lock_count()
 
 
 def test_a_reply_split_inside_a_look_alike_unlock_reply_is_not_a_timeout():
-    link = BurstLink(UNLOCK_INSIDE[:7], UNLOCK_INSIDE[7:])
+    link = ScriptedLine([UNLOCK_INSIDE[:7], UNLOCK_INSIDE[7:]])
     exchange = line(link).transact(G8A.status_request(1), timeout_s=0.2, locks=56)
     assert exchange.reply is not None
     assert exchange.reply.frame == UNLOCK_INSIDE
 
 
 def test_half_a_reply_is_reported_as_such_not_read_as_the_unlock_inside_it():
-    link = BurstLink(UNLOCK_INSIDE[:7])
+    link = ScriptedLine([UNLOCK_INSIDE[:7]])
     with pytest.raises(ProtocolError, match=r"incomplete frame 80 01 8a 01 05 11 9f$"):
         line(link).transact(G8A.status_request(1), timeout_s=0.05, locks=56)
 
 
 def test_no_reply_at_all_is_still_a_timeout():
     with pytest.raises(DeviceTimeout, match="board 1 on bus test did not answer"):
-        line(BurstLink()).transact(G8A.status_request(1), timeout_s=0.05, locks=56)
+        line(ScriptedLine([])).transact(G8A.status_request(1), timeout_s=0.05, locks=56)
