@@ -287,6 +287,32 @@ def test_the_keypad_locks_after_five_wrong_codes(locker_ui):
     assert_shows(ui.screenshot("locker-keypad-locked"), "输错次数太多")
 
 
+def test_a_lockout_counts_down_with_the_keypad_off_and_the_card_way_open(locker_ui):
+    ui = locker_ui(first_lockout_s=5)
+    store_result(ui)
+    ui.tap(ui.widget("pickup"))
+    pickup = ui.app.screens.get_screen("pickup")
+    for attempt in range(5):
+        ui.widget("keypad").value = f"9000000{attempt}"
+        ui.tap(ui.widget("open_door"))
+        ui.wait_until(lambda: not pickup.checking, what="the answer")
+    keypad = ui.widget("keypad")
+    assert keypad.disabled
+    assert ui.widget("open_door").disabled
+    assert not ui.widget("with_id_card").disabled
+    assert "或现在刷身份证取件" in pickup.message
+    first = pickup.locked_s
+    assert 4 <= first <= 5
+    ui.wait_until(lambda: 0 < pickup.locked_s < first, timeout_s=3, what="the countdown")
+    assert f"{pickup.locked_s} 秒后再试" in pickup.message
+    assert_widget_reads(ui.screenshot("locker-keypad-counting-down"), ui.widget("with_id_card"),
+                        "刷身份证取件")
+    assert keypad.ids.key_1.disabled         # every key is off, not only the keypad
+    ui.wait_until(lambda: pickup.locked_s == 0, timeout_s=8, what="the end of the lockout")
+    assert not keypad.disabled
+    assert pickup.message == ""
+
+
 def test_staff_take_out_a_dropoff(locker_ui):
     ui = locker_ui()
     started = ui.terminal.locker.dropoff("S").result(5)

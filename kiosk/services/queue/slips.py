@@ -23,8 +23,8 @@ def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime) -> 
         blocks.append(Text(note, bold=True, align="center"))
     blocks += [
         Rule(),
-        Text(f"前面还有 {issued.ahead} 人"),
-        Text(f"预计等候约 {issued.estimate_min} 分钟"),
+        *((Text("前面没有人，无需等待"),) if issued.ahead == 0 else
+          (Text(f"前面还有 {issued.ahead} 人"), Text(f"预计等候约 {issued.estimate_min} 分钟"))),
         Text(f"取号时间 {now:%Y-%m-%d %H:%M}"),
         Text("请留意叫号和显示屏。过号请到窗口咨询。"),
     ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.services.identity import Identity
 from kiosk.services.locker.model import Refused, Started
@@ -19,10 +21,29 @@ class PickupScreen(KioskScreen):
     message = StringProperty("")
     checking = BooleanProperty(False)
     proxy = BooleanProperty(False)
+    # Whole seconds the keypad stays locked after too many wrong codes; while above zero
+    # the keypad is off and the message counts down (the card way stays open).
+    locked_s = NumericProperty(0)
 
     def on_pre_enter(self, *_args: object) -> None:
         app = App.get_running_app()
         self.proxy = app.session.get("proxy_id_number") is not None
+        self._count_down()
+        Clock.schedule_interval(self._count_down, 1.0)
+
+    def on_leave(self, *_args: object) -> None:
+        Clock.unschedule(self._count_down)
+
+    def _count_down(self, *_args: object) -> None:
+        app = App.get_running_app()
+        if app.terminal.locker is None:
+            return
+        was_locked = self.locked_s > 0
+        self.locked_s = math.ceil(app.terminal.locker.keypad_locked_for())
+        if self.locked_s > 0:
+            self.message = lockout_text(app, self.locked_s)
+        elif was_locked:
+            self.message = ""            # over: the keypad is back
 
     def submit(self) -> None:
         self.submit_code(self.ids.keypad.value, via="code")
@@ -64,11 +85,14 @@ class PickupScreen(KioskScreen):
             app.show_door(result)
             return
         self.message = refusal_text(app, result)
+        if isinstance(result, Refused) and result.locked_for_s > 0:
+            self.locked_s = math.ceil(result.locked_for_s)
 
     def reset(self) -> None:
         self.ids.keypad.value = ""
         self.message = ""
         self.checking = False
+        self.locked_s = 0
 
 
 def refusal_text(app: App, refused: Refused | Exception) -> str:
@@ -79,9 +103,7 @@ def refusal_text(app: App, refused: Refused | Exception) -> str:
         return tr("That code is not right. Please check it and try again "
                   "({tries} tries left).").format(tries=refused.tries_left)
     if refused.reason == "locked":
-        # The lockout is the keypad's, not the resident's: the card way stays open.
-        return tr("Too many wrong codes. Please try again in {seconds} seconds, or collect "
-                  "with your ID card now.").format(seconds=int(refused.locked_for_s + 0.999))
+        return lockout_text(app, math.ceil(refused.locked_for_s))
     if refused.reason == "expired":
         return tr("This code has expired. Please ask the staff: your document is kept for "
                   "you at the windows during staffed hours.")
@@ -97,6 +119,12 @@ def refusal_text(app: App, refused: Refused | Exception) -> str:
         return tr("There is no free compartment right now. Please come back during staffed "
                   "hours.")
     return tr("Something went wrong. Please ask the staff, or try again later.")
+
+
+def lockout_text(app: App, seconds: int) -> str:
+    # The lockout is the keypad's, not the resident's: the card way stays open.
+    return app.tr("Too many wrong codes. Please try again in {seconds} seconds, or collect "
+                  "with your ID card now.").format(seconds=seconds)
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -72,7 +72,9 @@ class QueueScreen(KioskScreen):
 
     def _describe(self, category: CategoryNow) -> str:
         tr = App.get_running_app().tr
-        if category.open:
+        if category.open and category.waiting == 0:
+            status = tr("Nobody waiting: no wait")
+        elif category.open:
             status = tr("{waiting} waiting, about {minutes} min").format(
                 waiting=category.waiting, minutes=category.estimate_min)
         else:

@@ -30,8 +30,10 @@ class TicketScreen(KioskScreen):
         self.refusal = ""
         self.label = issued.ticket.label
         self.category_name = issued.category_name
-        self.waiting_line = app.tr("{ahead} ahead of you, about {minutes} min").format(
-            ahead=issued.ahead, minutes=issued.estimate_min)
+        self.waiting_line = (
+            app.tr("Nobody ahead of you: no wait") if issued.ahead == 0 else
+            app.tr("{ahead} ahead of you, about {minutes} min").format(
+                ahead=issued.ahead, minutes=issued.estimate_min))
         self.note = (app.tr("Priority service") if issued.ticket.rank == 0 else
                      app.tr("Appointment") if issued.ticket.rank == 1 else "")
         self.status_url = issued.status_url

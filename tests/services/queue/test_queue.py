@@ -231,6 +231,9 @@ def test_tickets_and_the_summary_print_on_the_wire(queue, printer_rig):
     assert [line.strip() for line in ticket.text_lines[:3]] == ["测试站", "综合受理", "A001"]
     assert ticket.qr_seen == [issued.status_url]
     assert ticket.cut is not None
+    ticket_text = "\n".join(ticket.text_lines)
+    assert "前面没有人，无需等待" in ticket_text       # never "约 0 分钟"
+    assert "分钟" not in ticket_text
     text = "\n".join(summary.text_lines)
     assert "排队日报" in text
     assert "取号 1  办结 0  过号 0  未叫 0" in text
