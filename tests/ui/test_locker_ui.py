@@ -144,6 +144,8 @@ def test_the_qr_code_from_the_text_message_opens_the_door(locker_ui):
 def test_staff_sign_in_and_store_a_result(locker_ui):
     ui = locker_ui()
     ui.tap(ui.widget("staff"))
+    # Nobody here has a badge enrolled: the PIN alone signs in, and the screen says only that.
+    assert ui.widget("badge").text == "请输入密码。"
     type_digits(ui, ui.widget("keypad"), "123456")
     assert ui.widget("pin").text == "●●●● ●●"
     ui.tap(ui.widget("sign_in"))

@@ -19,7 +19,14 @@ class StaffSignInScreen(KioskScreen):
     message = StringProperty("")
     checking = BooleanProperty(False)
     badge_seen = BooleanProperty(False)
+    # Whether this terminal's staff all have badges: only then is a PIN alone not enough,
+    # and only then does the screen ask for the badge first.
+    badge_required = BooleanProperty(False)
     _badge_hash: str | None = None
+
+    def on_pre_enter(self, *_args: object) -> None:
+        directory = App.get_running_app().staff_directory
+        self.badge_required = directory is not None and directory.needs_badge(None)
 
     def badge_presented(self, badge_hash: str) -> None:
         self._badge_hash = badge_hash
