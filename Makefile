@@ -14,8 +14,9 @@ HEADLESS    ?=
 # the simulators and the tests add (DEVELOPMENT). Production terminals install
 # RUNTIME only: vsmartcard-vpcd opens a network-reachable virtual card reader.
 # systemd brings systemd-analyze, which checks the units in systemd/ (containers lack it).
+# espeak-ng is the default voice (voice.command); the tests run it too.
 RUNTIME_DEBS := python3-venv libzbar0 swig libpcsclite-dev pcscd fonts-noto-cjk fontconfig \
-                gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0
+                gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0 espeak-ng
 DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth xdotool tesseract-ocr tesseract-ocr-chi-sim \
                     systemd
 

@@ -27,9 +27,9 @@ from pathlib import Path
 
 from devices.printer.escpos_render import ReceiptLayout, render_slip
 from kiosk.config.schema import (
+    OpeningSession,
     QueueCategory,
     QueueConfig,
-    QueueSession,
     ServiceWindow,
     StationConfig,
 )
@@ -42,7 +42,7 @@ from kiosk.store import open_store
 SAMPLES = 300
 GOAL_P99_S = 0.050
 DAY = datetime(2026, 11, 23, 9, 0)
-HOURS = (QueueSession(days=(1, 2, 3, 4, 5, 6, 7), start="00:00", end="24:00"),)
+HOURS = (OpeningSession(days=(1, 2, 3, 4, 5, 6, 7), start="00:00", end="24:00"),)
 STATION = StationConfig(terminal_id="bench-01", station_id="bench", district_id="bench",
                         name="基准测试社区便民服务站",
                         windows=(ServiceWindow(number=1, name="综合受理"),

@@ -1,4 +1,4 @@
-"""The terminal's admin socket: local tools (`kiosk locker open N`, `kiosk doctor locker`)
+"""The terminal's admin socket: local tools (`kiosk locker open N`, `kiosk doctor`)
 ask the running terminal, which owns the serial lines, instead of fighting it for them.
 
 JSON lines on a Unix socket next to the database, mode 0600. Every action is audited
@@ -60,7 +60,20 @@ class AdminServer:
             return {"ok": False, "error": f"{result.reason}: {result.detail}".rstrip(": ")}
         if op == "locker.doors":
             return {"ok": True, "doors": locker.door_report()}
+        if op == "devices.health":
+            return {"ok": True, **_device_health(self._terminal)}
         return {"ok": False, "error": f"unknown op {op!r}"}
+
+
+def _device_health(terminal: Terminal) -> dict[str, Any]:
+    """What `kiosk doctor` cannot find out itself while the terminal holds the serial
+    lines: each device's health and the active alarms (board_offline names lock boards
+    that stopped answering)."""
+    devices = {name: {"state": health.state.value, "detail": health.detail}
+               for name, health in terminal.status.snapshot().devices.items()}
+    alarms = [{"kind": alarm.kind, "subject": alarm.subject, "detail": alarm.detail}
+              for alarm in terminal.active_alarms()]
+    return {"devices": devices, "alarms": alarms}
 
 
 def admin_client(store_path: Path) -> JsonLineClient:

@@ -1,11 +1,13 @@
 """Brings the terminal's calls to a call display over the window API: the latest few at
-start, then each new one as it is made (long polling), reconnecting when the link drops."""
+start, then each new one as it is made (long polling), reconnecting when the link drops;
+and, beside them, the residents waiting for help at the self-service terminal."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from kiosk.services.queue.model import Call
 from kiosk.window_client import WindowApiClient, WindowApiError
@@ -14,6 +16,7 @@ log = logging.getLogger(__name__)
 
 POLL_WAIT_S = 25.0
 RETRY_S = (1.0, 2.0, 5.0, 10.0)
+NO_HELP_DESK_RETRY_S = 300.0
 
 
 class CallFeed:
@@ -59,3 +62,66 @@ class CallFeed:
                 self._on_link(False)
                 self._stop.wait(RETRY_S[min(failures, len(RETRY_S) - 1)])
                 failures += 1
+
+
+@dataclass(frozen=True)
+class HelpWaiting:
+    """A resident waiting for help at the self-service terminal, as the window API lists
+    them (kiosk/window_api.py)."""
+
+    id: int
+    screen: str
+    requested_at: str
+    waiting_s: int
+
+
+class HelpFeed:
+    """Brings the residents waiting for help to a call display: the list at start, then
+    again whenever it changes (long polling the help version), reconnecting when the link
+    drops. The call feed reports the link; this one only retries."""
+
+    def __init__(self, client: WindowApiClient,
+                 on_help: Callable[[list[HelpWaiting]], None]) -> None:
+        """``on_help(waiting)``: oldest first; empty when nobody is waiting any more."""
+        self.client = client
+        self._on_help = on_help
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._follow, name="help-feed", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _follow(self) -> None:
+        version: str | None = None
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                reply = (self.client.help_requests() if version is None
+                         else self.client.help_changed(version, POLL_WAIT_S))
+                failures = 0
+            except WindowApiError as error:
+                if error.status == 404:
+                    # A terminal without a help desk (an older version): ask now and then,
+                    # it may be updated.
+                    self._stop.wait(NO_HELP_DESK_RETRY_S)
+                    continue
+                version = None      # after a failure, start again from the whole list
+                self._stop.wait(RETRY_S[min(failures, len(RETRY_S) - 1)])
+                failures += 1
+                continue
+            try:
+                changed = reply["version"] != version
+                waiting = [HelpWaiting(int(r["id"]), str(r["screen"]), str(r["requested_at"]),
+                                       int(r["waiting_s"])) for r in reply["requests"]]
+            except (KeyError, TypeError, ValueError):
+                # Not what this display understands: keep the thread, try again later.
+                log.warning("call display: the terminal's help list is not readable")
+                version = None
+                self._stop.wait(RETRY_S[-1])
+                continue
+            if changed:
+                version = reply["version"]
+                self._on_help(waiting)

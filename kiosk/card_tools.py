@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,14 @@ def doctor_idcard(port: str, baud: int, as_json: bool) -> int:
     return 0
 
 
-def doctor_smartcard(config_path: Path, reader: str | None, as_json: bool) -> int:
+def doctor_smartcard(config_path: Path, overlays: Sequence[Path], reader: str | None,
+                     as_json: bool) -> int:
     from kiosk.smartcard_doctor import read_one
 
-    config = load_config_or_report(config_path)
+    config = load_config_or_report(config_path, overlays)
     if config is None:
         return 2
+    _use_configured_pcscd(config)
     try:
         presented = read_one(reader if reader is not None else config.devices.smartcard.reader,
                              CARD_WAIT_S)
@@ -91,6 +94,7 @@ def enroll_badge(config_path: Path) -> int:
     keyed = _keyed(config)
     if keyed is None:
         return 2
+    _use_configured_pcscd(config)
     print(f"Hold the staff badge on the reader (waiting {CARD_WAIT_S:.0f} s)...",
           file=sys.stderr)
     try:
@@ -103,6 +107,15 @@ def enroll_badge(config_path: Path) -> int:
         return 1
     print(json.dumps(keyed("staff-badge", presented.uid.hex())))
     return 0
+
+
+def _use_configured_pcscd(config: KioskConfig) -> None:
+    """The terminal's own pcscd, not whichever answers on the machine's default socket
+    (in the demo, that one's cards are not the terminal's)."""
+    from devices.smartcard.pcsc_socket import use_socket
+    from kiosk.smartcard_doctor import configured_pcscd
+
+    use_socket(configured_pcscd(config).socket)
 
 
 def _keyed(config: KioskConfig) -> KeyedHash | None:

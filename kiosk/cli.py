@@ -148,7 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     window.add_argument("number", type=int, metavar="WINDOW", help="the window's number")
     window.add_argument("action", choices=("status", "open", "close", "next", "recall",
                                            "no-show", "finish", "transfer", "summary",
-                                           "print-summary"))
+                                           "print-summary", "help", "answer-help"))
+    window.add_argument("request", type=int, nargs="?", metavar="REQUEST",
+                        help="answer-help: the number of the help request to answer (from "
+                             "`help`, which lists residents waiting for help)")
     window.add_argument("--category", help="transfer: the queue to send the resident to")
     window.add_argument("--url", help="the terminal's window API, e.g. http://10.0.0.5:8765 "
                                       "(default: from the config)")
@@ -202,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.doctor_target == "smartcard":
             from kiosk.card_tools import doctor_smartcard
 
-            return doctor_smartcard(args.config, args.reader, args.json)
+            return doctor_smartcard(args.config, args.overlay, args.reader, args.json)
         if args.doctor_target == "locker":
             from kiosk.locker_tools import doctor_locker
 
@@ -223,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.window_command import window_command
 
         return window_command(args.config, args.number, args.action, args.category, args.url,
-                              args.json)
+                              args.json, args.request)
     if args.command == "locker":
         if args.locker_command == "commission":
             from kiosk.locker_tools import commission

@@ -1,7 +1,9 @@
 """`kiosk doctor`: checks everything the terminal depends on, without disturbing it.
 
-Each check prints OK, WARN or FAIL with what was found and, for problems, the fix.
-Device-specific tools (locker boards, card readers, the printer) have their own subcommands.
+Each check prints OK, WARN or FAIL with what was found and, for problems, the fix. Every
+configured device is checked (kiosk/doctor_devices.py for the card readers and the locker);
+the device-specific subcommands (locker boards door by door, reading a card, a test slip)
+go further.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ import shutil
 import socket
 import stat
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from kiosk.config import ConfigError, KioskConfig, load_config
+from kiosk.doctor_check import Check
+from kiosk.doctor_devices import check_id_card, check_locker, check_smartcard, running_terminal
 from kiosk.i18n import LANGUAGES, MissingCatalog, translator
 from kiosk.store import StoreError
 from kiosk.store.database import inspect_store
@@ -26,19 +30,16 @@ from kiosk.ui.kivy_env import display_available
 MIN_FREE_BYTES = 200 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    status: str  # "ok" | "warn" | "fail"
-    detail: str
-
-
 def run_checks(config: KioskConfig) -> list[Check]:
     checks: list[Callable[[KioskConfig], Check]] = [
         _check_translations, _check_font, _check_display, _check_database, _check_disk,
-        _check_qr_scanner, _check_smartcard, _check_printer, _check_broker,
+        _check_qr_scanner,
     ]
-    return [check(config) for check in checks]
+    results = [check(config) for check in checks]
+    terminal = running_terminal(config)
+    results += [check_smartcard(config), check_id_card(config, terminal),
+                _check_printer(config), check_locker(config, terminal), _check_broker(config)]
+    return results
 
 
 def doctor(config_path: Path, overlays: list[Path], as_json: bool) -> int:
@@ -163,25 +164,6 @@ def _check_printer(config: KioskConfig) -> Check:
                                       "`kiosk doctor printer` checks it")
     return Check("printer", "ok", f"USB printer {printer.usb_vendor:04x}:"
                                   f"{printer.usb_product:04x}; `kiosk doctor printer` checks it")
-
-
-def _check_smartcard(config: KioskConfig) -> Check:
-    reader = config.devices.smartcard
-    if reader.driver == "none":
-        return Check("smartcard", "ok", "not fitted (driver = none)")
-    from devices.sim.pcscd import list_readers
-
-    readers = list_readers()
-    if readers is None:
-        if config.simulation.start:
-            return Check("smartcard", "warn", "pcscd not running yet; kiosk run starts it "
-                                              "with the simulators")
-        return Check("smartcard", "fail", "pcscd is not running: systemctl start pcscd")
-    matching = [r for r in readers if reader.reader in r]
-    if not matching:
-        return Check("smartcard", "fail", f"no reader matching '{reader.reader}'; pcscd sees: "
-                                          f"{', '.join(readers) or 'none'}")
-    return Check("smartcard", "ok", matching[0])
 
 
 def _check_broker(config: KioskConfig) -> Check:

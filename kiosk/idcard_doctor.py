@@ -1,4 +1,5 @@
-"""`kiosk doctor idcard`: read one ID card once, for commissioning and fault finding.
+"""`kiosk doctor idcard`: read one ID card once, for commissioning and fault finding; and
+the reader's SAM id, which `kiosk doctor` asks for to see that the reader answers.
 
 It opens the port exclusively, so it cannot talk over a running terminal: with the terminal
 running, it says the port is in use. It returns the card as the adapter would report it;
@@ -22,6 +23,7 @@ from devices.idcard.protocol import (
     Command,
     Reply,
     decode_text,
+    format_sam_id,
     split_read_reply,
     status_error,
 )
@@ -46,16 +48,11 @@ def read_one_card(port: str, baud: int = 115200, timeout_s: float = 10.0) -> Car
     reader does not answer, or no card came), ProtocolError (damaged replies, a text block
     not laid out as a card's) or the SAM's own errors from devices.idcard.protocol
     (SelectFailed, CardReadError, UnknownCardType, SamFault), each saying what to do."""
-    if not Path(port).exists():
-        raise DeviceNotFound(f"{port} does not exist: is the ID-card reader plugged in, and is "
-                             "the path right? (ls /dev/serial/by-id/)")
     link = _open(port, baud)
     where = f"on {port}"
     try:
         line = SamLine(link)
-        reply = _ask(line, SAM_ID, SAM_ID_TIMEOUT_S, port, baud)
-        if reply.sw3 != SAM_ID.ok:
-            raise status_error(SAM_ID, reply.sw3, where)
+        _identify(line, port, baud)
         deadline = time.monotonic() + timeout_s
         while True:
             reply = _ask(line, FIND_CARD, FIND_TIMEOUT_S, port, baud)
@@ -82,6 +79,24 @@ def read_one_card(port: str, baud: int = 115200, timeout_s: float = 10.0) -> Car
         link.close()
 
 
+def read_sam_id(port: str, baud: int = 115200) -> str:
+    """Asks the reader at ``port`` for its SAM id (no card needed) and returns it as the
+    vendor tools print it. Raises as read_one_card does (CardTextError, a ProtocolError,
+    for an id that is not 16 bytes)."""
+    link = _open(port, baud)
+    try:
+        return format_sam_id(_identify(SamLine(link), port, baud).data)
+    finally:
+        link.close()
+
+
+def _identify(line: SamLine, port: str, baud: int) -> Reply:
+    reply = _ask(line, SAM_ID, SAM_ID_TIMEOUT_S, port, baud)
+    if reply.sw3 != SAM_ID.ok:
+        raise status_error(SAM_ID, reply.sw3, f"on {port}")
+    return reply
+
+
 def _ask(line: SamLine, command: Command, timeout_s: float, port: str, baud: int) -> Reply:
     try:
         reply, _ = line.transact(command, timeout_s)
@@ -94,4 +109,7 @@ def _ask(line: SamLine, command: Command, timeout_s: float, port: str, baud: int
 
 
 def _open(port: str, baud: int) -> QuietSerialLink:
+    if not Path(port).exists():
+        raise DeviceNotFound(f"{port} does not exist: is the ID-card reader plugged in, and is "
+                             "the path right? (ls /dev/serial/by-id/)")
     return open_once(QuietSerialLink, "idcard-doctor", port, baud, read_timeout_s=0.01)

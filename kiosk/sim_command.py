@@ -57,8 +57,10 @@ def _describe(overlay: dict[str, Any]) -> list[str]:
                      else "qr_scanner   camera (the terminal starts its capture program)")
     if "id_card" in devices:
         lines.append(f"id_card      {devices['id_card']['port']}")
-    if "smartcard" in devices:
-        lines.append(f"smartcard    {devices['smartcard']['reader']} (pcscd, vpcd)")
+    if "reader" in devices.get("smartcard", {}):
+        smartcard = devices["smartcard"]
+        lines.append(f"smartcard    {smartcard['reader']} (vpcd, on the simulators' own pcscd "
+                     f"at {smartcard['pcscd_socket']})")
     if "printer" in devices:
         receipts = Path(devices["printer"]["port"]).parent
         lines.append(f"printer      {devices['printer']['port']} (receipts: {receipts}/*.png)")

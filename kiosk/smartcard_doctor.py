@@ -8,15 +8,41 @@ whoever prints it decides what of it to show (never a full name or ID number in 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from smartcard import scard
 
 from devices.errors import DeviceError, DeviceNotFound, DeviceTimeout
 from devices.smartcard.pcsc_reader import identify_card
+from devices.smartcard.pcsc_socket import SYSTEM_SOCKET, current_socket
 from devices.smartcard.port import CardPresented
+from kiosk.config import KioskConfig
 
 SLICE_MS = 250
 _PCSCD_GONE = {scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED}
+
+
+@dataclass(frozen=True)
+class ConfiguredPcscd:
+    socket: str
+    whose: str          # "the demo's own pcscd", "the system pcscd", ...
+
+
+def configured_pcscd(config: KioskConfig) -> ConfiguredPcscd:
+    """The pcscd the terminal of ``config`` talks to, and no other."""
+    from devices.sim.pcscd import socket_path_in
+
+    explicit = config.devices.smartcard.pcscd_socket
+    if explicit:
+        return ConfiguredPcscd(explicit, "the pcscd of devices.smartcard.pcscd_socket")
+    if config.simulation.start:
+        from kiosk.simulation.host import demo_pcscd_dir
+
+        return ConfiguredPcscd(str(socket_path_in(demo_pcscd_dir(config))),
+                               "the demo's own pcscd")
+    inherited = current_socket()
+    return ConfiguredPcscd(inherited, "the system pcscd" if inherited == SYSTEM_SOCKET
+                           else "the pcscd of $PCSCLITE_CSOCK_NAME")
 
 
 def read_one(reader_match: str, timeout_s: float = 10.0) -> CardPresented:
@@ -75,6 +101,10 @@ def _find_reader(context: int, reader_match: str) -> str:
 
 
 def _pcscd_not_running() -> str:
+    socket = current_socket()
+    if socket != SYSTEM_SOCKET:
+        return (f"no pcscd answers at {socket}: start the one that serves it (the demo's "
+                "runs while `kiosk run` or `kiosk sim` does)")
     return "pcscd is not running: sudo systemctl start pcscd (Debian package pcscd)"
 
 

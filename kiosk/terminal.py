@@ -20,6 +20,8 @@ from devices.qr.port import QrScanner, ScannedCode, UnreadableCode
 from devices.qr.serial_scanner import SerialQrScanner
 from devices.smartcard.pcsc_reader import PcscCardReader
 from devices.smartcard.port import CardPresented, CardReader
+from devices.voice.port import Speaker
+from devices.voice.prompt_speaker import PromptSpeaker
 from kiosk.config.schema import KioskConfig
 from kiosk.services.alarms import Alarm, active_alarms, clear_alarm, raise_alarm
 from kiosk.services.device_alarms import DeviceFaultAlarms
@@ -28,6 +30,7 @@ from kiosk.services.guide.library import CatalogLibrary
 from kiosk.services.guide.service import GuideService
 from kiosk.services.heartbeat import Heartbeat
 from kiosk.services.heartbeat_sources import register_standard_sources
+from kiosk.services.help_desk import HelpDesk, staffed_now_during
 from kiosk.services.identity_source import IdentitySource
 from kiosk.services.keys import KeyedHash, load_or_create_key
 from kiosk.services.locker.sealing import public_key_from_base64
@@ -36,6 +39,7 @@ from kiosk.services.printing import PrintService
 from kiosk.services.queue.model import DaySummary
 from kiosk.services.queue.service import QueueService
 from kiosk.services.queue.slips import summary_slip
+from kiosk.services.speech import ResidentVoice
 from kiosk.services.staff import StaffDirectory
 from kiosk.services.station_settings import StationSettings
 from kiosk.services.status import TerminalStatus
@@ -68,11 +72,14 @@ class Terminal:
     locker: LockerService | None = None
     staff_directory: StaffDirectory | None = None
     station_settings: StationSettings | None = None  # the center's announcement and hours
+    help_desk: HelpDesk | None = None  # residents' calls for help (the help button)
     heartbeat: Heartbeat = field(default_factory=Heartbeat)  # features register content
     telemetry: object | None = None  # kiosk.telemetry.assembly.Telemetry when mqtt.enabled
     simulator_control: ControlClient | None = None
     demo_center: DemoCenter | None = None
     device_alarms: DeviceFaultAlarms | None = None
+    voice_speaker: Speaker | None = None  # started, stopped and watched with the devices
+    voice: ResidentVoice = field(default_factory=ResidentVoice)  # silent unless voice.enabled
     _event_listeners: list[DeviceEventListener] = field(default_factory=list)
     _scan_listeners: list[Callable[[str], None]] = field(default_factory=list)
 
@@ -125,9 +132,9 @@ class Terminal:
         return [device.progress for device in self._devices()]
 
     def _devices(self) -> list[QrScanner | CardReader | IdCardReader | ReceiptPrinter
-                               | LockerBus]:
+                               | LockerBus | Speaker]:
         found = [self.qr_scanner, self.card_reader, self.id_card_reader, self.printer,
-                 *self.locker_buses.values()]
+                 *self.locker_buses.values(), self.voice_speaker]
         return [device for device in found if device is not None]
 
     def _scanned(self, code: ScannedCode | UnreadableCode) -> None:
@@ -163,7 +170,8 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
         scanner.on_scan(terminal._scanned)
         terminal.qr_scanner = scanner
     if config.devices.smartcard.driver == "pcsc":
-        reader = PcscCardReader(config.devices.smartcard.reader)
+        reader = PcscCardReader(config.devices.smartcard.reader,
+                                pcscd_socket=config.devices.smartcard.pcscd_socket)
         reader.on_card(lambda event: terminal._describe(
             f"card presented ({event.kind})" if isinstance(event, CardPresented)
             else "card removed"
@@ -182,9 +190,19 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
 
         terminal.printer = build_printer(config.devices.printer)
     terminal.printing = PrintService(store, terminal.printer)
-    terminal.station_settings = StationSettings(store, config.station.opening_hours)
+    if config.voice.enabled:
+        voice = config.voice
+        terminal.voice_speaker = PromptSpeaker(voice.command, volume_percent=voice.volume,
+                                               volume_at_0=voice.volume_at_0,
+                                               volume_at_100=voice.volume_at_100)
+        terminal.voice = ResidentVoice(terminal.voice_speaker)
+    # The one source of the staffed hours every screen, slip and queue follows.
+    terminal.station_settings = StationSettings.for_config(store, config)
     terminal.guide = _build_guide(config, store, terminal.printing,
                                   terminal.station_settings.opening_hours)
+    # Before the queue: the window API brings residents' calls for help to the windows.
+    terminal.help_desk = HelpDesk(store, config.help.unanswered_after_min * 60,
+                                  staffed_now_during(terminal.station_settings.staffed_hours))
     if config.queue.enabled:
         _build_queue(terminal, keyed_hash)
     if config.locker.enabled:
@@ -212,7 +230,9 @@ def _build_queue(terminal: Terminal, keyed_hash: KeyedHash) -> None:
     from kiosk.window_api import WindowApi
 
     config = terminal.config
-    terminal.queue = QueueService(terminal.store, config.queue, config.station, keyed_hash)
+    assert terminal.station_settings is not None, "build the station settings first"
+    terminal.queue = QueueService(terminal.store, config.queue, config.station, keyed_hash,
+                                  terminal.station_settings.staffed_hours)
     printing = terminal.printing
 
     def print_summary(summary: DaySummary) -> bool:
@@ -220,7 +240,8 @@ def _build_queue(terminal: Terminal, keyed_hash: KeyedHash) -> None:
         return printing is not None and printing.submit(slip).result(timeout=60).printed
 
     terminal.window_api = WindowApi(terminal.queue, config.queue.api_host, config.queue.api_port,
-                                    config.queue.window_token_sha256, print_summary)
+                                    config.queue.window_token_sha256, print_summary,
+                                    terminal.help_desk)
 
 
 def _build_guide(config: KioskConfig, store: Store, printing: PrintService,

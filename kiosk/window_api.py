@@ -18,11 +18,16 @@ configured token only clients on this machine are served.
     GET  /v1/queues                       waiting counts by category
     GET  /v1/summary[?day=YYYY-MM-DD]     the day's summary so far
     POST /v1/summary/print                print today's summary on the terminal's printer
+    GET  /v1/help[?seen=<v>&wait=<s>]     residents waiting for help at the terminal, oldest
+                                          first; with seen, waits up to s seconds while the
+                                          version is still v (displays)
+    POST /v1/help/{id}/answer             {"window": <n>} or {"staff": "<id>"}: on the way
 
 Every request gets an answer: 400 for a malformed one (an unreadable URL, a number out of
 range, a Content-Length other than 0 to 64 KiB, a body that is not a JSON object), 401
 without the token, 404/405 for a wrong path or method, 408 when a promised body does not
-arrive within a second, 409 when the queue says no, 500 (logged) for anything else.
+arrive within a second, 409 when the queue says no (or the help request is no longer
+open), 500 (logged) for anything else.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from kiosk.services.help_desk import HelpDesk, HelpRequest
 from kiosk.services.queue.model import DaySummary
 from kiosk.services.queue.service import QueueError, QueueService
 
@@ -48,6 +54,7 @@ log = logging.getLogger(__name__)
 
 WINDOW_PATH = re.compile(r"/v1/windows/(\d{1,2})(?:/(open|close|next|recall|no-show|finish|"
                          r"transfer))?")
+HELP_ANSWER_PATH = re.compile(r"/v1/help/(\d{1,18})/answer")
 LONGEST_WAIT_S = 30.0
 MOST_RECENT_CALLS = 50
 LARGEST_BODY = 65536
@@ -57,9 +64,12 @@ READ_TIMEOUT_S = 1.0
 
 class WindowApi:
     def __init__(self, queue: QueueService, host: str, port: int, token_sha256: str,
-                 print_summary: Callable[[DaySummary], bool] | None = None) -> None:
-        """``print_summary`` prints a summary and says whether it reached paper."""
+                 print_summary: Callable[[DaySummary], bool] | None = None,
+                 help_desk: HelpDesk | None = None) -> None:
+        """``print_summary`` prints a summary and says whether it reached paper;
+        ``help_desk`` brings residents' calls for help to the windows and displays."""
         self.queue = queue
+        self.help_desk = help_desk
         self.print_summary = print_summary
         self.host = host
         self.port = port
@@ -125,6 +135,8 @@ class WindowApi:
             wait = _bounded_wait(query.get("wait", "0"))
             calls = self.queue.calls_after(after, wait)
             return 200, {"calls": [asdict(c) for c in calls]}
+        if parsed.path == "/v1/help" or HELP_ANSWER_PATH.fullmatch(parsed.path):
+            return self._help(method, parsed.path, query, body)
         if method == "GET" and parsed.path == "/v1/queues":
             return 200, {"waiting": self.queue.waiting_counts()}
         if method == "GET" and parsed.path == "/v1/summary":
@@ -165,6 +177,42 @@ class WindowApi:
                 return 400, {"error": 'transfer needs {"category": "<id>"}'}
             queue.transfer(window, category)
         return 200, queue.window_status(window)
+
+    def _help(self, method: str, path: str, query: dict[str, str],
+              body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        desk = self.help_desk
+        if desk is None:
+            return 404, {"error": "this terminal takes no help requests"}
+        match = HELP_ANSWER_PATH.fullmatch(path)
+        if match is None:
+            if method != "GET":
+                return 405, {"error": "use GET for the help requests"}
+            if "seen" in query:
+                desk.wait_for_change(query["seen"], _bounded_wait(query.get("wait", "0")))
+            return 200, self._help_list(desk)
+        if method != "POST":
+            return 405, {"error": "use POST to answer a help request"}
+        request_id = int(match.group(1))
+        if not 1 <= request_id <= LARGEST_CALL_ID:
+            raise ValueError(f"a help request's number is 1 to {LARGEST_CALL_ID}")
+        by = _answerer(body)
+        answered = desk.answer(request_id, by)
+        request = desk.get(request_id)
+        if answered and request is not None:
+            return 200, {"answered": request_id, "screen": request.screen, "by": by,
+                         **self._help_list(desk)}
+        if request is None:
+            return 404, {"error": f"no help request {request_id}"}
+        return 409, {"error": f"help request {request_id} is no longer open: "
+                              f"{_help_outcome(request)}"}
+
+    @staticmethod
+    def _help_list(desk: HelpDesk) -> dict[str, Any]:
+        version = desk.version       # before listing: a change meanwhile shows next time
+        now = desk.now()
+        return {"requests": [{"id": r.id, "screen": r.screen, "requested_at": r.requested_at,
+                              "waiting_s": r.waiting_s(now)} for r in desk.open_requests()],
+                "version": version}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -238,6 +286,22 @@ def _bounded_int(query: dict[str, str], name: str, low: int, high: int,
     if not low <= value <= high:
         raise ValueError(f"{name} must be {low} to {high}")
     return value
+
+
+def _answerer(body: dict[str, Any]) -> str:
+    """Who answers, from an answer's body: "window:<n>" or "staff:<id>"."""
+    window, staff = body.get("window"), body.get("staff")
+    if set(body) == {"window"} and type(window) is int and 1 <= window <= 99:
+        return f"window:{window}"
+    if set(body) == {"staff"} and isinstance(staff, str):
+        return f"staff:{staff}"
+    raise ValueError('an answer is {"window": <1-99>} or {"staff": "<staff id>"}')
+
+
+def _help_outcome(request: HelpRequest) -> str:
+    if request.state == "answered":
+        return f"answered by {request.answered_by}"
+    return "nobody answered it in time; ask the resident to press the help button again"
 
 
 def _bounded_wait(text: str) -> float:

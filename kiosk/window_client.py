@@ -7,6 +7,7 @@ import json
 import urllib.error
 import urllib.request
 from typing import Any
+from urllib.parse import quote
 
 
 class WindowApiError(Exception):
@@ -35,6 +36,20 @@ class WindowApiClient:
         reply = self.request("GET", f"/v1/calls?after={call_id}&wait={wait_s:g}",
                              timeout_s=wait_s + self.timeout_s)
         return list(reply["calls"])
+
+    def help_requests(self) -> dict[str, Any]:
+        """{"requests": [{"id", "screen", "requested_at", "waiting_s"}, ...], "version"}:
+        residents waiting for help at the terminal, oldest first."""
+        return self.request("GET", "/v1/help")
+
+    def help_changed(self, version: str, wait_s: float) -> dict[str, Any]:
+        """As help_requests, once they differ from ``version`` or after ``wait_s``."""
+        return self.request("GET", f"/v1/help?seen={quote(version)}&wait={wait_s:g}",
+                            timeout_s=wait_s + self.timeout_s)
+
+    def answer_help(self, request_id: int, window: int) -> dict[str, Any]:
+        """Window ``window``'s staff are on their way to help request ``request_id``."""
+        return self.request("POST", f"/v1/help/{request_id}/answer", {"window": window})
 
     def request(self, method: str, path: str, body: dict[str, Any] | None = None,
                 timeout_s: float | None = None) -> dict[str, Any]:

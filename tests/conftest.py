@@ -8,6 +8,7 @@ pytest_plugins = [
     "tests.fixtures.pcsc",
     "tests.fixtures.serial",
     "tests.fixtures.ui",
+    "tests.fixtures.locker_ui",
     "tests.fixtures.locker",
     "tests.fixtures.printer",
     "tests.fixtures.queue",

@@ -350,7 +350,8 @@ def test_kiosk_run_reports_ready_then_pings_then_stopping(write_config, tmp_path
     said = output.read_text(errors="replace")
 
     messages = [m for _, m in arrivals]
-    ready = messages.index(b"READY=1\nSTATUS=serving; 5 parts making progress")
+    # The UI, the scanner, the ID-card reader, the printer, the lock bus and the voice.
+    ready = messages.index(b"READY=1\nSTATUS=serving; 6 parts making progress")
     assert all(m.startswith(b"STATUS=starting") for m in messages[:ready]), messages
     pings = [t for t, m in arrivals[ready + 1:] if m == b"WATCHDOG=1" and t < stopped_at]
     # Half of WatchdogSec: a ping every 0.5 s, so 2.6 s after READY=1 at least four, and
@@ -361,7 +362,8 @@ def test_kiosk_run_reports_ready_then_pings_then_stopping(write_config, tmp_path
     assert max(gaps) < 1.0, gaps
     assert messages[-1] == b"STOPPING=1\nSTATUS=stopping", messages
     assert process.returncode == 0, said
-    assert "every part is making progress (ui, qr_scanner, idcard, printer, locker-main)" in said
+    assert ("every part is making progress (ui, qr_scanner, idcard, printer, locker-main, "
+            "voice)") in said
 
 
 def _receive(receiver: NotifySocket, timeout_s: float) -> list[tuple[float, bytes]]:

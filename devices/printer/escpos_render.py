@@ -47,8 +47,12 @@ CutMode = Literal["full", "partial"]
 
 # (width, height) multipliers of each text size. 'large' keeps the line width and doubles
 # the height: far easier to read for older residents, and nothing wraps differently.
+# 'number' is GS !'s tallest, 8 x 24 dots = 192 dots, 24 mm at 203 dpi (a digit's ink is
+# about three quarters of that, 18 mm: 'title' printed ticket numbers 4.5 mm tall), and
+# 6 wide, so five characters still fit the 32 columns of 58 mm paper. Two-byte characters
+# go no larger than FS !'s double size, hence ASCII only (slip.Text checks it).
 SIZE_SCALE: dict[TextSize, tuple[int, int]] = {
-    "normal": (1, 1), "large": (1, 2), "title": (2, 2),
+    "normal": (1, 1), "large": (1, 2), "title": (2, 2), "number": (6, 8),
 }
 # The QR code takes about this share of the paper width...
 QR_SHARE_OF_WIDTH = 0.6
@@ -117,7 +121,7 @@ def _text(text: str, size: TextSize, bold: bool, align: str, layout: ReceiptLayo
 def _style(size: TextSize, bold: bool, align: str) -> bytes:
     width, height = SIZE_SCALE[size]
     single_byte = ((width - 1) << 4) | (height - 1)
-    two_byte = (0x04 if width == 2 else 0) | (0x08 if height == 2 else 0)
+    two_byte = (0x04 if width >= 2 else 0) | (0x08 if height >= 2 else 0)
     return (ESC + b"a" + (b"\x01" if align == "center" else b"\x00")
             + ESC + b"E" + (b"\x01" if bold else b"\x00")
             + GS + b"!" + bytes([single_byte])

@@ -12,10 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-TextSize = Literal["normal", "large", "title"]
+# number: a short ASCII number (a queue ticket's A001) as tall as the printer prints it,
+# to be read at arm's length; two-byte characters cannot be enlarged that far.
+TextSize = Literal["normal", "large", "title", "number"]
 Align = Literal["left", "center"]
 
-TEXT_SIZES: tuple[TextSize, ...] = ("normal", "large", "title")
+TEXT_SIZES: tuple[TextSize, ...] = ("normal", "large", "title", "number")
+# The longest text a "number" holds: one line on 58 mm paper at that size.
+MAX_NUMBER_CHARS = 5
 ALIGNMENTS: tuple[Align, ...] = ("left", "center")
 # A version-40 QR code holds 2953 bytes at the lowest error correction; receipts carry
 # URLs and short references, and a denser code would not scan off thermal paper anyway.
@@ -39,6 +43,10 @@ class Text:
             raise ValueError(f"text size {self.size!r} is not one of {', '.join(TEXT_SIZES)}")
         if self.align not in ALIGNMENTS:
             raise ValueError(f"alignment {self.align!r} is not one of {', '.join(ALIGNMENTS)}")
+        if self.size == "number" and not (self.text.isascii() and self.text.isprintable()
+                                          and 0 < len(self.text) <= MAX_NUMBER_CHARS):
+            raise ValueError(f"a number-size text is 1 to {MAX_NUMBER_CHARS} ASCII "
+                             f"characters, not {self.text!r}")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from smartcard import scard
 
 from devices.health import DeviceState, HealthReporter
 from devices.progress import ProgressBeat
+from devices.smartcard.pcsc_socket import use_socket
 from devices.smartcard.port import (
     CardListener,
     CardPresented,
@@ -55,8 +56,12 @@ _SERVICE_GONE = {
 
 
 class PcscCardReader:
-    def __init__(self, reader_match: str, *, device: str = "smartcard") -> None:
-        """``reader_match``: part of the reader's name; empty takes the first reader."""
+    def __init__(self, reader_match: str, *, pcscd_socket: str = "",
+                 device: str = "smartcard") -> None:
+        """``reader_match``: part of the reader's name; empty takes the first reader.
+        ``pcscd_socket``: the pcscd to ask (empty: this process's; see pcsc_socket.py).
+        Raises PcscSocketConflict if this process already talks to another pcscd."""
+        self.pcscd_socket = use_socket(pcscd_socket)
         self.device = device
         self.health = HealthReporter(device, log)
         self.progress = ProgressBeat(device)
@@ -83,7 +88,8 @@ class PcscCardReader:
             self.progress.beat()    # also while pcscd or the reader is missing
             result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
             if result != scard.SCARD_S_SUCCESS:
-                self.health.set(DeviceState.ABSENT, "pcscd is not running")
+                self.health.set(DeviceState.ABSENT,
+                                f"pcscd is not running (nothing answers at {self.pcscd_socket})")
                 self._stop.wait(RETRY_S)
                 continue
             try:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config.binding import bind
+from kiosk.config.cabinet import CabinetOverlap, plan_cabinet
 from kiosk.config.errors import ConfigError
+from kiosk.config.hours_check import check_queue_hours, check_staffed_hours, refuse_retired_keys
 from kiosk.config.schema import KioskConfig
 
 # Far more than any real file needs (the deepest setting is five levels down), and far less
@@ -35,6 +37,7 @@ def load_config(path: Path | str, overlays: Sequence[Path | str] = ()) -> KioskC
             probe = probe.rpartition(".")[0]
         return str(files[0])
 
+    refuse_retired_keys(merged, origin)
     config = bind(KioskConfig, merged, origin)
     _check_consistency(config, origin)
     return config
@@ -147,6 +150,7 @@ def _check_consistency(config: KioskConfig, origin: Any) -> None:
         raise ConfigError(origin(key), key, "is the center's X25519 sealing key "
                                             "(center_public_key); commands are verified with "
                                             "the center's separate Ed25519 signing key")
+    check_staffed_hours(config, origin)
     if config.locker.enabled:
         _check_locker(config, origin)
     if config.queue.enabled:
@@ -169,11 +173,6 @@ def _check_capture_command(command: str | tuple[str, ...], simulated: bool,
         )
     if any(not word for word in words):
         raise ConfigError(origin(key), key, "has an empty word")
-
-
-# The station's service commitment: a staffed queue is open at least 7 hours on each day
-# it opens (lunch-hour 中午不断档 and weekend 周末不打烊 sessions count towards it).
-MIN_OPEN_HOURS_A_DAY = 7
 
 
 def _check_queue(config: KioskConfig, origin: Any) -> None:
@@ -205,22 +204,7 @@ def _check_queue(config: KioskConfig, origin: Any) -> None:
         unknown = [n for n in category.windows if n not in windows]
         if unknown:
             fail(f"{where}.windows", f"window {unknown[0]} is not in station.windows")
-        if not category.sessions:
-            fail(f"{where}.sessions", "list the opening hours")
-        minutes: dict[int, int] = {}
-        for s_index, session in enumerate(category.sessions):
-            key = f"{where}.sessions[{s_index}]"
-            start, end = _minutes(session.start), _minutes(session.end)
-            if end <= start:
-                fail(f"{key}.end", f"{session.end} is not after {session.start}")
-            if not session.days or any(not 1 <= d <= 7 for d in session.days):
-                fail(f"{key}.days", "weekdays are 1 (Monday) to 7 (Sunday)")
-            for day in session.days:
-                minutes[day] = minutes.get(day, 0) + end - start
-        for day, total in sorted(minutes.items()):
-            if total < MIN_OPEN_HOURS_A_DAY * 60:
-                fail(f"{where}.sessions", f"open {total / 60:.1f} hours on weekday {day}; "
-                                          f"at least {MIN_OPEN_HOURS_A_DAY} hours are required")
+    check_queue_hours(config, origin)
 
 
 STATUS_URL_FIELDS = ("district", "terminal", "day", "ticket")
@@ -237,11 +221,6 @@ def _template_problem(template: str, fields: Sequence[str]) -> str | None:
     except (ValueError, IndexError) as error:
         return f"not a valid template ({error}); write a literal brace as {{{{ or }}}}"
     return None
-
-
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
 
 
 # What each printer transport needs besides its defaults, and why.
@@ -331,3 +310,7 @@ def _check_locker(config: KioskConfig, origin: Any) -> None:
                 fail(f"{where}.first_lock", f"lock {lock[2]} of board {group.board} is used twice")
             numbers.add(number)
             locks.add(lock)
+    try:
+        plan_cabinet(locker.compartments)
+    except CabinetOverlap as overlap:
+        fail(f"locker.compartments[{overlap.group_index}].top_row", str(overlap))

@@ -30,9 +30,10 @@ class StationConfig:
     )
     address: str = setting("", doc="street address shown on screen and on slips")
     hotline: str = setting("", doc="phone number residents can call for help")
-    opening_hours: str = setting(
-        "", doc="staffed hours as shown to residents, e.g. 周一至周五 9:00-17:00"
-    )
+    staffed_hours: tuple[OpeningSession, ...] = setting(
+        doc="when the windows are staffed, as sessions (days, start, end); every screen and "
+            "slip words the hours from these, and queues without sessions of their own "
+            "follow them. Required with the queue", default_factory=tuple)
     windows: tuple[ServiceWindow, ...] = setting(
         doc="the station's service windows, shown on the idle screen", default_factory=tuple)
 
@@ -78,8 +79,9 @@ class GuideConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
-class QueueSession:
-    """One stretch of opening hours, e.g. weekdays 09:00-12:00."""
+class OpeningSession:
+    """One stretch of opening hours on some weekdays, e.g. weekdays 09:00-12:00: of the
+    station (station.staffed_hours) or of one queue."""
 
     days: tuple[int, ...] = setting(doc="ISO weekdays, 1 = Monday ... 7 = Sunday",
                                     default_factory=lambda: (1, 2, 3, 4, 5))
@@ -94,7 +96,9 @@ class QueueCategory:
     description: str = setting("", doc="one line saying who it is for")
     prefix: str = setting(doc="the ticket letter, e.g. A", pattern=r"[A-Z]")
     windows: tuple[int, ...] = setting(doc="numbers of the windows that serve it")
-    sessions: tuple[QueueSession, ...] = setting(doc="opening hours")
+    sessions: tuple[OpeningSession, ...] = setting(
+        doc="opening hours, within station.staffed_hours; none: the station's staffed hours",
+        default_factory=tuple)
     assisted: bool = setting(False, doc="帮办代办: residents aged 65 or more are offered a "
                                         "priority ticket here")
 
@@ -214,6 +218,9 @@ class IdCardConfig:
 class SmartcardConfig:
     driver: Literal["pcsc", "none"] = setting("pcsc", doc="PC/SC through pcscd, or none")
     reader: str = setting("", doc="part of the reader's PC/SC name; empty takes the first reader")
+    pcscd_socket: str = setting(
+        "", doc="pcscd's socket; empty: $PCSCLITE_CSOCK_NAME or the system's "
+                "/run/pcscd/pcscd.comm. The simulators set it to their own pcscd's")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -313,6 +320,13 @@ class CompartmentGroup:
     board: int = setting(doc="the board's address", minimum=0, maximum=32)
     size: CompartmentSize = setting(doc="S, M or L")
     first_lock: int = setting(1, doc="the lock number of the first door", minimum=1, maximum=50)
+    # Where the doors are, for the drawing that shows a resident which door opened.
+    column: int = setting(0, doc="the cabinet column the doors stack in, 1 = leftmost as "
+                                 "seen from the front; 0 puts each group in its own column",
+                          minimum=0, maximum=20)
+    top_row: int = setting(0, doc="the row of the first door's top edge, 1 = the top, in "
+                                  "small-door heights (S 1, M 2, L 4); 0 continues below the "
+                                  "column's last door", minimum=0, maximum=80)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -372,14 +386,47 @@ class SimulationConfig:
     control_socket: Path | None = setting(
         None, doc="simulator control socket of a separate `kiosk sim` (written to its overlay)"
     )
-    vpcd_port: int = setting(35963, doc="TCP port of pcscd's vpcd virtual reader",
-                             minimum=1024, maximum=65534)
+    vpcd_port: int = setting(
+        35965, doc="TCP port of the vpcd reader of the simulators' own pcscd (it also takes "
+                   "the next port); not 35963, where Debian's vsmartcard-vpcd has the system "
+                   "pcscd listen", minimum=1024, maximum=65534)
     broker: bool = setting(True, doc="start a local mosquitto standing in for the district broker")
     center_key_file: Path | None = setting(
         None, doc="demo only: the demo center's private key, so the panel can show pickup codes")
     booking_key_file: Path | None = setting(
         None, doc="demo only: the demo booking system's signing key, so the panel can scan "
                   "an appointment code for today")
+
+
+@dataclass(frozen=True, kw_only=True)
+class VoiceConfig:
+    enabled: bool = setting(True, doc="say each step's prompt aloud in Mandarin (语音播报); "
+                                      "staff can still mute it on the terminal")
+    # Debian 12's espeak-ng 1.51 reads Han characters with "-v cmn" as pinyin whose tone
+    # digits come out in English (你 as "ni three", espeak-ng#1236 and #1370);
+    # cmn-latn-pinyin reads them as Mandarin.
+    command: tuple[str, ...] = setting(
+        doc="text-to-speech program and its arguments; {text} becomes the prompt and "
+            "{volume} the volume on the program's own scale (volume_at_0 to volume_at_100)",
+        default_factory=lambda: ("espeak-ng", "-v", "cmn-latn-pinyin", "-a", "{volume}",
+                                 "{text}"))
+    volume: int = setting(70, doc="loudness in percent of the program's range", minimum=0,
+                          maximum=100)
+    volume_at_0: int = setting(0, doc="what {volume} becomes at volume = 0 (espeak-ng -a: 0)",
+                               minimum=-100_000, maximum=100_000)
+    volume_at_100: int = setting(
+        200, doc="what {volume} becomes at volume = 100 (espeak-ng -a: 200, its loudest)",
+        minimum=-100_000, maximum=100_000)
+
+
+@dataclass(frozen=True, kw_only=True)
+class HelpConfig:
+    """The help button (呼叫帮助): a resident's call reaches the windows, the call display
+    and the district center."""
+
+    unanswered_after_min: int = setting(
+        10, doc="minutes a help request waits for staff to answer it before it expires and "
+                "the help.unanswered alarm tells the district center", minimum=1, maximum=120)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -397,3 +444,5 @@ class KioskConfig:
     security: SecurityConfig = setting(doc="keys and staff", default_factory=SecurityConfig)
     simulation: SimulationConfig = setting(doc="simulated devices",
                                            default_factory=SimulationConfig)
+    voice: VoiceConfig = setting(doc="prompts spoken to residents", default_factory=VoiceConfig)
+    help: HelpConfig = setting(doc="residents' calls for help", default_factory=HelpConfig)

@@ -19,7 +19,8 @@ from kiosk.services.guide.catalog import CatalogError
 from kiosk.services.guide.service import GuideService
 from kiosk.services.locker.model import Refused, Started
 from kiosk.services.locker.service import LockerService
-from kiosk.services.station_settings import StationSettings
+from kiosk.services.opening_hours_text import chinese_hours
+from kiosk.services.station_settings import StationSettings, sessions_from_wire
 
 LOCKER_ANSWER_S = 20.0
 
@@ -84,12 +85,24 @@ def build_handlers(*, locker: LockerService | None, guide: GuideService | None,
         return {"shown": bool(args["text"].strip())}
 
     def set_opening_hours(command: Command) -> Mapping[str, Any]:
-        args = _arguments(command, {"text": str})
+        # The staffed hours as sessions; the old form {"text": ""} still means "back to the
+        # configured hours", but hours in free words are refused: they could contradict the
+        # queues, which is what the sessions are for.
+        args = _arguments(command, {}, optional={"sessions": list, "text": str})
+        if ("sessions" in args) == ("text" in args):
+            raise CommandRejected("bad_arguments", "give sessions (a list of {days, start, "
+                                                   "end}; empty for the configured hours)")
+        if args.get("text", "").strip():
+            raise CommandRejected("bad_arguments", "hours in words are no longer taken: give "
+                                                   "sessions, from which the terminal words "
+                                                   "them")
         try:
-            settings.set_opening_hours(args["text"], command.actor)
+            hours = settings.set_staffed_hours(sessions_from_wire(args.get("sessions", [])),
+                                               command.actor)
         except ValueError as error:
             raise CommandRejected("bad_arguments", str(error)) from None
-        return {"configured": not args["text"].strip()}
+        return {"configured": not args.get("sessions"), "sessions": hours.as_sessions(),
+                "text": chinese_hours(hours)}
 
     def ask_for_birth(command: Command) -> Mapping[str, Any]:
         _arguments(command, {})

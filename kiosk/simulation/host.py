@@ -32,6 +32,11 @@ OVERLAY_NAME = "overlay.toml"
 CONTROL_NAME = "control.sock"
 
 
+def demo_pcscd_dir(config: KioskConfig) -> Path:
+    """Where the simulators' own pcscd works; its socket is socket_path_in(this)."""
+    return Path(config.simulation.dir).absolute() / "pcscd"
+
+
 class SimulatorHost:
     def __init__(self, config: KioskConfig) -> None:
         self.config = config
@@ -157,17 +162,23 @@ class SimulatorHost:
         return buses
 
     def _start_smartcard(self, devices: dict[str, Any]) -> None:
-        readers = VirtualReaderService(self.dir / "pcscd", self.config.simulation.vpcd_port)
+        readers = VirtualReaderService(demo_pcscd_dir(self.config),
+                                       self.config.simulation.vpcd_port)
         try:
             readers.start()
         except PcscdUnavailable as error:
             self.problems.append(f"smartcard simulator not started: {error}")
             log.warning("smartcard simulator not started: %s", error)
-            return
-        self._readers = readers
-        simulator = SmartcardSimulator(readers.port)
-        self.simulators[simulator.name] = simulator
-        devices["smartcard"] = {"reader": "Virtual PCD 00 00"}
+            smartcard: dict[str, Any] = {}
+        else:
+            self._readers = readers
+            simulator = SmartcardSimulator(readers.port)
+            self.simulators[simulator.name] = simulator
+            smartcard = {"reader": "Virtual PCD 00 00"}
+        # The terminal must ask this pcscd and no other, even one that could not start:
+        # another pcscd on the machine would hand it that daemon's cards.
+        smartcard["pcscd_socket"] = str(readers.socket_path)
+        devices["smartcard"] = smartcard
 
     def _start_broker(self, overlay: dict[str, Any]) -> None:
         broker = LocalBroker(self.dir / "broker")

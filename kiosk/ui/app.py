@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from kiosk.services.identity import Identity
 from kiosk.services.identity_source import BadgePresented, IdentityEvent
 from kiosk.services.locker.codes import QR_PREFIX
 from kiosk.services.locker.model import OperationUpdate, Started
+from kiosk.services.locker.receipts import dropoff_receipt_slip
 from kiosk.services.queue.appointments import (
     looks_like_appointment,
 )
@@ -36,6 +38,7 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.door import DoorScreen
 from kiosk.ui.screens.dropoff import DropoffScreen
+from kiosk.ui.screens.dropoff_receipt import DropoffReceiptScreen
 from kiosk.ui.screens.guide import GuideScreen
 from kiosk.ui.screens.guide_groups import GuideGroupsScreen
 from kiosk.ui.screens.guide_item import GuideItemScreen
@@ -55,6 +58,7 @@ from kiosk.ui.screens.staff_menu import StaffMenuScreen
 from kiosk.ui.screens.staff_retrieve import StaffRetrieveScreen
 from kiosk.ui.screens.staff_sign_in import StaffSignInScreen
 from kiosk.ui.screens.ticket import TicketScreen
+from kiosk.ui.widgets import scroll_bars  # noqa: F401  (the rule every ScrollView follows)
 from kiosk.ui.widgets.identity_prompt import IdentityPrompt
 from kiosk.ui.widgets.status_bar import StatusBar
 
@@ -118,12 +122,11 @@ class KioskApp(App):
         self.status_bar = StatusBar(station=station.name)
         root.add_widget(self.status_bar)
         self.screens = ScreenManager(transition=NoTransition())
+        # Both follow the staffed hours in force (terminal.station_settings) themselves.
         self.screens.add_widget(HomeScreen(
-            station_name=station.name, opening_hours=station.opening_hours,
-            address=station.address, hotline=station.hotline,
+            station_name=station.name, address=station.address, hotline=station.hotline,
         ))
-        self.screens.add_widget(HelpScreen(hotline=station.hotline,
-                                           opening_hours=station.opening_hours))
+        self.screens.add_widget(HelpScreen(hotline=station.hotline))
         self.screens.add_widget(SlipScreen())
         self.screens.add_widget(SignageScreen())
         if self.has_queue:
@@ -135,6 +138,7 @@ class KioskApp(App):
                 self.screens.add_widget(screen)
         if self.has_locker:
             for screen in (PickupScreen(), ProxyScreen(), DoorScreen(), DropoffScreen(),
+                           DropoffReceiptScreen(),
                            StaffSignInScreen(), StaffMenuScreen(), StaffDepositScreen(),
                            StaffRetrieveScreen(), StaffCompartmentsScreen()):
                 self.screens.add_widget(screen)
@@ -150,7 +154,8 @@ class KioskApp(App):
 
         self.terminal.status.subscribe(self._status_changed)
         self.idle = IdleWatcher(display.idle_timeout_s, display.idle_warning_s,
-                                in_use=self.in_use, clear=lambda: self.end_session("idle"))
+                                in_use=self.in_use, clear=lambda: self.end_session("idle"),
+                                held=self.door_is_open)
         self._signage_check = Clock.schedule_interval(self._show_signage_when_idle, 1.0)
         return root
 
@@ -169,21 +174,42 @@ class KioskApp(App):
 
     # -- navigation -------------------------------------------------------------------
 
+    # Every move keeps one rule: a screen that is neither shown nor on the way back to
+    # home holds nothing a resident typed or the reader read. Leaving a screen by 返回
+    # wipes it, 首页 wipes every screen and the session, and a jump that puts only home
+    # behind the new screen (the door, a ticket) wipes the screens it jumped from.
+
     def go(self, screen: str) -> None:
-        self._history.append(self.screens.current)
-        self.screens.current = screen
+        self._navigate(screen, [*self._history, self.screens.current])
 
     def back(self) -> None:
-        self.screens.current = self._history.pop() if self._history else "home"
+        if not self._history:
+            self.home()
+            return
+        self._navigate(self._history[-1], self._history[:-1])
 
     def home(self) -> None:
-        self._history.clear()
-        self.screens.current = "home"
+        """首页: everything the resident entered is forgotten; their language and text
+        size stay until the terminal falls idle."""
+        if self._identity_prompt is not None:
+            self._identity_prompt.cancel()
+        self.session.clear()
+        self.staff = None
+        self._navigate("home", [])
 
     def go_to(self, screen: str) -> None:
         """Goes to ``screen`` with only home behind it (after signing in, say)."""
-        self._history = ["home"]
+        self._navigate(screen, ["home"])
+
+    def _navigate(self, screen: str, history: list[str]) -> None:
+        self._history = history
         self.screens.current = screen
+        if screen == "home" and not history:
+            self.session.clear()
+        kept = {screen, *history}
+        for other in self.screens.screens:
+            if other.name not in kept and isinstance(other, KioskScreen):
+                other.reset()
 
     def ask_identity(self, title: str, on_identity: Callable[[Identity], None]) -> None:
         """Opens the 请刷身份证 prompt; ``on_identity`` gets the identity once read."""
@@ -198,8 +224,22 @@ class KioskApp(App):
         door = self.screens.get_screen("door")
         assert isinstance(door, DoorScreen)
         door.follow(started)
-        self._history = ["home"]
-        self.screens.current = "door"
+        self.go_to("door")
+
+    def show_dropoff_receipt(self, receipt: str, compartment: int) -> None:
+        """A resident's drop-off is stored: its receipt stays on screen until they say
+        done, and prints once (again only when they ask, the same slip)."""
+        screen = self.screens.get_screen("dropoff_receipt")
+        assert isinstance(screen, DropoffReceiptScreen)
+        if self.screens.current == "dropoff_receipt" and screen.receipt == receipt:
+            return  # already shown and printed: one receipt, one slip
+        settings = self.terminal.station_settings   # the center may have changed the hours
+        hours = settings.opening_hours() if settings is not None else ""
+        slip = dropoff_receipt_slip(receipt, compartment, self.terminal.config.station,
+                                    datetime.now().astimezone(), hours)
+        screen.show(receipt, compartment, slip)
+        self.go_to("dropoff_receipt")
+        screen.print_receipt()
 
     def open_guide_item(self, item: ServiceItem) -> None:
         opened = self.terminal.guide.open_item(item.id)
@@ -230,8 +270,7 @@ class KioskApp(App):
             screen.show_refusal(result)
         # The identity was for this ticket only.
         self.session.pop("queue_identity", None)
-        self._history = ["home"]
-        self.screens.current = "ticket"
+        self.go_to("ticket")
 
     def show_slip_on_screen(self, slip: Slip, reason: str) -> None:
         screen = self.screens.get_screen("slip")
@@ -258,6 +297,13 @@ class KioskApp(App):
         self.language = language
         self.tr = translator(language)
 
+    def door_is_open(self) -> bool:
+        """A locker door may stand open: its screen stays until the door is shut."""
+        if not self.has_locker or self.screens.current != "door":
+            return False
+        door = self.screens.get_screen("door")
+        return isinstance(door, DoorScreen) and door.door_may_be_open()
+
     def in_use(self) -> bool:
         """True while anything a resident did is still on screen."""
         return (
@@ -277,8 +323,6 @@ class KioskApp(App):
                 screen.reset()
         self.set_language(self.default_language)
         self.text_scale = self.default_text_scale
-        self.session.clear()
-        self.staff = None
         self.home()
         log.info("session cleared (%s)", reason)
 
@@ -310,6 +354,8 @@ class KioskApp(App):
     def _scanned(self, text: str) -> None:
         """A code from the QR scanner goes to the screen that asked for one; a pickup QR
         shown at any resident screen starts a pickup."""
+        if self.door_is_open():
+            return  # one door at a time: the open one is what the screen is about
         screen = self.screens.current_screen
         handler = getattr(screen, "handle_scan", None)
         if handler is not None and handler(text):

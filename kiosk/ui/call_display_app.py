@@ -14,7 +14,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from devices.voice.port import Announcer
-from kiosk.call_feed import CallFeed
+from kiosk.call_feed import CallFeed, HelpFeed, HelpWaiting
 from kiosk.config.schema import KioskConfig
 from kiosk.i18n import translator
 from kiosk.services.queue.announcements import call_text
@@ -44,6 +44,7 @@ class CallDisplayApp(App):
         self.text_scale = 1.0
         self.announcer = announcer
         self.feed = CallFeed(client, self._calls, self._link)
+        self.help_feed = HelpFeed(client, self._help)
 
     def build(self) -> ScreenManager:
         LabelBase.register(DEFAULT_FONT, fn_regular=str(self.fonts.regular),
@@ -62,9 +63,11 @@ class CallDisplayApp(App):
         if self.announcer is not None:
             self.announcer.start()
         self.feed.start()
+        self.help_feed.start()
 
     def on_stop(self) -> None:
         self.feed.stop()
+        self.help_feed.stop()
         if self.announcer is not None:
             self.announcer.stop()
 
@@ -74,6 +77,10 @@ class CallDisplayApp(App):
         if fresh and self.announcer is not None:
             for call in calls:
                 self.announcer.say(call_text(call))
+
+    @mainthread
+    def _help(self, waiting: list[HelpWaiting]) -> None:
+        self.display.show_help(waiting)
 
     @mainthread
     def _link(self, linked: bool) -> None:

@@ -2,6 +2,7 @@
 
 After idle_timeout_s without a touch it asks whether anyone is there; after a further
 idle_warning_s it clears everything the resident entered and returns to the home screen.
+Nothing is cleared while the app holds the screen (a locker door stands open).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ class IdleWatcher:
         warning_s: int,
         in_use: Callable[[], bool],
         clear: Callable[[], None],
+        held: Callable[[], bool] = lambda: False,
     ) -> None:
         self.timeout_s = timeout_s
         self.warning_s = warning_s
         self._in_use = in_use
         self._clear = clear
+        self._held = held
         # Replaceable so tests can move time on without waiting for it.
         self.now: Callable[[], float] = time.monotonic
         self._last_activity = self.now()
@@ -47,6 +50,11 @@ class IdleWatcher:
 
     def _check(self, _dt: float) -> None:
         if self.prompt is not None or not self._in_use():
+            return
+        if self._held():
+            # Something must finish first (a door stands open): the wait starts afresh
+            # when it has, so the resident gets the whole time to read what follows.
+            self._last_activity = self.now()
             return
         if self.now() - self._last_activity < self.timeout_s:
             return

@@ -20,6 +20,9 @@ OK = (0.106, 0.486, 0.188, 1)            # #1B7C30
 WARNING = (0.659, 0.353, 0.0, 1)         # #A85A00
 STATUS_BAR = (0.031, 0.220, 0.420, 1)    # #08386B
 DIVIDER = (0.85, 0.87, 0.90, 1)
+# Edges that show where something can be touched or moved (key borders, scroll bars):
+# 3:1 or more against white and against the background (WCAG 1.4.11).
+OUTLINE = (0.46, 0.50, 0.55, 1)          # #767F8C, 4.0:1 on white
 
 # Base text sizes in pixels; large-text mode multiplies them by LARGE_TEXT_SCALE.
 TEXT_BODY = 40

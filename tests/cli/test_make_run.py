@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import ImageGrab
 
+from kiosk.simulation.broker import free_port
 from tests.ui.screen_checks import assert_not_blank, assert_shows
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,11 +34,12 @@ def wait_for_line(path: Path, pattern: str, process: subprocess.Popen, timeout_s
 
 
 @pytest.mark.slow
-def test_make_run_headless_shows_the_chinese_home_screen(write_config, vpcd, tmp_path):
+def test_make_run_headless_shows_the_chinese_home_screen(write_config, tmp_path):
+    # The demo runs a pcscd of its own, beside the test run's: its vpcd needs free ports.
     config = write_config({
         "mqtt": {"enabled": True},
         "devices": {"qr_scanner": {"driver": "serial"}, "smartcard": {"driver": "pcsc"}},
-        "simulation": {"start": True, "panel": True, "vpcd_port": vpcd.port},
+        "simulation": {"start": True, "panel": True, "vpcd_port": free_port()},
     })
     log = tmp_path / "var" / "log" / "kiosk.log"
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}

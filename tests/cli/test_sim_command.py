@@ -12,16 +12,17 @@ from pathlib import Path
 import serial
 
 from kiosk.config import load_config
+from kiosk.simulation.broker import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_kiosk_sim_prints_devices_writes_an_overlay_and_takes_orders(write_config, vpcd,
-                                                                     tmp_path):
+def test_kiosk_sim_prints_devices_writes_an_overlay_and_takes_orders(write_config, tmp_path):
+    # `kiosk sim` runs a pcscd of its own, beside the test run's: its vpcd needs free ports.
     config = write_config({
         "mqtt": {"enabled": True},
         "devices": {"qr_scanner": {"driver": "serial"}, "smartcard": {"driver": "pcsc"}},
-        "simulation": {"start": True, "vpcd_port": vpcd.port},
+        "simulation": {"start": True, "vpcd_port": free_port()},
     })
     process = subprocess.Popen([sys.executable, "-m", "kiosk", "sim", "--config", str(config)],
                                cwd=REPO, stdout=subprocess.PIPE, text=True)
@@ -39,6 +40,8 @@ def test_kiosk_sim_prints_devices_writes_an_overlay_and_takes_orders(write_confi
         assert f"kiosk run --config {config} --overlay {overlay}" in output
 
         merged = load_config(config, [overlay])
+        assert merged.devices.smartcard.pcscd_socket == str(
+            tmp_path / "var" / "sim" / "pcscd" / "run" / "pcscd.comm")
         with serial.Serial(merged.devices.qr_scanner.port, 115200, timeout=2) as port:
             result = subprocess.run(
                 [sys.executable, "-m", "kiosk", "sim", "--config", str(config), "do",

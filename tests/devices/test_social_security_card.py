@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import queue
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -28,7 +27,6 @@ from devices.traffic import TRAFFIC
 from kiosk.smartcard_doctor import read_one
 from tests.devices.test_smartcard import wait_for_empty_reader
 from tests.fixtures.pcsc import vpcd_reader_name
-from tests.fixtures.system import require
 
 READER = vpcd_reader_name(0)
 NAME, ID_NUMBER, CARD_NUMBER = "张三", "110101198506151230", "SIM000123"
@@ -222,7 +220,7 @@ def test_doctor_errors_say_what_to_do(vpcd):
         read_one("Nope", timeout_s=1)
 
 
-def test_a_reader_that_disappears_and_comes_back(reader_and_card, vpcd, tmp_path):
+def test_a_reader_that_disappears_and_comes_back(reader_and_card, vpcd):
     """vpcd's readers are configured, not hot-plugged, so the reader is taken away by
     running pcscd without it for a while, then with it again."""
     if not vpcd.started_here:
@@ -232,11 +230,8 @@ def test_a_reader_that_disappears_and_comes_back(reader_and_card, vpcd, tmp_path
     simulator.insert_social_security()
     assert presented(events).kind == "social_security"
     vpcd.stop()
-    empty = tmp_path / "no-readers"
-    empty.mkdir()
-    pcscd = subprocess.Popen([require("pcscd", "pcscd"), "--foreground", "--config",
-                              str(empty)], stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
+    # The same private pcscd, on the same socket, without its vpcd reader.
+    vpcd.start(with_reader=False)
     try:
         deadline = time.monotonic() + 10
         while list_readers() is None:
@@ -249,8 +244,7 @@ def test_a_reader_that_disappears_and_comes_back(reader_and_card, vpcd, tmp_path
             assert time.monotonic() < deadline, f"still {reader.health.current}"
             time.sleep(0.05)
     finally:
-        pcscd.terminate()
-        pcscd.wait(timeout=5)
+        vpcd.stop()
     simulator.remove()
     vpcd.start()
     wait_for_state(reader, DeviceState.READY, timeout_s=15)

@@ -10,16 +10,21 @@ import time
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kiosk.config.schema import OpeningSession
+from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.command_handlers import build_handlers
 from kiosk.services.commands import CommandProcessor
 from kiosk.services.guide.library import CatalogLibrary
 from kiosk.services.guide.service import GuideService
 from kiosk.services.printing import PrintService
-from kiosk.services.station_settings import StationSettings
+from kiosk.services.station_settings import HoursRules, StationSettings
 from kiosk.simulation.center import make_command
 from tests.services.guide.test_catalog import SHIPPED
 from tests.services.guide.test_library import newer
 from tests.services.guide.test_notice import STATION
+
+CONFIGURED_HOURS = WeeklyHours.from_sessions(
+    (OpeningSession(days=(1, 2, 3, 4, 5), start="09:00", end="17:00"),))
 
 
 @pytest.fixture
@@ -28,7 +33,7 @@ def center():
 
 
 def processor_for(store, center, *, locker=None, guide=None, settings=None, rebirth=None):
-    settings = settings or StationSettings(store, "周一至周五 9:00-17:00")
+    settings = settings or StationSettings(store, CONFIGURED_HOURS)
     return CommandProcessor(store, district_id="d", terminal_id="t",
                             signing_key=center.public_key(),
                             handlers=build_handlers(locker=locker, guide=guide,
@@ -131,35 +136,131 @@ def test_types_this_terminal_lacks_are_not_supported(store_and_guide, center):
         assert (result.status, result.reason) == ("rejected", "not_supported"), command_type
 
 
+MON_TO_SAT = [{"days": [1, 2, 3, 4, 5, 6], "start": "09:00", "end": "18:00"}]
+
+
 def test_announcement_and_opening_hours(store_and_guide, center):
     store, _guide = store_and_guide
-    settings = StationSettings(store, "周一至周五 9:00-17:00")
+    settings = StationSettings(store, CONFIGURED_HOURS)
     seen = []
     settings.subscribe(seen.append)
     processor = processor_for(store, center, settings=settings)
 
     assert send(processor, center, "display.set_announcement",
                 {"text": "今天下午停水，自助终端照常使用"}).status == "accepted"
-    assert send(processor, center, "station.set_opening_hours",
-                {"text": "周一至周六 9:00-18:00"}).status == "accepted"
+    hours = send(processor, center, "station.set_opening_hours", {"sessions": MON_TO_SAT})
 
+    assert hours.status == "accepted", hours.text
+    assert hours.detail == {"configured": False, "sessions": MON_TO_SAT,
+                            "text": "周一至周六 9:00–18:00"}
     assert settings.current().announcement == "今天下午停水，自助终端照常使用"
-    assert settings.opening_hours() == "周一至周六 9:00-18:00"
+    assert settings.opening_hours() == "周一至周六 9:00–18:00"
     assert [n.announcement for n in seen] == ["", "今天下午停水，自助终端照常使用",
                                                "今天下午停水，自助终端照常使用"]
+    assert seen[-1].staffed_hours == WeeklyHours.from_sessions(
+        [OpeningSession(days=(1, 2, 3, 4, 5, 6), start="09:00", end="18:00")])
+    # Kept in the database: a restart keeps the center's hours.
+    assert StationSettings(store, CONFIGURED_HOURS).opening_hours() == "周一至周六 9:00–18:00"
     too_long = send(processor, center, "display.set_announcement", {"text": "长" * 301})
     assert too_long.reason == "bad_arguments"
-    # Empty text takes both back.
+    # Empty takes both back.
     send(processor, center, "display.set_announcement", {"text": ""})
-    send(processor, center, "station.set_opening_hours", {"text": ""})
+    back = send(processor, center, "station.set_opening_hours", {"sessions": []})
+    assert back.detail["configured"] is True
     assert settings.current().announcement == ""
-    assert settings.opening_hours() == "周一至周五 9:00-17:00"
+    assert settings.opening_hours() == "周一至周五 9:00–17:00"
+
+
+def test_hours_in_words_are_refused_but_empty_words_still_mean_the_configured_hours(
+        store_and_guide, center):
+    store, _guide = store_and_guide
+    settings = StationSettings(store, CONFIGURED_HOURS)
+    processor = processor_for(store, center, settings=settings)
+    send(processor, center, "station.set_opening_hours", {"sessions": MON_TO_SAT})
+
+    words = send(processor, center, "station.set_opening_hours", {"text": "周一至周六 8:30-17:30"})
+
+    assert (words.status, words.reason) == ("rejected", "bad_arguments")
+    assert "give sessions" in words.text
+    assert settings.opening_hours() == "周一至周六 9:00–18:00"       # unchanged
+    old_reset = send(processor, center, "station.set_opening_hours", {"text": ""})
+    assert old_reset.status == "accepted"
+    assert settings.opening_hours() == "周一至周五 9:00–17:00"
+
+
+@pytest.mark.parametrize(("args", "why"), [
+    ({}, "give sessions"),
+    ({"sessions": MON_TO_SAT, "text": ""}, "give sessions"),
+    ({"sessions": "周一至周五"}, "sessions must be list"),
+    ({"sessions": [{"days": [1], "start": "17:00", "end": "09:00"}]},
+     "sessions[0].end: 09:00 is not after 17:00"),
+    ({"sessions": [{"days": [8], "start": "09:00", "end": "17:00"}]},
+     "sessions[0].days: weekdays are 1 (Monday) to 7 (Sunday)"),
+    ({"sessions": [{"days": [True], "start": "09:00", "end": "17:00"}]},
+     "sessions[0].days must be a list of weekdays"),
+    ({"sessions": [{"days": [1], "start": "9:00", "end": "17:00"}]},
+     "sessions[0].start: '9:00' is not a time of day"),
+    ({"sessions": [{"days": [1], "start": "09:00", "end": "17:00", "lunch": "12:00"}]},
+     "sessions[0] must have exactly days, start and end"),
+    ({"sessions": [{"days": [1], "start": "09:00", "end": "17:00"}] * 29},
+     "at most 28 sessions"),
+], ids=["nothing", "both", "not-a-list", "backwards", "no-such-day", "bool-day",
+        "no-leading-zero", "extra-key", "too-many"])
+def test_bad_hours_are_refused_and_change_nothing(store_and_guide, center, args, why):
+    store, _guide = store_and_guide
+    settings = StationSettings(store, CONFIGURED_HOURS)
+    processor = processor_for(store, center, settings=settings)
+
+    result = send(processor, center, "station.set_opening_hours", args)
+
+    assert (result.status, result.reason) == ("rejected", "bad_arguments")
+    assert why in result.text
+    assert settings.staffed_hours() == CONFIGURED_HOURS
+
+
+def test_the_center_cannot_set_hours_that_leave_a_queue_open_with_nobody_there(
+        store_and_guide, center):
+    store, _guide = store_and_guide
+    saturday_queue = WeeklyHours.from_sessions(
+        [OpeningSession(days=(6,), start="09:00", end="16:00")])
+    settings = StationSettings(store, CONFIGURED_HOURS,
+                               HoursRules((("综合受理 (general)", saturday_queue),), 7))
+    processor = processor_for(store, center, settings=settings)
+
+    weekdays_only = send(processor, center, "station.set_opening_hours",
+                         {"sessions": [{"days": [1, 2, 3, 4, 5], "start": "08:30",
+                                        "end": "17:30"}]})
+    short_saturday = send(processor, center, "station.set_opening_hours",
+                          {"sessions": [{"days": [6], "start": "09:00", "end": "16:00"},
+                                        {"days": [1], "start": "09:00", "end": "12:00"}]})
+
+    assert weekdays_only.reason == "bad_arguments"
+    assert ("the queue 综合受理 (general) is open 9:00-16:00 on weekday 6, outside these hours"
+            in weekdays_only.text)
+    assert short_saturday.reason == "bad_arguments"
+    assert "open 3.0 hours on weekday 1; queues follow these hours" in short_saturday.text
+    assert settings.staffed_hours() == CONFIGURED_HOURS
+
+
+def test_hours_set_under_another_configuration_give_way_when_its_queues_cannot_keep_them(
+        store_and_guide):
+    store, _guide = store_and_guide
+    StationSettings(store, CONFIGURED_HOURS).set_staffed_hours(
+        [OpeningSession(days=(1, 2, 3, 4, 5), start="10:00", end="17:00")], "center:old")
+    morning_queue = WeeklyHours.from_sessions(
+        [OpeningSession(days=(1, 2, 3, 4, 5), start="09:00", end="17:00")])
+
+    settings = StationSettings(store, CONFIGURED_HOURS,
+                               HoursRules((("即办 (instant)", morning_queue),)))
+
+    assert settings.staffed_hours() == CONFIGURED_HOURS
+    assert settings.opening_hours() == "周一至周五 9:00–17:00"
 
 
 def test_an_announcement_ends_on_its_own(store_and_guide):
     store, _guide = store_and_guide
     now = [time.time()]
-    settings = StationSettings(store, "", clock=lambda: now[0])
+    settings = StationSettings(store, WeeklyHours(), clock=lambda: now[0])
     settings.set_announcement("临时通知", int((now[0] + 60) * 1000), "test")
     assert settings.announcement() == "临时通知"
     now[0] += 61

@@ -30,11 +30,13 @@ def host(write_config, vpcd):
     simulators.stop()
 
 
-def test_overlay_points_the_terminal_at_the_simulators(host):
+def test_overlay_points_the_terminal_at_the_simulators(host, vpcd):
     config_path, overlay, simulators = host
     config = load_config(config_path, [overlay])
     assert config.devices.qr_scanner.port == simulators.simulators["qr_scanner"].path
     assert config.devices.smartcard.reader == "Virtual PCD 00 00"
+    # A process talks to one pcscd: here the test run's own, which the host shares.
+    assert config.devices.smartcard.pcscd_socket == str(vpcd.socket_path)
     assert config.mqtt.port != 1883
     assert config.simulation.start is False
     assert config.simulation.control_socket == simulators.control_path
@@ -55,7 +57,7 @@ def test_terminal_on_the_overlay_uses_every_simulated_device(host, tmp_path):
         deadline = time.monotonic() + 10
         while not (terminal.status.snapshot().online and all(
                 h.state is DeviceState.READY for h in terminal.status.snapshot().devices.values())
-                   and len(terminal.status.snapshot().devices) == 2):
+                   and len(terminal.status.snapshot().devices) == 3):  # with the voice
             assert time.monotonic() < deadline, terminal.status.snapshot()
             time.sleep(0.05)
         client = ControlClient(simulators.control_path)

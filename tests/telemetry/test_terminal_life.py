@@ -79,7 +79,8 @@ def test_a_center_follows_a_terminal_from_birth_to_death(broker, write_config, t
                    "compartments": [{"first_number": 1, "count": LOCKS, "bus": "main",
                                      "board": 0, "size": "S"}]},
         "station": {"windows": [{"number": 1, "name": "综合受理"},
-                                {"number": 2, "name": "帮办代办"}]},
+                                {"number": 2, "name": "帮办代办"}],
+                    "staffed_hours": ALL_DAY},
         "queue": {"enabled": True, "api_port": free_port(), "categories": [
             {"id": "general", "name": "综合受理", "prefix": "A", "windows": [1],
              "sessions": ALL_DAY},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from devices.voice.command_announcer import CommandAnnouncer
+from kiosk.services.help_desk import HelpDesk
 from kiosk.window_api import WindowApi
 from kiosk.window_client import WindowApiClient
 from tests.devices.voice.test_command_announcer import speaking_program, wait_for_lines
@@ -63,3 +64,33 @@ def test_a_lost_terminal_is_shown_and_the_display_catches_up(launch_call_display
     ui.wait_until(lambda: ui.app.display.latest_label == "A001", timeout_s=20,
                   what="the call after reconnecting")
     assert ui.app.display.linked
+
+
+@pytest.mark.parametrize("orientation", ["landscape", "portrait"])
+def test_a_residents_call_for_help_shows_a_banner_until_a_window_answers(
+        launch_call_display, queue, orientation):
+    desk = HelpDesk(queue.store, 600)
+    api = WindowApi(queue, "127.0.0.1", 0, "", help_desk=desk)
+    api.start()
+    try:
+        url = f"http://127.0.0.1:{api.port}"
+        ui = launch_call_display(url, None, {"display": {"orientation": orientation}})
+        ui.wait_until(lambda: ui.app.display.linked, what="the link")
+        banner = ui.app.display.ids.help_banner
+        assert (banner.text, banner.height) == ("", 0)
+
+        desk.request("pickup")
+
+        ui.wait_until(lambda: banner.text == "自助终端有人需要帮助（取件）" and banner.height > 0,
+                      what="the help banner")
+        ui.pump(0.3)
+        image = ui.screenshot(f"call-display-help-{orientation}")
+        assert_shows(image, "自助终端有人需要帮助", "取件")
+
+        WindowApiClient(url).answer_help(1, window=2)
+
+        ui.wait_until(lambda: banner.text == "" and banner.height == 0,
+                      what="the banner cleared")
+    finally:
+        api.stop()
+        desk.close()

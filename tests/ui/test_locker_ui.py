@@ -2,90 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from devices.idcard.simulator import IdCardReaderSimulator, make_card
-from devices.locker.port import BoardConfig
-from devices.locker.simulator import LockerBusSimulator
-from devices.qr.simulator import QrScannerSimulator
+from devices.idcard.simulator import make_card
 from kiosk.services.alarms import raise_alarm
 from kiosk.services.locker.codes import qr_payload
-from kiosk.simulation.center import DemoCenter
+from tests.fixtures.locker_ui import sign_in, store_result, type_digits, wait_door
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
 
 pytestmark = pytest.mark.ui
-
-PIN_123456 = ("scrypt$16384$8$1$Axkjp3AsO6gdNCIt6oQewg==$wZ3NVB1jRCY8rWwumGJZtomohW+8okUIPKZcr3"
-              "gbI3YulFhQMIaAFF9CGrePhV5N+T67higCJ0+imqL6sAFJmw==")
-BOARD = BoardConfig(address=0, locks=8, item_sensor=True)
-
-
-@pytest.fixture
-def locker_ui(launch_ui, tmp_path):
-    simulator = LockerBusSimulator(tmp_path / "dev" / "locker", "kerong-cu16", (BOARD,))
-    simulator.start()
-    scanner = QrScannerSimulator(tmp_path / "dev" / "qr")
-    scanner.start()
-    id_reader = IdCardReaderSimulator(tmp_path / "dev" / "idcard")
-    id_reader.start()
-    center = X25519PrivateKey.generate()
-    public = base64.b64encode(center.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
-
-    def launch(**locker_settings):
-        ui = launch_ui({
-            "devices": {"qr_scanner": {"driver": "serial", "port": scanner.path},
-                        "id_card": {"driver": "sam", "port": id_reader.path}},
-            "locker": {
-                "enabled": True, **locker_settings,
-                "buses": {"main": {"protocol": "kerong-cu16", "port": simulator.path,
-                                   "boards": [{"address": 0, "locks": 8, "item_sensor": True}]}},
-                "compartments": [
-                    {"first_number": 1, "count": 6, "bus": "main", "board": 0, "size": "S"},
-                    {"first_number": 7, "count": 2, "bus": "main", "board": 0,
-                     "first_lock": 7, "size": "L"}],
-            },
-            "security": {"center_public_key": public, "key_file": str(tmp_path / "key"),
-                         "staff": [{"id": "admin-1", "role": "admin", "pin_hash": PIN_123456}]},
-        })
-        ui.simulator, ui.scanner, ui.center = simulator, scanner, DemoCenter(center)
-        ui.id_reader = id_reader
-        ui.wait_until(lambda: ui.terminal.locker.ready.is_set(), what="locker ready")
-        return ui
-
-    yield launch
-    id_reader.stop()
-    scanner.stop()
-    simulator.stop()
-
-
-def type_digits(ui, keypad, digits):
-    for digit in digits:
-        ui.tap(keypad.ids[f"key_{digit}"])
-
-
-def wait_door(ui, number, open_):
-    ui.wait_until(lambda: ui.simulator.door(0, number).open == open_,
-                  what=f"door {number} {'open' if open_ else 'shut'}")
-
-
-def store_result(ui, case="CASE-7"):
-    """Staff deposit through the service (the UI path has its own test)."""
-    started = ui.terminal.locker.deposit("admin-1", case, None).result(5)
-    wait_door(ui, started.compartment, True)
-    ui.pump(0.3)
-    ui.simulator.put_item(0, started.compartment)
-    ui.simulator.close_door(0, started.compartment)
-    ui.wait_until(lambda: started.compartment in {d.compartment for d in
-                                                  ui.center.codes_for_stored(ui.terminal.store)},
-                  what="the deposit stored")
-    codes = {d.compartment: d.code for d in ui.center.codes_for_stored(ui.terminal.store)}
-    return started.compartment, codes[started.compartment]
 
 
 def test_home_offers_pickup_and_dropoff(locker_ui):
@@ -163,7 +90,8 @@ def test_staff_sign_in_and_store_a_result(locker_ui):
     ui.simulator.put_item(0, 7)
     ui.simulator.close_door(0, 7)
     ui.wait_until(lambda: door.finished, what="stored")
-    assert_shows(ui.screenshot("locker-staff-deposit-done"), "已存入7号柜")
+    assert_widget_reads(ui.screenshot("locker-staff-deposit-done"), door.ids.headline,
+                        "已存入7号柜")
     ui.tap(door.ids.done)
     assert ui.screen == "staff_menu"
     [stored] = ui.terminal.locker.stored()
@@ -183,7 +111,7 @@ def test_a_wrong_pin_is_refused(locker_ui):
     assert ui.app.staff is None
 
 
-def test_dropoff_shows_a_receipt(locker_ui):
+def test_dropoff_hands_over_to_its_receipt(locker_ui):
     ui = locker_ui()
     ui.tap(ui.widget("dropoff"))
     assert ui.widget("size_m").disabled  # no medium compartments at this station
@@ -194,11 +122,9 @@ def test_dropoff_shows_a_receipt(locker_ui):
     ui.wait_until(lambda: door.state == "open", what="door open")
     ui.simulator.put_item(0, door.compartment)
     ui.simulator.close_door(0, door.compartment)
-    ui.wait_until(lambda: door.finished, what="stored")
+    ui.wait_until(lambda: ui.screen == "dropoff_receipt", what="the receipt")
     [waiting] = ui.terminal.locker.waiting_for_staff()
-    assert door.receipt == waiting.receipt
-    assert door.ids.receipt.text == f"回执号\n{waiting.receipt}"
-    assert_shows(ui.screenshot("locker-dropoff-receipt"), "回执号")
+    assert ui.widget("receipt_number").text == waiting.receipt
 
 
 def test_a_door_that_does_not_open_says_what_to_do(locker_ui):
@@ -224,13 +150,6 @@ def test_idle_signs_staff_out(locker_ui):
     ui.wait_until(lambda: ui.app.idle.prompt is not None, what="the prompt")
     ui.wait_until(lambda: ui.app.staff is None, timeout_s=10, what="signed out")
     assert ui.screen == "home"
-
-
-def sign_in(ui):
-    ui.tap(ui.widget("staff"))
-    type_digits(ui, ui.widget("keypad"), "123456")
-    ui.tap(ui.widget("sign_in"))
-    ui.wait_until(lambda: ui.screen == "staff_menu", timeout_s=10, what="the staff menu")
 
 
 def test_collecting_for_someone_else_records_the_proxy(locker_ui):
@@ -329,7 +248,8 @@ def test_staff_take_out_a_dropoff(locker_ui):
     screen = ui.app.screens.get_screen("staff_retrieve")
     [item] = screen.ids.entries.children
     assert item.text.startswith(f"{started.compartment}号柜：群众存件，回执 ")
-    assert_shows(ui.screenshot("locker-staff-retrieve"), "取出")
+    assert_widget_reads(ui.screenshot("locker-staff-retrieve"), screen.ids.back_bar.ids.title,
+                        "取出")
     ui.tap(item)
     ui.wait_until(lambda: ui.screen == "door", what="the door screen")
     wait_door(ui, started.compartment, True)

@@ -15,7 +15,7 @@ from devices.idcard.simulator import IdCardReaderSimulator, make_card
 from devices.qr.simulator import QrScannerSimulator
 from kiosk.services.queue.appointments import Appointment, make_appointment_code
 from kiosk.window_client import WindowApiClient
-from tests.ui.screen_checks import assert_shows
+from tests.ui.screen_checks import assert_shows, assert_widget_reads
 
 pytestmark = pytest.mark.ui
 
@@ -39,7 +39,8 @@ def queue_settings(port: int, booking_key: str, hours=ALL_DAY) -> dict:
     return {
         "station": {"windows": [{"number": 1, "name": "综合受理"},
                                 {"number": 2, "name": "综合受理"},
-                                {"number": 3, "name": "帮办代办"}]},
+                                {"number": 3, "name": "帮办代办"}],
+                    "staffed_hours": hours},
         "queue": {
             "enabled": True, "api_port": port, "appointment_public_key": booking_key,
             "status_url": "https://q.example.cn/{terminal}/{day}/{ticket}",
@@ -93,10 +94,11 @@ def test_a_resident_takes_a_number_and_two_windows_call_in_order(queue_ui):
     take(ui, "general")
 
     assert ui.widget("ticket_label").text == "A001"
+    assert ui.widget("windows_line").text == "请到 1、2 号窗口办理"   # as the slip says it
     assert ui.widget("waiting_line").text == "前面没有人，无需等待"   # not "约 0 分钟"
     ui.wait_until(lambda: "没能打印" in ui.widget("print_line").text, what="the print result")
     image = ui.screenshot("queue-ticket")
-    assert_shows(image, "A001", "无需等待")
+    assert_shows(image, "A001", "无需等待", "号窗口办理")
     assert ui.widget("category_name").text == "综合受理"
     assert ui.widget("status_qr").data == \
         f"https://q.example.cn/test-01/{date.today().isoformat()}/A001"
@@ -128,6 +130,7 @@ def test_an_elder_with_an_id_card_is_offered_priority(queue_ui):
     ui.tap(ui.widget("priority"))
     ui.wait_until(lambda: ui.screen == "ticket", what="the ticket")
     assert ui.widget("ticket_label").text == "C001"
+    assert ui.widget("windows_line").text == "请到 3 号窗口办理"
     assert ui.widget("note").text == "优先办理"
     assert "queue_identity" not in ui.app.session
 
@@ -181,10 +184,15 @@ def test_out_of_hours_the_screen_shows_the_hours_and_where_else_to_go(queue_ui):
     ui.tap(ui.widget("to_guide"))
     assert ui.screen == "guide"
     ui.app.home()
-    take(ui, "general")       # a closed queue still answers a touch, with its hours
-    refusal = ui.widget("refusal").text
-    assert refusal.startswith("综合受理现在不办理，办理时间：周一至周日 ")
-    assert refusal.endswith("办事指南和24小时取件柜随时可以使用。")
+    # A closed queue's card says when it opens, and a touch on it goes nowhere: no
+    # empty 您的号码 screen.
+    ui.tap(ui.widget("queue"))
+    card = next(b for b in ui.widget("categories").children if b.category_id == "general")
+    assert card.disabled
+    assert "现在不办理" in card.text, card.text
+    ui.touch_anyway(card)
+    assert ui.screen == "queue"
+    assert_widget_reads(ui.screenshot("queue-closed-card"), card, "综合受理")
 
 
 def test_a_synthetic_day_with_two_windows(queue_ui, tmp_path):

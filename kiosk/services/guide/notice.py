@@ -7,7 +7,9 @@ from datetime import datetime
 
 from devices.printer.slip import MAX_QR_BYTES, Block, Qr, Rule, Slip, Spacer, Text
 from kiosk.config.schema import StationConfig
+from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.guide.catalog import Catalog, ServiceItem
+from kiosk.services.opening_hours_text import chinese_hours
 
 ASK_AT_WINDOW = "详情请咨询窗口"
 
@@ -21,8 +23,10 @@ LEVEL_LABELS = {
 
 def compose_notice(item: ServiceItem, catalog: Catalog, station: StationConfig,
                    printed_at: datetime, opening_hours: str | None = None) -> Slip:
-    """``opening_hours`` overrides the station's configured hours (a center's change)."""
-    hours = station.opening_hours if opening_hours is None else opening_hours
+    """``opening_hours`` are the staffed hours in force in words (the center may have
+    changed the configured ones); without them, the configured hours."""
+    hours = (chinese_hours(WeeklyHours.from_sessions(station.staffed_hours))
+             if opening_hours is None else opening_hours)
     blocks: list[Block] = [
         Text("一次性告知单", size="title", bold=True, align="center"),
         Text(station.name, align="center"),

@@ -26,14 +26,15 @@ class GuideService:
     def __init__(self, library: CatalogLibrary, store: Store, station: StationConfig,
                  featured: tuple[str, ...], printing: PrintService,
                  opening_hours: Callable[[], str] | None = None) -> None:
-        """``opening_hours`` gives the hours in force (the center may have changed the
-        configured ones)."""
+        """``opening_hours`` gives the staffed hours in force in words
+        (StationSettings.opening_hours: the center may have changed the configured ones);
+        without it, the notice words the configured station.staffed_hours."""
         self.library = library
         self.store = store
         self.station = station
         self.featured = featured
         self.printing = printing
-        self.opening_hours = opening_hours or (lambda: station.opening_hours)
+        self.opening_hours: Callable[[], str | None] = opening_hours or (lambda: None)
         # Replaceable so tests can fix the time printed on a notice.
         self.now: Callable[[], datetime] = datetime.now
 

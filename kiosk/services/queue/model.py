@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from kiosk.config.weekly_hours import WeeklyHours
+
 TicketState = Literal["waiting", "called", "finished", "no_show", "expired"]
 Source = Literal["touch", "appointment"]
 
@@ -40,6 +42,7 @@ class IssuedTicket:
     ahead: int
     estimate_min: int
     status_url: str
+    windows: tuple[int, ...] = ()   # the windows that serve its category
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Refused:
     reason: str
     category_name: str = ""
     ticket_label: str = ""   # has_ticket: the one they already hold
-    hours: str = ""          # closed: when it is open
+    hours: WeeklyHours | None = None   # closed: when it is open
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class CategoryNow:
     open: bool
     waiting: int
     estimate_min: int
-    hours: str
+    hours: WeeklyHours       # its own sessions, or the station's staffed hours in force
     assisted: bool
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from kiosk.config.schema import QueueCategory, QueueConfig, StationConfig
+from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.identity import Identity
 from kiosk.services.keys import KeyedHash
 from kiosk.services.outbox import PRIORITY_BUSINESS, PRIORITY_REPORT, append_event
@@ -25,7 +26,7 @@ from kiosk.services.queue.appointments import (
     public_key_from_base64,
     read_appointment,
 )
-from kiosk.services.queue.hours import describe_hours, is_open
+from kiosk.services.queue.hours import category_hours
 from kiosk.services.queue.model import (
     RANK_APPOINTMENT,
     RANK_PRIORITY,
@@ -52,11 +53,16 @@ class QueueError(Exception):
 
 class QueueService:
     def __init__(self, store: Store, config: QueueConfig, station: StationConfig,
-                 keyed_hash: KeyedHash) -> None:
+                 keyed_hash: KeyedHash,
+                 staffed_hours: Callable[[], WeeklyHours] | None = None) -> None:
+        """``staffed_hours`` gives the station's staffed hours in force (the district
+        center may change the configured ones); queues without sessions follow them."""
         self.store = store
         self.config = config
         self.station = station
         self.keyed_hash = keyed_hash
+        configured = WeeklyHours.from_sessions(station.staffed_hours)
+        self.staffed_hours = staffed_hours or (lambda: configured)
         self.categories = {c.id: c for c in config.categories}
         self.appointment_key = (public_key_from_base64(config.appointment_public_key)
                                 if config.appointment_public_key else None)
@@ -88,14 +94,16 @@ class QueueService:
     def categories_now(self) -> list[CategoryNow]:
         now = self.now()
         day = now.date().isoformat()
+        staffed = self.staffed_hours()
+        hours = {c.id: category_hours(c, staffed) for c in self.config.categories}
         with self.store.reading() as db:
             return [CategoryNow(
                 id=c.id, name=c.name, description=c.description, prefix=c.prefix,
-                open=is_open(c.sessions, now),
+                open=hours[c.id].is_open(now),
                 waiting=self._waiting(db, day, c.id, RANK_WALK_IN),
                 estimate_min=self._estimate_min(db, c, self._waiting(db, day, c.id,
                                                                       RANK_WALK_IN)),
-                hours=describe_hours(c.sessions), assisted=c.assisted,
+                hours=hours[c.id], assisted=c.assisted,
             ) for c in self.config.categories]
 
     def offers_priority(self, identity: Identity | None) -> bool:
@@ -150,8 +158,9 @@ class QueueService:
             return Refused("unknown_category")
         self.roll_over()
         now = self.now()
-        if not is_open(category.sessions, now):
-            return Refused("closed", category.name, hours=describe_hours(category.sessions))
+        hours = category_hours(category, self.staffed_hours())
+        if not hours.is_open(now):
+            return Refused("closed", category.name, hours=hours)
         day = now.date().isoformat()
         with self.store.transaction() as db:
             if appointment_id is not None and db.execute(
@@ -184,7 +193,8 @@ class QueueService:
         log.info("ticket %s issued (%s, %d ahead)", label, category.id, ahead)
         return IssuedTicket(ticket=ticket, category_name=category.name, ahead=ahead,
                             estimate_min=max(0, round(estimate_s / 60)),
-                            status_url=self._status_url(day, label))
+                            status_url=self._status_url(day, label),
+                            windows=category.windows)
 
     # -- windows ------------------------------------------------------------------------
 

@@ -16,11 +16,14 @@ def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime) -> 
     blocks = [
         Text(station.name, align="center"),
         Text(issued.category_name, size="large", bold=True, align="center"),
-        Text(ticket.label, size="title", bold=True, align="center"),
+        Text(ticket.label, size="number", bold=True, align="center"),
     ]
     note = RANK_NOTES.get(ticket.rank)
     if note:
         blocks.append(Text(note, bold=True, align="center"))
+    if issued.windows:
+        blocks.append(Text(windows_line(issued.windows), size="large", bold=True,
+                           align="center"))
     blocks += [
         Rule(),
         *((Text("前面没有人，无需等待"),) if issued.ahead == 0 else
@@ -31,6 +34,11 @@ def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime) -> 
     if issued.status_url:
         blocks += [Spacer(), Qr(issued.status_url, caption="扫码在手机上查看排队进度")]
     return Slip(tuple(blocks))
+
+
+def windows_line(windows: tuple[int, ...]) -> str:
+    """请到 1、2 号窗口办理: where the resident will be called."""
+    return f"请到 {'、'.join(str(n) for n in windows)} 号窗口办理"
 
 
 def summary_slip(summary: DaySummary, station: StationConfig) -> Slip:

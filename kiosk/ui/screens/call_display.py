@@ -1,5 +1,7 @@
 """The call display (叫号屏) over the waiting area: the latest call, large, and the calls
-before it, readable from across the hall. It shows only ticket numbers and windows."""
+before it, readable from across the hall, with a banner while a resident at the
+self-service terminal waits for help (自助终端有人需要帮助（取件）). It shows only ticket
+numbers, windows and the step the resident is on."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.call_feed import HelpWaiting
 from kiosk.services.queue.model import Call
 from kiosk.ui.screens.base import KioskScreen
 
@@ -20,6 +23,8 @@ class CallDisplayScreen(KioskScreen):
     latest_window = StringProperty("")
     latest_recall = BooleanProperty(False)
     linked = BooleanProperty(True)
+    # The screen the longest-waiting resident called for help from; "" while nobody waits.
+    help_screen = StringProperty("")
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -45,6 +50,10 @@ class CallDisplayScreen(KioskScreen):
             row = Factory.RecentCall()
             row.label, row.window = call.label, str(call.window)
             box.add_widget(row)
+
+    def show_help(self, waiting: list[HelpWaiting]) -> None:
+        """Oldest first; an empty list clears the banner."""
+        self.help_screen = waiting[0].screen if waiting else ""
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,22 +1,36 @@
-"""One door operation as the person at the locker sees it: opening, open, done, or what
-went wrong and what to do now."""
+"""One door operation as the person at the locker sees it: which door (its number and
+where it is on the cabinet), what to do, how long before the staff are told, and what
+went wrong and what to do now.
+
+While a door stands open this screen stays: the idle wipe and the notice board wait
+for the door to close, because a resident who walked away from an open door must not
+leave the next person a blank home screen beside it.
+"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
+from kiosk.config.cabinet import plan_cabinet
 from kiosk.services.locker.model import OperationUpdate, Started
-from kiosk.ui.door_text import help_line, not_opened_text
+from kiosk.ui.door_text import (
+    completed_text,
+    countdown_text,
+    help_line,
+    not_opened_text,
+    open_text,
+)
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
+from kiosk.ui.widgets import buttons, cabinet_drawing  # noqa: F401  (classes used in the .kv)
 
 # A finished operation's screen goes back home by itself after this long: the next person
-# should not find the last one's compartment or receipt on the screen.
+# should not find the last one's compartment on the screen.
 FINISHED_SCREEN_S = 30
 
 
@@ -25,19 +39,31 @@ class DoorScreen(KioskScreen):
     compartment = NumericProperty(0)
     purpose = StringProperty("")
     state = StringProperty("")
+    outcome = StringProperty("")
     headline = StringProperty("")
     detail = StringProperty("")
-    receipt = StringProperty("")
+    countdown_text = StringProperty("")
     finished = BooleanProperty(False)
     problem = BooleanProperty(False)
+    overdue = BooleanProperty(False)     # open longer than the door-left-open alarm allows
+    plan = ObjectProperty(None, allownone=True)
     _auto_done = None
+    _opened_at: float | None = None
+
+    def on_kv_post(self, _base_widget: object) -> None:
+        locker = App.get_running_app().terminal.config.locker
+        self.plan = plan_cabinet(locker.compartments)
+
+    def door_may_be_open(self) -> bool:
+        """True from the unlock until the door is seen shut (or never opened)."""
+        return self.operation_id != 0 and self.state in ("unlock_sent", "open")
 
     def follow(self, started: Started) -> None:
         self.operation_id = started.operation_id
         self.compartment = started.compartment
         self.purpose = started.purpose
-        self.finished = self.problem = False
-        self.receipt = ""
+        self.finished = self.problem = self.overdue = False
+        self.countdown_text = self.outcome = ""
         self._show("unlock_sent", None, None)
 
     def update(self, update: OperationUpdate) -> None:
@@ -58,52 +84,55 @@ class DoorScreen(KioskScreen):
         tr = app.tr
         n = self.compartment
         self.state = state
+        self.outcome = outcome or ""
         hotline = app.terminal.config.station.hotline
-        call = help_line(tr, hotline)
         if state == "unlock_sent":
             self.headline = tr("Opening door {number}…").format(number=n)
             self.detail = ""
         elif state == "open":
-            self.headline = {
-                "pickup": tr("Door {number} is open. Please take your document and close the "
-                             "door."),
-                "deposit": tr("Door {number} is open. Put the document in and close the door."),
-                "dropoff": tr("Door {number} is open. Put your papers in and close the door."),
-                "retrieve": tr("Door {number} is open. Take the item out and close the door."),
-                "maintenance": tr("Door {number} is open for maintenance. Close it when done."),
-            }[self.purpose].format(number=n)
+            self.headline = open_text(tr, self.purpose, n)
             self.detail = ""
+            self._start_countdown()
         elif state == "completed":
+            self._stop_countdown()
+            if outcome == "stored" and self.purpose == "dropoff" and receipt:
+                # The receipt has its own screen: printed, and kept until they are done.
+                app.show_dropoff_receipt(receipt, n)
+                return
             self.finished = True
             self.problem = outcome in ("item_left", "empty")
-            self.headline, self.detail = self._completed_text(outcome, receipt, call)
+            self.headline, self.detail = completed_text(tr, self.purpose, outcome, n,
+                                                        help_line(tr, hotline))
         else:  # jammed, failed, abandoned
+            self._stop_countdown()
             self.finished = self.problem = True
             self.headline, self.detail = not_opened_text(tr, self.purpose, n, hotline)
 
-    def _completed_text(self, outcome: str | None, receipt: str | None,
-                        call: str) -> tuple[str, str]:
-        tr = App.get_running_app().tr
-        n = self.compartment
-        if outcome == "collected":
-            return tr("Done. Please take your document with you."), ""
-        if outcome == "item_left":
-            return (tr("Something is still in compartment {number}.").format(number=n),
-                    tr("If it is yours, enter your code again to reopen the door.") + " " + call)
-        if outcome == "stored" and self.purpose == "dropoff":
-            self.receipt = receipt or ""
-            return (tr("Stored in compartment {number}.").format(number=n),
-                    tr("Please note the receipt number or take a photo of it. The staff will "
-                       "deal with your papers during staffed hours."))
-        if outcome == "stored":
-            return (tr("Stored in compartment {number}.").format(number=n),
-                    tr("The district service center sends the pickup code to the applicant."))
-        if outcome == "empty":
-            return (tr("No document was detected, so nothing was stored."),
-                    tr("Please try again."))
-        if outcome == "retrieved":
-            return tr("Taken out of compartment {number}.").format(number=n), ""
-        return tr("Door {number} is closed.").format(number=n), ""
+    # -- the door left open ---------------------------------------------------------------
+
+    def _start_countdown(self) -> None:
+        self._opened_at = time.monotonic()
+        self._tick()
+        Clock.unschedule(self._tick)
+        Clock.schedule_interval(self._tick, 1.0)
+
+    def _stop_countdown(self) -> None:
+        Clock.unschedule(self._tick)
+        self._opened_at = None
+        self.countdown_text = ""
+        self.overdue = False
+
+    def _tick(self, *_args: object) -> None:
+        if self._opened_at is None:
+            return
+        app = App.get_running_app()
+        limit_s = app.terminal.config.locker.door_open_alarm_min * 60
+        left_s = limit_s - (time.monotonic() - self._opened_at)
+        self.overdue = left_s <= 0
+        self.countdown_text = countdown_text(app.tr, max(0, round(left_s)),
+                                             app.terminal.config.locker.door_open_alarm_min)
+
+    # -- leaving ------------------------------------------------------------------------
 
     def on_finished(self, _screen: object, finished: bool) -> None:
         self._cancel_auto_done()
@@ -123,6 +152,11 @@ class DoorScreen(KioskScreen):
         if self.manager is not None and self.manager.current == self.name and self.finished:
             self.done()
 
+    def try_again(self) -> None:
+        """Nothing was put in: back to choosing a compartment."""
+        app = App.get_running_app()
+        app.go_to("staff_deposit" if self.purpose == "deposit" else "dropoff")
+
     def done(self) -> None:
         app = App.get_running_app()
         if self.purpose in ("deposit", "retrieve", "maintenance") and app.staff is not None:
@@ -132,8 +166,9 @@ class DoorScreen(KioskScreen):
 
     def reset(self) -> None:
         self._cancel_auto_done()
-        self.operation_id = 0
-        self.headline = self.detail = self.receipt = ""
+        self._stop_countdown()
+        self.operation_id = self.compartment = 0
+        self.headline = self.detail = self.state = self.outcome = ""
         self.finished = self.problem = False
 
 

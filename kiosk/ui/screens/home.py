@@ -6,8 +6,9 @@ from pathlib import Path
 
 from kivy.clock import mainthread
 from kivy.lang import Builder
-from kivy.properties import StringProperty
+from kivy.properties import ObjectProperty, StringProperty
 
+from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.station_settings import StationNotices
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
@@ -15,7 +16,7 @@ from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in t
 
 class HomeScreen(KioskScreen):
     station_name = StringProperty("")
-    opening_hours = StringProperty("")
+    staffed_hours = ObjectProperty(WeeklyHours())   # worded in the .kv, in the language shown
     address = StringProperty("")
     hotline = StringProperty("")
     announcement = StringProperty("")
@@ -51,7 +52,7 @@ class HomeScreen(KioskScreen):
     @mainthread
     def _notices_changed(self, notices: StationNotices) -> None:
         self.announcement = notices.announcement
-        self.opening_hours = notices.opening_hours
+        self.staffed_hours = notices.staffed_hours
 
     def _remove(self, widget_id: str) -> None:
         widget = self.ids[widget_id]

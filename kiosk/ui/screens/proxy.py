@@ -14,9 +14,27 @@ from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
 
+# How an ID number is read out: region (6), date of birth (8), sequence and check (4).
+ID_NUMBER_GROUPS = (6, 8, 4)
+
 
 class ProxyScreen(KioskScreen):
     message = StringProperty("")
+
+    @staticmethod
+    def shown_id_number(typed: str) -> str:
+        """The digits typed so far, then a blank for each digit still to come, in the
+        groups the number is read in: 110105 1949____ ____."""
+        slots = typed.ljust(sum(ID_NUMBER_GROUPS), "_")
+        groups, start = [], 0
+        for size in ID_NUMBER_GROUPS:
+            groups.append(slots[start:start + size])
+            start += size
+        return " ".join(groups)
+
+    def on_pre_enter(self, *_args: object) -> None:
+        # Coming back here (返回 from the code) starts the proxy's part afresh.
+        App.get_running_app().session.pop("proxy_id_number", None)
 
     def submit(self) -> None:
         app = App.get_running_app()

@@ -10,8 +10,8 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.services.identity import Identity
+from kiosk.services.opening_hours_text import describe_hours
 from kiosk.services.queue.model import CategoryNow
-from kiosk.ui import theme
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 from kiosk.ui.widgets.buttons import KioskButton, QuietButton
@@ -30,20 +30,26 @@ class QueueScreen(KioskScreen):
         app = App.get_running_app()
         categories = app.terminal.queue.categories_now()
         self.all_closed = not any(c.open for c in categories)
-        self.hours_text = "\n".join(f"{c.name}：{c.hours}" for c in categories)
+        self.hours_text = self._hours_text(categories)
         box = self.ids.categories
         box.clear_widgets()
         for category in categories:
-            button = KioskButton(text=self._describe(category), markup=True)
+            # A closed queue's card only informs: greyed yet readable, its hours on it,
+            # and nothing happens on a touch (no empty ticket screen behind it).
+            button = KioskButton(text=self._describe(category), markup=True,
+                                 disabled=not category.open)
             button.category_id = category.id
-            if not category.open:
-                # Looks unavailable, yet still readable (7:1) and still explains on touch.
-                button.fill = theme.DIVIDER
-                button.fill_pressed = theme.DIVIDER
-                button.color = theme.TEXT_MUTED
             button.bind(on_release=lambda _b, c=category: self.choose(c))
             box.add_widget(button)
         self._offer_actions()
+
+    def _hours_text(self, categories: list[CategoryNow]) -> str:
+        """When the windows open, worded as everywhere else: once when every queue keeps
+        the same hours (those that follow the station's staffed hours do), else per queue."""
+        tr = App.get_running_app().tr
+        if len({c.hours for c in categories}) == 1:
+            return describe_hours(categories[0].hours, tr)
+        return "\n".join(f"{c.name}：{describe_hours(c.hours, tr)}" for c in categories)
 
     def _offer_actions(self) -> None:
         """Out of hours: where else to go. In hours: taking a number by ID card."""
@@ -78,7 +84,8 @@ class QueueScreen(KioskScreen):
             status = tr("{waiting} waiting, about {minutes} min").format(
                 waiting=category.waiting, minutes=category.estimate_min)
         else:
-            status = tr("Not open now · {hours}").format(hours=category.hours)
+            status = tr("Not open now · {hours}").format(hours=describe_hours(category.hours,
+                                                                              tr))
         line = f"{category.prefix} {category.name}"
         detail = f"{category.description}\n{status}" if category.description else status
         return f"{line}\n[size=34]{detail}[/size]"

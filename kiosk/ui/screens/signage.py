@@ -9,24 +9,25 @@ from pathlib import Path
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import StringProperty
+from kivy.properties import ObjectProperty, StringProperty
 
+from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import buttons  # noqa: F401  (classes used in the .kv)
 
 
 class SignageScreen(KioskScreen):
     station_name = StringProperty("")
-    opening_hours = StringProperty("")
+    staffed_hours = ObjectProperty(WeeklyHours())   # worded in the .kv, in the language shown
 
     def on_pre_enter(self, *_args: object) -> None:
         app = App.get_running_app()
         station = app.terminal.config.station
         self.station_name = station.name
         settings = app.terminal.station_settings
-        # The hours the district center set, if it did (station.set_opening_hours).
-        self.opening_hours = (settings.opening_hours() if settings is not None
-                              else station.opening_hours)
+        # The staffed hours in force: the district center may have set them.
+        self.staffed_hours = (settings.staffed_hours() if settings is not None
+                              else WeeklyHours.from_sessions(station.staffed_hours))
         windows = self.ids.windows
         windows.clear_widgets()
         for window in station.windows:

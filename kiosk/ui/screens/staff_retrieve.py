@@ -1,4 +1,5 @@
-"""Staff take out residents' drop-offs and results nobody collected in time."""
+"""Staff take out residents' drop-offs and results nobody collected in time: chosen from
+the list, or by scanning the QR code on a drop-off receipt."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 
 from kiosk.services.locker.model import DepositView, Started
+from kiosk.services.locker.receipts import is_receipt_qr, receipt_from_qr
 from kiosk.ui.futures import on_result
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.pickup import refusal_text
@@ -38,6 +40,27 @@ class StaffRetrieveScreen(KioskScreen):
             what = tr("overdue result, case {case}").format(case=deposit.case_number)
         return tr("Compartment {number}: {what}").format(number=deposit.compartment, what=what)
 
+    def handle_scan(self, text: str) -> bool:
+        """A drop-off receipt's QR code opens that drop-off's compartment, as choosing it
+        in the list does. Other codes are not this screen's (False)."""
+        if not is_receipt_qr(text):
+            return False
+        app = App.get_running_app()
+        receipt = receipt_from_qr(text, app.terminal.config.station.terminal_id)
+        if receipt is None:
+            self.message = app.tr("This receipt is not from this terminal's locker.")
+            return True
+        waiting = app.terminal.locker.waiting_for_staff() if app.terminal.locker else []
+        deposit = next((d for d in waiting if d.kind == "dropoff" and d.receipt == receipt),
+                       None)
+        if deposit is None:
+            self.message = app.tr("No drop-off with receipt {receipt} is in the locker: it "
+                                  "may have been taken out already.").format(receipt=receipt)
+            return True
+        self.message = ""
+        self.retrieve(deposit)
+        return True
+
     def retrieve(self, deposit: DepositView) -> None:
         app = App.get_running_app()
         on_result(app.terminal.locker.retrieve(app.staff.id, deposit.id), self._answered)
@@ -48,6 +71,11 @@ class StaffRetrieveScreen(KioskScreen):
             app.show_door(result)
         else:
             self.message = refusal_text(app, result)  # type: ignore[arg-type]
+
+    def reset(self) -> None:
+        # The list is read afresh each time staff come here; nothing stays for the next.
+        self.ids.entries.clear_widgets()
+        self.message = ""
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

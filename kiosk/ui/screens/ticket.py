@@ -8,10 +8,11 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
+from kiosk.services.opening_hours_text import describe_hours
 from kiosk.services.printing import PrintOutcome
 from kiosk.services.queue.model import IssuedTicket, Refused
 from kiosk.ui.futures import on_result
-from kiosk.ui.queue_text import PRINT_RESULTS, TICKET_REFUSALS
+from kiosk.ui.queue_text import PRINT_RESULTS, TICKET_REFUSALS, windows_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons, qr_code  # noqa: F401  (used in the .kv)
 
@@ -19,6 +20,7 @@ from kiosk.ui.widgets import back_bar, buttons, qr_code  # noqa: F401  (used in 
 class TicketScreen(KioskScreen):
     label = StringProperty("")
     category_name = StringProperty("")
+    windows_line = StringProperty("")
     waiting_line = StringProperty("")
     note = StringProperty("")
     print_line = StringProperty("")
@@ -30,6 +32,7 @@ class TicketScreen(KioskScreen):
         self.refusal = ""
         self.label = issued.ticket.label
         self.category_name = issued.category_name
+        self.windows_line = windows_text(issued.windows, app.tr)
         self.waiting_line = (
             app.tr("Nobody ahead of you: no wait") if issued.ahead == 0 else
             app.tr("{ahead} ahead of you, about {minutes} min").format(
@@ -50,7 +53,9 @@ class TicketScreen(KioskScreen):
         self.refusal = app.tr(TICKET_REFUSALS.get(refused.reason,
                                                   TICKET_REFUSALS["invalid_appointment"])
                               ).format(category=refused.category_name,
-                                       ticket=refused.ticket_label, hours=refused.hours)
+                                       ticket=refused.ticket_label,
+                                       hours=(describe_hours(refused.hours, app.tr)
+                                              if refused.hours is not None else ""))
 
     def follow(self, future: object) -> None:
         on_result(future, self.printed)  # type: ignore[arg-type]
@@ -60,6 +65,7 @@ class TicketScreen(KioskScreen):
 
     def reset(self) -> None:
         self.label = self.category_name = self.waiting_line = self.note = ""
+        self.windows_line = ""
         self.print_line = self.status_url = self.refusal = ""
 
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from devices.printer.slip import plain_lines
-from kiosk.config.schema import StationConfig
+from kiosk.config.schema import OpeningSession, StationConfig
 from kiosk.services.guide.catalog import parse_catalog
 from kiosk.services.guide.notice import compose_notice
 from tests.services.guide.test_catalog import MINIMAL
 
 STATION = StationConfig(terminal_id="t-01", station_id="s", district_id="d",
-                        name="测试社区便民服务站", opening_hours="周一至周五 9:00-17:00",
-                        hotline="029-12345678")
+                        name="测试社区便民服务站", hotline="029-12345678",
+                        staffed_hours=(OpeningSession(days=(1, 2, 3, 4, 5), start="09:00",
+                                                      end="17:00"),))
 PRINTED = datetime(2026, 11, 22, 9, 30)
 
 
@@ -28,7 +29,7 @@ def test_an_item_the_seeds_say_little_about_points_to_the_window():
     assert "办理方式：网办" in lines
     assert "□ 详情请咨询窗口" in lines
     assert "法定时限：详情请咨询窗口" in lines
-    assert "开放时间：周一至周五 9:00-17:00" in lines
+    assert "开放时间：周一至周五 9:00–17:00" in lines     # worded from station.staffed_hours
     qr = next(line for line in lines if line.startswith("[QR] "))
     assert qr.startswith("[QR] 一胎、二胎生育登记\n") or qr == "[QR] 一胎、二胎生育登记"
     assert "扫码把告知单存到手机" in lines
@@ -55,6 +56,6 @@ def test_hours_the_center_set_replace_the_configured_ones():
     catalog = parse_catalog(MINIMAL.encode(), "t.toml")
 
     lines = plain_lines(compose_notice(catalog.item("t-001"), catalog, STATION, PRINTED,
-                                       "周一至周六 8:30-17:30"))
+                                       "周一至周六 8:30–17:30"))
 
-    assert "开放时间：周一至周六 8:30-17:30" in lines
+    assert "开放时间：周一至周六 8:30–17:30" in lines

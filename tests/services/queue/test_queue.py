@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from kiosk.services.opening_hours_text import chinese_hours
 from kiosk.services.queue.appointments import (
     Appointment,
     AppointmentInvalid,
@@ -165,10 +166,11 @@ def test_two_windows_calling_at_once_never_share_a_ticket(queue):
 def test_out_of_hours_no_ticket_is_issued(queue):
     queue.now.at = MONDAY.replace(hour=12, minute=30)
 
-    assert queue.issue("general") == Refused("closed", "综合受理",
-                                             hours="周一至周五 09:00-12:00、13:00-17:00")
+    refused = queue.issue("general")
+    assert (refused.reason, refused.category_name) == ("closed", "综合受理")
+    assert chinese_hours(refused.hours) == "周一至周五 9:00–12:00、13:00–17:00"
     assert not any(c.open for c in queue.categories_now())
-    assert queue.categories_now()[0].hours == "周一至周五 09:00-12:00、13:00-17:00"
+    assert chinese_hours(queue.categories_now()[0].hours) == "周一至周五 9:00–12:00、13:00–17:00"
 
 
 def test_appointments_are_verified_once_and_for_their_day(queue):
