@@ -260,8 +260,10 @@ def _build_guide(config: KioskConfig, store: Store, printing: PrintService,
     if unknown:
         log.warning("guide.featured names items the catalog does not have: %s",
                     ", ".join(unknown))
+    # Items may name the window type (queue category) that handles them, for its hours.
+    windows = config.queue.categories if config.queue.enabled else ()
     return GuideService(library, store, config.station, config.guide.featured, printing,
-                        opening_hours)
+                        opening_hours, windows)
 
 
 def _build_locker(terminal: Terminal, keyed_hash: KeyedHash) -> None:

@@ -9,6 +9,7 @@ pytest_plugins = [
     "tests.fixtures.serial",
     "tests.fixtures.ui",
     "tests.fixtures.locker_ui",
+    "tests.fixtures.queue_ui",
     "tests.fixtures.locker",
     "tests.fixtures.printer",
     "tests.fixtures.queue",

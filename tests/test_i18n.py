@@ -7,10 +7,11 @@ from pathlib import Path
 
 from kiosk.i18n import translator
 from kiosk.ui.alarm_text import ALARM_TEXT, DEVICE_NAMES
-from kiosk.ui.guide_text import ASK_AT_WINDOW, BROWSE_KINDS, HANDLING_NAMES, LEVEL_NAMES
+from kiosk.ui.guide_text import BROWSE_KINDS, HANDLING_NAMES, LEVEL_NAMES
 from kiosk.ui.identity_text import REFUSALS
 from kiosk.ui.queue_text import PRINT_RESULTS, TICKET_REFUSALS
 from kiosk.ui.slip_text import SLIP_REASONS
+from kiosk.ui.spoken_text import SCREEN_PROMPTS
 
 REPO = Path(__file__).resolve().parents[1]
 # tr("...") with Python's implicit concatenation of adjacent string literals.
@@ -31,10 +32,10 @@ def msgids_in_source() -> set[str]:
     found.update(REFUSALS.values())
     for table in (LEVEL_NAMES, HANDLING_NAMES, BROWSE_KINDS):
         found.update(table.values())
-    found.add(ASK_AT_WINDOW)
     found.update(SLIP_REASONS.values())
     found.update(TICKET_REFUSALS.values())
     found.update(PRINT_RESULTS.values())
+    found.update(SCREEN_PROMPTS.values())
     return found
 
 

@@ -5,6 +5,9 @@ when the configuration loads so two doors never claim one place.
 Heights are counted in small doors: a medium door is two high, a large one four, which
 is how the common 16- and 24-door government lockers are built. Each group stacks its
 doors downwards in one column, from its top row or from below the column's last door.
+
+The same plan says which doors are lower compartments, within reach from a wheelchair:
+those whose floor lies in ``locker.seated_reach_rows``, counted from the cabinet's bottom.
 """
 
 from __future__ import annotations
@@ -68,3 +71,39 @@ def plan_cabinet(groups: Sequence[CompartmentGroup]) -> CabinetPlan:
         rows=max((door.top_row + door.height - 1 for door in doors), default=0),
         doors=tuple(doors),
     )
+
+
+def floor_row(door: DoorPlace, rows: int) -> int:
+    """The row the door's compartment floor stands on, counted from the bottom of a cabinet
+    ``rows`` high (1 = the bottom row): where a document lies, so where a hand must reach."""
+    return rows - (door.top_row + door.height - 1) + 1
+
+
+def within_seated_reach(plan: CabinetPlan, reach_rows: Sequence[int]) -> frozenset[int]:
+    """The doors whose compartment floor lies in ``reach_rows`` ([lowest, highest], counted
+    from the bottom): the lower compartments a person in a wheelchair can reach into."""
+    if len(reach_rows) != 2:
+        return frozenset()
+    low, high = reach_rows
+    return frozenset(door.number for door in plan.doors
+                     if low <= floor_row(door, plan.rows) <= high)
+
+
+def seated_reach_problem(plan: CabinetPlan, reach_rows: Sequence[int]) -> str | None:
+    """Why ``locker.seated_reach_rows`` cannot be used with this cabinet, or None."""
+    if not reach_rows:
+        return None
+    if len(reach_rows) != 2:
+        return ("give two rows, [lowest, highest], counted from the bottom of the cabinet in "
+                "small-door heights (1 = the bottom row), e.g. [2, 5]; [] for none")
+    low, high = reach_rows
+    if low > high:
+        return f"[{low}, {high}]: put the lowest row first"
+    if high > plan.rows:
+        return (f"row {high} is above the cabinet, which is {plan.rows} small-door heights "
+                "high; rows are counted from the bottom (1 = the bottom row)")
+    if not within_seated_reach(plan, reach_rows):
+        floors = sorted({floor_row(door, plan.rows) for door in plan.doors})
+        return (f"no door's compartment floor lies in rows {low} to {high} from the bottom; "
+                f"the floors are in rows {', '.join(map(str, floors))}")
+    return None

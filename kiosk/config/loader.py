@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config.binding import bind
-from kiosk.config.cabinet import CabinetOverlap, plan_cabinet
+from kiosk.config.cabinet import CabinetOverlap, plan_cabinet, seated_reach_problem
 from kiosk.config.errors import ConfigError
 from kiosk.config.hours_check import check_queue_hours, check_staffed_hours, refuse_retired_keys
 from kiosk.config.schema import KioskConfig
@@ -311,6 +311,9 @@ def _check_locker(config: KioskConfig, origin: Any) -> None:
             numbers.add(number)
             locks.add(lock)
     try:
-        plan_cabinet(locker.compartments)
+        plan = plan_cabinet(locker.compartments)
     except CabinetOverlap as overlap:
         fail(f"locker.compartments[{overlap.group_index}].top_row", str(overlap))
+    reach_problem = seated_reach_problem(plan, locker.seated_reach_rows)
+    if reach_problem:
+        fail("locker.seated_reach_rows", reach_problem)

@@ -55,6 +55,11 @@ class DisplayConfig:
         minimum=0, maximum=120,
     )
     font: str = setting("", doc="path of a CJK font file; empty to find one through fontconfig")
+    dpi: float = setting(
+        69, doc="the panel's pixels per inch: its width in pixels / (its visible width in mm "
+                "/ 25.4); 69 is a 32-inch 1080p panel. Touch targets (15 mm) and text (5 mm) "
+                "are checked against it", minimum=40, maximum=400,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -347,6 +352,12 @@ class LockerConfig:
     guessing_alarm_lockout_s: int = setting(
         900, doc="a keypad lockout this long or longer raises pickup.guessing for the staff "
                  "and the district center", minimum=30, maximum=3600)
+    seated_reach_rows: tuple[int, ...] = setting(
+        doc="[lowest, highest]: the rows, counted from the bottom of the cabinet in small-door "
+            "heights (1 = the bottom row), whose floor a person in a wheelchair reaches: those "
+            "whose bottom edge is about 400 to 1200 mm above the ground. A door whose "
+            "compartment floor lies in them is a lower compartment (放在低处柜格); [] has none",
+        minimum=1, maximum=80, default_factory=tuple)
     buses: dict[str, LockerBusConfig] = setting(doc="RS485 buses by name",
                                                 default_factory=dict)
     compartments: tuple[CompartmentGroup, ...] = setting(doc="doors, by board",

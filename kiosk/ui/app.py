@@ -17,7 +17,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from devices.printer.slip import Slip
-from kiosk.i18n import translator
+from kiosk.i18n import Translate, translator
 from kiosk.services.guide.catalog import ServiceItem
 from kiosk.services.identity import Identity
 from kiosk.services.identity_source import BadgePresented, IdentityEvent
@@ -35,6 +35,7 @@ from kiosk.terminal import Terminal
 from kiosk.ui import theme
 from kiosk.ui.fonts import CjkFonts
 from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.resident_aids import ResidentAids
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.door import DoorScreen
 from kiosk.ui.screens.dropoff import DropoffScreen
@@ -58,6 +59,7 @@ from kiosk.ui.screens.staff_menu import StaffMenuScreen
 from kiosk.ui.screens.staff_retrieve import StaffRetrieveScreen
 from kiosk.ui.screens.staff_sign_in import StaffSignInScreen
 from kiosk.ui.screens.ticket import TicketScreen
+from kiosk.ui.spoken_text import idle_prompt
 from kiosk.ui.widgets import scroll_bars  # noqa: F401  (the rule every ScrollView follows)
 from kiosk.ui.widgets.identity_prompt import IdentityPrompt
 from kiosk.ui.widgets.status_bar import StatusBar
@@ -103,6 +105,7 @@ class KioskApp(App):
         self._history: list[str] = []
         self.idle: IdleWatcher | None = None
         self._identity_prompt: IdentityPrompt | None = None
+        self.voice = terminal.voice
 
     # -- building ---------------------------------------------------------------------
 
@@ -155,7 +158,11 @@ class KioskApp(App):
         self.terminal.status.subscribe(self._status_changed)
         self.idle = IdleWatcher(display.idle_timeout_s, display.idle_warning_s,
                                 in_use=self.in_use, clear=lambda: self.end_session("idle"),
-                                held=self.door_is_open)
+                                held=self.door_is_open,
+                                warned=lambda: self.say(idle_prompt))
+        self.aids = ResidentAids(self.voice, self.terminal.help_desk, station.hotline,
+                                 self.status_bar, lambda: self.tr)
+        self.screens.bind(current=lambda *_a: self.speak_screen())
         self._signage_check = Clock.schedule_interval(self._show_signage_when_idle, 1.0)
         return root
 
@@ -220,10 +227,10 @@ class KioskApp(App):
         self._identity_prompt = prompt
         prompt.open()
 
-    def show_door(self, started: Started) -> None:
+    def show_door(self, started: Started, lower_wanted: bool = False) -> None:
         door = self.screens.get_screen("door")
         assert isinstance(door, DoorScreen)
-        door.follow(started)
+        door.follow(started, lower_wanted)
         self.go_to("door")
 
     def show_dropoff_receipt(self, receipt: str, compartment: int) -> None:
@@ -318,6 +325,7 @@ class KioskApp(App):
         """Clears everything the last resident entered or chose, and goes home."""
         if self._identity_prompt is not None:
             self._identity_prompt.cancel()
+        self.aids.forget()
         for screen in self.screens.screens:
             if isinstance(screen, KioskScreen):
                 screen.reset()
@@ -325,6 +333,23 @@ class KioskApp(App):
         self.text_scale = self.default_text_scale
         self.home()
         log.info("session cleared (%s)", reason)
+
+    # -- the voice and the help button (see resident_aids) -----------------------------
+
+    def speak_screen(self) -> None:
+        """Says what the screen shown asks for (or falls silent where it asks nothing)."""
+        screen = self.screens.current_screen
+        if isinstance(screen, KioskScreen):
+            self.aids.say(screen.spoken)
+
+    def say(self, compose: Callable[[Translate], str]) -> None:
+        self.aids.say(compose)
+
+    def repeat_prompt(self) -> None:
+        self.aids.repeat()
+
+    def call_for_help(self) -> None:
+        self.aids.call_for_help(self.screens.current)
 
     # -- from other threads -----------------------------------------------------------
 

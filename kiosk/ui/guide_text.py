@@ -24,5 +24,3 @@ BROWSE_KINDS = {
     "level": "By where it is handled",
     "theme": "By life event",
 }
-
-ASK_AT_WINDOW = "Ask at the window for details"

@@ -24,12 +24,14 @@ class IdleWatcher:
         in_use: Callable[[], bool],
         clear: Callable[[], None],
         held: Callable[[], bool] = lambda: False,
+        warned: Callable[[], None] = lambda: None,
     ) -> None:
         self.timeout_s = timeout_s
         self.warning_s = warning_s
         self._in_use = in_use
         self._clear = clear
         self._held = held
+        self._warned = warned
         # Replaceable so tests can move time on without waiting for it.
         self.now: Callable[[], float] = time.monotonic
         self._last_activity = self.now()
@@ -64,6 +66,7 @@ class IdleWatcher:
         self.prompt = IdlePrompt(self.warning_s, self._expire)
         self.prompt.bind(on_dismiss=self._prompt_closed)
         self.prompt.open()
+        self._warned()
 
     def _prompt_closed(self, *_args: object) -> None:
         self.prompt = None

@@ -36,7 +36,7 @@ LARGE_TEXT_SCALE = 1.3
 # Touch targets: at least 120 px (about 30 mm on a 32-inch 1080p screen).
 TOUCH_MIN = 120
 BUTTON_HEIGHT = 150
-STATUS_BAR_HEIGHT = 100
+STATUS_BAR_HEIGHT = 120   # room for 重听 and 呼叫帮助 at a full touch height
 PADDING = 48
 SPACING = 32
 RADIUS = 20

@@ -42,7 +42,7 @@ def test_config_check_names_a_misspelled_key(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"kiosk: {bad}: display.idle_timout_s: unknown key; did you mean 'idle_timeout_s'? "
-        "allowed here: font, fullscreen, idle_timeout_s, idle_warning_s, language, "
+        "allowed here: dpi, font, fullscreen, idle_timeout_s, idle_warning_s, language, "
         "large_text, orientation"
     )
 

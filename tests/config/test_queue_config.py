@@ -9,7 +9,7 @@ import pytest
 from kiosk.config import ConfigError, load_config
 from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.opening_hours_text import chinese_hours
-from tests.ui.test_queue_ui import ALL_DAY, queue_settings
+from tests.fixtures.queue_ui import ALL_DAY, queue_settings
 
 REPO = Path(__file__).resolve().parents[2]
 

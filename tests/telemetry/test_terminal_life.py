@@ -29,8 +29,8 @@ from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
 from kiosk.services.locker.sealing import unseal
 from kiosk.simulation.center import make_command
+from tests.fixtures.queue_ui import ALL_DAY, free_port
 from tests.telemetry.center import Center
-from tests.ui.test_queue_ui import ALL_DAY, free_port
 from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]

@@ -56,10 +56,10 @@ def test_a_resident_finds_an_item_by_initials_and_reads_its_guide(launch_ui):
     ui.tap(first)
 
     assert ui.screen == "guide_item"
-    assert ui.widget("item_name").text == "城乡居民最低生活保障待遇申请"
+    assert ui.widget("item_name").title == "城乡居民最低生活保障待遇申请"
     image = ui.screenshot("guide-item")
     assert_not_blank(image)
-    assert_shows(image, "城乡居民最低生活保障待遇申请", "区民政局", "申请材料", "详情请咨询窗口")
+    assert_shows(image, "城乡居民最低生活保障待遇", "区民政局", "尚未公布")
 
 
 def test_typing_corrects_itself_and_a_nonsense_query_says_so(launch_ui):
@@ -91,7 +91,7 @@ def test_browsing_by_level_then_a_group_then_an_item(launch_ui):
     items = listed(ui.widget("item_list"))
     assert len(items) == 14
     ui.tap(items[0])
-    assert ui.widget("item_name").text == "开具居住地住址证明"
+    assert ui.widget("item_name").title == "开具居住地住址证明"
     ui.tap(ui.widget("back_bar").ids.back)
     assert ui.screen == "guide_list"
 
@@ -195,8 +195,12 @@ def test_the_one_time_notice_prints_and_reads_back_from_the_paper(launch_ui, pri
     lines = receipt.text_lines
     assert lines[0].strip() == "一次性告知单"
     assert "城乡居民最低生活保障待遇申请" in "".join(lines)
-    assert any("详情请咨询窗口" in line for line in lines)
-    assert any("开放时间：周一至周五" in line for line in lines)
+    # The paper's lines wrap anywhere, at spaces too: read them as one run.
+    printed = "".join(lines).replace(" ", "")
+    assert printed.count("尚未公布") == 1
+    assert "请在办理时间（周一至周五9:00–17:00）到窗口咨询" in printed
+    assert "详情请咨询窗口" not in printed
+    assert not any("□" in line for line in lines)
     assert receipt.cut is not None
     assert receipt.qr_seen
     assert receipt.qr_seen[0].startswith("城乡居民最低生活保障待遇申请")
@@ -218,25 +222,87 @@ def test_out_of_paper_the_notice_goes_on_screen_and_staff_are_alarmed(launch_ui,
         assert "printer.paper_out" in {alarm.kind for alarm in active_alarms(db)}
 
 
-def test_the_guide_fits_a_landscape_screen(launch_ui):
-    from kiosk.ui import theme
-    from tests.ui.screen_checks import widget_box
+def labels_on(screen) -> list[str]:
+    """The text of every label on a screen, as drawn (buttons are labels too)."""
+    from kivy.uix.label import Label
 
-    ui = launch_ui({"display": {"orientation": "landscape"}})
+    return [widget.text for widget in screen.walk() if isinstance(widget, Label)
+            and widget.text and widget.opacity > 0]
+
+
+def drawn_lines(label) -> list[str]:
+    """The lines Kivy laid the label's text out in, after its own wrapping."""
+    label.texture_update()
+    return ["".join(word.text for word in line.words) for line in label._label._cached_lines]
+
+
+def test_what_the_guide_does_not_say_is_said_once_with_the_hours_and_hotline(launch_ui):
+    ui = launch_ui({"station": {"hotline": "029-88886666"}})
+
+    open_dbsq(ui)
+
+    texts = labels_on(ui.app.screens.get_screen("guide_item"))
+    statements = [text for text in texts if "尚未公布" in text]
+    assert statements == ["本事项的所需材料、受理条件、办理时限、收费标准、办理地点尚未公布。"
+                          "请在办理时间（周一至周五 9:00–17:00）到窗口咨询，或致电 029-88886666。"]
+    assert not any("详情请咨询窗口" in text or "Ask at the window" in text for text in texts)
+    # Known elements are shown as they are; unknown ones have no row of their own.
+    assert {"办理层级", "主管部门"} <= set(texts)
+    assert not {"申请材料", "法定时限", "收费标准"} & set(texts)
+    assert_shows(ui.screenshot("guide-item-unpublished"), "尚未公布", "029-88886666")
+
+
+def long_title_a_plain_label_widows(ui, font_size: float, width: float):
+    """An item whose name a plain Kivy label of this font and width would end with one
+    lone character: the test is only worth something if there is one."""
+    from kivy.uix.label import Label
+
+    from kiosk.services.guide.line_breaks import has_widow
+
+    for item in ui.terminal.guide.catalog.items:
+        plain = Label(text=item.name, font_size=font_size, bold=True, text_size=(width, None))
+        if has_widow(drawn_lines(plain)):
+            return item
+    raise AssertionError(f"no catalog item ends in a lone character at {width} px")
+
+
+def test_a_long_title_never_leaves_one_character_on_its_last_line(launch_ui):
+    from kiosk.services.guide.line_breaks import has_widow
+
+    ui = launch_ui()
     ui.tap(ui.widget("guide"))
-    ui.screenshot("guide-landscape")
-    ui.tap(ui.widget("search"))
-    type_on_keyboard(ui, "sb")
+    ui.app.open_guide_item(ui.terminal.guide.catalog.items[0])
+    ui.pump(0.3)
+    title = ui.widget("item_name")
+    item = long_title_a_plain_label_widows(ui, title.font_size, title.text_size[0])
 
-    image = ui.screenshot("guide-search-landscape")
-    keyboard = ui.widget("keyboard")
-    for key in ("key_a", "key_z", "key_del", "key_clear"):
-        left, top, right, bottom = widget_box(keyboard.ids[key])
-        assert right - left >= theme.TOUCH_MIN
-        assert top > 0
-        assert bottom <= image.size[1]
-    results = listed(ui.widget("results"))
-    assert results
-    _left, top, _right, bottom = widget_box(results[0])
-    assert bottom - top >= theme.TOUCH_MIN
-    assert top >= widget_box(ui.widget("back_bar"))[3]
+    ui.app.open_guide_item(item)
+    ui.pump(0.3)
+
+    lines = drawn_lines(ui.widget("item_name"))
+    assert "".join(lines) == item.name
+    assert len(lines) >= 2
+    assert not has_widow(lines), lines
+    ui.screenshot("guide-item-long-title")
+
+
+def test_list_entries_break_long_names_without_a_lone_last_character(launch_ui):
+    from kiosk.services.guide.line_breaks import has_widow
+
+    ui = launch_ui()
+    guide_list = ui.app.screens.get_screen("guide_list")
+    guide_list.show("测试", list(ui.terminal.guide.catalog.items))
+    ui.app.go("guide_list")
+    ui.pump(0.3)
+    buttons = listed(ui.widget("item_list"))
+    first = buttons[0]
+    item = long_title_a_plain_label_widows(ui, first.font_size, first.text_size[0])
+
+    button = next(b for b in buttons if b.item_id == item.id)
+    lines = drawn_lines(button)
+
+    name_lines, detail = lines[:-1], lines[-1]
+    assert "".join(name_lines) == item.name
+    assert detail.startswith(("街道", "乡镇", "村", "区"))
+    assert not has_widow(name_lines), name_lines
+    ui.screenshot("guide-list-long-names")

@@ -104,7 +104,7 @@ def test_every_service_fits_on_the_home_screen(launch_ui, tmp_path, large_text):
 
     from devices.locker.port import BoardConfig
     from devices.locker.simulator import LockerBusSimulator
-    from tests.ui.test_queue_ui import ALL_DAY, queue_settings
+    from tests.fixtures.queue_ui import ALL_DAY, queue_settings
 
     bus = LockerBusSimulator(tmp_path / "dev" / "locker", "kerong-cu16",
                              (BoardConfig(address=0, locks=8),))

@@ -367,35 +367,3 @@ def test_an_identity_left_on_the_prompt_is_wiped_at_idle(locker_ui):
     assert ui.app._identity_prompt is None
     assert ui.app.session == {}
 
-
-@pytest.mark.parametrize("large_text", [False, True])
-@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
-def test_keypad_screens_fit_on_the_screen(launch_ui, locker_ui, large_text, orientation):
-    """Nothing runs off the screen or under the bar with Back and Home, in either size."""
-    ui = locker_ui(**{})
-    ui.app.text_scale = 1.3 if large_text else 1.0
-    if orientation == "landscape":
-        from kivy.core.window import Window
-
-        ui.app.landscape = True
-        Window.size = (1920, 1080)
-    for name in ("pickup", "proxy", "staff_sign_in", "staff_deposit", "dropoff"):
-        ui.app.go(name)
-        ui.pump(0.3)
-        screen = ui.app.screens.get_screen(name)
-        bar = screen.ids.back_bar
-        in_bar = set(bar.walk(restrict=True))
-        bar_bottom = bar.to_window(bar.x, bar.y)[1]
-        for widget in screen.walk(restrict=True):
-            # What people read or touch: labels and buttons with something on them.
-            if widget in in_bar or not getattr(widget, "text", "") or widget.opacity == 0:
-                continue
-            if not widget.height:
-                continue
-            _, y = widget.to_window(widget.x, widget.y)
-            top = y + widget.height
-            assert y >= -1, f"{name}: {widget.text[:20]!r} runs off the bottom ({y:.0f})"
-            assert top <= bar_bottom + 1, (
-                f"{name}: {widget.text[:20]!r} reaches under the back bar "
-                f"({top:.0f} > {bar_bottom:.0f})")
-        ui.screenshot(f"fit-{name}-{orientation}-{'large' if large_text else 'normal'}")

@@ -4,82 +4,19 @@ the real window, the window API and the simulated ID-card reader and QR scanner.
 from __future__ import annotations
 
 import base64
-import socket
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from devices.idcard.simulator import IdCardReaderSimulator, make_card
-from devices.qr.simulator import QrScannerSimulator
+from devices.idcard.simulator import make_card
 from kiosk.services.queue.appointments import Appointment, make_appointment_code
 from kiosk.window_client import WindowApiClient
+from tests.fixtures.queue_ui import free_port, hours_closed_now, queue_settings
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
 
 pytestmark = pytest.mark.ui
-
-ALL_DAY = [{"days": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "24:00"}]
-
-
-def hours_closed_now() -> list[dict]:
-    """Seven hours a day (the least the config allows) that leave out this moment."""
-    morning = datetime.now().hour < 12
-    start, end = ("14:00", "21:00") if morning else ("01:00", "08:00")
-    return [{"days": [1, 2, 3, 4, 5, 6, 7], "start": start, "end": end}]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def queue_settings(port: int, booking_key: str, hours=ALL_DAY) -> dict:
-    return {
-        "station": {"windows": [{"number": 1, "name": "综合受理"},
-                                {"number": 2, "name": "综合受理"},
-                                {"number": 3, "name": "帮办代办"}],
-                    "staffed_hours": hours},
-        "queue": {
-            "enabled": True, "api_port": port, "appointment_public_key": booking_key,
-            "status_url": "https://q.example.cn/{terminal}/{day}/{ticket}",
-            "categories": [
-                {"id": "general", "name": "综合受理", "description": "各类事项的申请和咨询",
-                 "prefix": "A", "windows": [1, 2], "sessions": hours},
-                {"id": "assisted", "name": "帮办代办", "prefix": "C", "windows": [3],
-                 "assisted": True, "sessions": hours},
-            ],
-        },
-    }
-
-
-@pytest.fixture
-def queue_ui(launch_ui, tmp_path):
-    scanner = QrScannerSimulator(tmp_path / "dev" / "qr")
-    scanner.start()
-    id_reader = IdCardReaderSimulator(tmp_path / "dev" / "idcard")
-    id_reader.start()
-    booking = Ed25519PrivateKey.generate()
-    public = base64.b64encode(booking.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
-
-    def launch(display=None, **overrides):
-        port = free_port()
-        settings = queue_settings(port, public, **overrides)
-        if display:
-            settings["display"] = display
-        settings["devices"] = {"qr_scanner": {"driver": "serial", "port": scanner.path},
-                               "id_card": {"driver": "sam", "port": id_reader.path}}
-        ui = launch_ui(settings)
-        ui.scanner, ui.id_reader, ui.booking = scanner, id_reader, booking
-        ui.windows = WindowApiClient(f"http://127.0.0.1:{port}")
-        return ui
-
-    yield launch
-    id_reader.stop()
-    scanner.stop()
-
 
 def take(ui, category_id: str) -> None:
     ui.tap(ui.widget("queue"))
@@ -294,17 +231,3 @@ def test_an_appointment_shown_to_the_camera_checks_in(launch_ui, tmp_path):
             assert ui.widget("note").text == "优先办理"
         finally:
             camera.stop()
-
-
-def test_the_ticket_fits_a_landscape_screen(queue_ui):
-    from kiosk.ui import theme
-    from tests.ui.screen_checks import widget_box
-
-    ui = queue_ui(display={"orientation": "landscape"})
-    take(ui, "general")
-
-    image = ui.screenshot("queue-ticket-landscape")
-    for widget_id in ("back_bar", "ticket_label", "waiting_line", "status_qr", "done"):
-        _left, top, _right, bottom = widget_box(ui.widget(widget_id))
-        assert top >= theme.STATUS_BAR_HEIGHT, f"{widget_id} is cut off at the top"
-        assert bottom <= image.size[1], f"{widget_id} is cut off at the bottom"

@@ -77,6 +77,10 @@ class ServiceItem:
     fees: str = setting("", doc="收费标准")
     channels: tuple[str, ...] = setting(doc="办理渠道", default_factory=tuple)
     location: str = setting("", doc="办理地点 / window")
+    queue_category: str = setting(
+        "", doc="the id of the queue category (window type) that handles it, as terminals "
+                "configure [[queue.categories]]; its hours are when to ask. Empty: any "
+                "window, in the station's staffed hours", pattern=rf"|{CATALOG_ID}")
     online_url: str = setting("", doc="网上办理入口", pattern=r"|https://\S+")
     themes: tuple[str, ...] = setting(doc="theme ids", default_factory=tuple)
     keywords: tuple[str, ...] = setting(doc="extra search words", default_factory=tuple)

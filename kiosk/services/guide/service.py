@@ -4,17 +4,18 @@ hand out the one-time notice, replace the catalog."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from datetime import datetime
 
 from devices.printer.slip import Slip
-from kiosk.config.schema import StationConfig
+from kiosk.config.schema import QueueCategory, StationConfig
 from kiosk.services import audit
 from kiosk.services.guide.catalog import Catalog, ServiceItem
 from kiosk.services.guide.library import CatalogLibrary
 from kiosk.services.guide.lookups import most_asked, record_lookup
 from kiosk.services.guide.notice import compose_notice
+from kiosk.services.guide.unpublished import handling_window
 from kiosk.services.outbox import PRIORITY_REPORT, append_event
 from kiosk.services.printing import PrintOutcome, PrintService
 from kiosk.store import Store
@@ -25,16 +26,19 @@ log = logging.getLogger(__name__)
 class GuideService:
     def __init__(self, library: CatalogLibrary, store: Store, station: StationConfig,
                  featured: tuple[str, ...], printing: PrintService,
-                 opening_hours: Callable[[], str] | None = None) -> None:
+                 opening_hours: Callable[[], str] | None = None,
+                 windows: Sequence[QueueCategory] = ()) -> None:
         """``opening_hours`` gives the staffed hours in force in words
         (StationSettings.opening_hours: the center may have changed the configured ones);
-        without it, the notice words the configured station.staffed_hours."""
+        without it, the notice words the configured station.staffed_hours. ``windows``
+        are the terminal's queue categories, which items may name as handling them."""
         self.library = library
         self.store = store
         self.station = station
         self.featured = featured
         self.printing = printing
         self.opening_hours: Callable[[], str | None] = opening_hours or (lambda: None)
+        self.windows = tuple(windows)
         # Replaceable so tests can fix the time printed on a notice.
         self.now: Callable[[], datetime] = datetime.now
 
@@ -67,9 +71,14 @@ class GuideService:
                 chosen.append(item)
         return chosen[:limit]
 
+    def handling_window(self, item: ServiceItem) -> QueueCategory | None:
+        """The window type that handles ``item``, if the catalog names one this terminal
+        has: its hours are when to ask about what the guide does not say."""
+        return handling_window(item, self.windows)
+
     def notice(self, item: ServiceItem) -> Slip:
         return compose_notice(item, self.catalog, self.station, self.now(),
-                              self.opening_hours())
+                              self.opening_hours(), self.handling_window(item))
 
     def print_notice(self, item: ServiceItem) -> tuple[Slip, Future[PrintOutcome]]:
         """Hands the one-time notice to the print worker and returns it with the outcome

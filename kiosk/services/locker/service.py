@@ -39,11 +39,10 @@ from kiosk.services.audit import record
 from kiosk.services.identity import Identity
 from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
 from kiosk.services.keys import KeyedHash
-from kiosk.services.locker import codes
+from kiosk.services.locker import allocation, codes
 from kiosk.services.locker.guard import GuessGuard
 from kiosk.services.locker.layout import compartments_from_config, sync_layout
 from kiosk.services.locker.model import (
-    SIZES,
     DepositView,
     OperationUpdate,
     Purpose,
@@ -113,6 +112,7 @@ class LockerService:
                                 wall_clock)
         self._policy = PickupPolicy(self.guard, config.guessing_alarm_lockout_s)
         self.compartments = compartments_from_config(config)
+        self.lower_compartments = allocation.lower_compartments(config)  # seated reach
         self._by_location = {(c.bus, c.board, c.lock): c for c in self.compartments.values()}
         self._sensors = {
             (name, board.address): board.item_sensor
@@ -174,11 +174,13 @@ class LockerService:
         return self._submit(lambda: self._begin_loading("dropoff", "resident", None, size))
 
     def deposit(self, staff_id: str, case_number: str, size: Size | None,
-                applicant_id_number: str | None = None) -> Future[Started | Refused]:
+                applicant_id_number: str | None = None, *,
+                lower: bool = False) -> Future[Started | Refused]:
         """Staff load a finished result (办理结果) for a resident. With the applicant's ID
-        number, the applicant can also collect it with their ID card."""
+        number, the applicant can also collect it with their ID card. ``lower`` asks for a
+        lower compartment (allocation.py); whether one was free: ``lower_compartments``."""
         return self._submit(lambda: self._begin_loading("deposit", staff_id, case_number, size,
-                                                        applicant_id_number))
+                                                        applicant_id_number, lower))
 
     def pickup_with_identity(self, identity: Identity) -> Future[Started | Refused]:
         """The applicant collects with their ID card or social-security card."""
@@ -602,8 +604,8 @@ class LockerService:
         return self._open(number, "pickup", deposit_id, f"resident:{via}", also=accepted)
 
     def _begin_loading(self, purpose: Purpose, actor: str, case_number: str | None,
-                       size: Size | None,
-                       applicant_id_number: str | None = None) -> Started | Refused:
+                       size: Size | None, applicant_id_number: str | None = None,
+                       lower: bool = False) -> Started | Refused:
         if purpose == "deposit" and not (case_number and case_number.strip()):
             return Refused("malformed", detail="a case number (办件编号) is needed")
         applicant_hash = None
@@ -612,7 +614,7 @@ class LockerService:
                 applicant_hash = self._hash("id-number", validate_id_number(applicant_id_number))
             except InvalidIdNumber as error:
                 return Refused("malformed", detail=f"applicant: {error}")
-        number = self._allocate(size)
+        number = self._allocate(size, lower=lower)
         if number is None:
             return Refused("no_compartment", detail=f"no free compartment of size {size or 'S'} "
                                                     "or larger")
@@ -622,7 +624,7 @@ class LockerService:
                 "id": deposit_id, "kind": "result" if purpose == "deposit" else "dropoff",
                 "compartment": number, "state": "loading",
                 "case_number": case_number.strip() if case_number else None,
-                "applicant_hash": applicant_hash,
+                "applicant_hash": applicant_hash, "needs_lower": int(lower),
                 "deposited_by": actor, "created_at": _iso(self._wall()),
             })
         return self._open(number, purpose, deposit_id, actor)
@@ -650,20 +652,14 @@ class LockerService:
                                                     "in_service": in_service})
         return True
 
-    def _allocate(self, size: Size | None) -> int | None:
-        """The smallest free, working, closed compartment that fits."""
-        wanted = SIZES.index(size) if size else 0
+    def _allocate(self, size: Size | None, *, lower: bool = False) -> int | None:
+        """A free, working, closed compartment that fits (allocation.py says which)."""
         busy = {op.compartment for op in self._live.values()}
         with self._store.reading() as db:
-            rows = db.execute(
-                "SELECT number, size FROM compartments c WHERE configured = 1 AND in_service = 1 "
-                "AND coalesce(door_open, 0) = 0 AND NOT EXISTS (SELECT 1 FROM deposits d WHERE "
-                "d.compartment = c.number AND d.state IN ('loading', 'stored'))"
-            ).fetchall()
-        candidates = sorted((SIZES.index(s), n) for n, s in rows
-                            if SIZES.index(s) >= wanted and n not in busy
-                            and self._doors.get(n) is not None)
-        return candidates[0][1] if candidates else None
+            free = [(n, s) for n, s in allocation.free_compartments(db)
+                    if n not in busy and self._doors.get(n) is not None]
+        return allocation.choose_compartment(free, size, lower=lower,
+                                             lower_ones=self.lower_compartments)
 
     # -- one door operation -------------------------------------------------------------
 
@@ -774,7 +770,7 @@ class LockerService:
         now = self._wall()
         due = _iso(now + timedelta(days=self._config.retention_days).total_seconds())
         deposit_id = operation.deposit_id
-        kind = db.execute("SELECT kind, case_number FROM deposits WHERE id = ?",
+        kind = db.execute("SELECT kind, case_number, needs_lower FROM deposits WHERE id = ?",
                           [deposit_id]).fetchone()
         if kind[0] == "dropoff":
             receipt = self._new_receipt(db, now)
@@ -799,7 +795,7 @@ class LockerService:
         append_event(db, "locker.deposited", {
             "deposit": deposit_id, "compartment": operation.compartment,
             "case_number": kind[1], "stored_at": _iso(now), "expires_at": due,
-            "pickup": sealed,
+            "pickup": sealed, **({"lower": True} if kind[2] else {}),
         })
         return None
 
@@ -849,7 +845,8 @@ class LockerService:
             with self._store.reading() as db:
                 size = db.execute("SELECT size FROM compartments WHERE number = ?",
                                   [number]).fetchone()[0]
-            other = self._allocate(size)
+                lower = allocation.needs_lower(db, operation.deposit_id)
+            other = self._allocate(size, lower=lower)
             if other is not None:
                 with self._store.transaction() as db:
                     db.execute("UPDATE deposits SET compartment = ? WHERE id = ?",

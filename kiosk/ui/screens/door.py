@@ -10,6 +10,7 @@ leave the next person a blank home screen beside it.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kivy.app import App
@@ -18,6 +19,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 
 from kiosk.config.cabinet import plan_cabinet
+from kiosk.i18n import Translate
 from kiosk.services.locker.model import OperationUpdate, Started
 from kiosk.ui.door_text import (
     completed_text,
@@ -32,6 +34,7 @@ from kiosk.ui.widgets import buttons, cabinet_drawing  # noqa: F401  (classes us
 # A finished operation's screen goes back home by itself after this long: the next person
 # should not find the last one's compartment on the screen.
 FINISHED_SCREEN_S = 30
+RESIDENT_PURPOSES = ("pickup", "dropoff")
 
 
 class DoorScreen(KioskScreen):
@@ -46,20 +49,31 @@ class DoorScreen(KioskScreen):
     finished = BooleanProperty(False)
     problem = BooleanProperty(False)
     overdue = BooleanProperty(False)     # open longer than the door-left-open alarm allows
+    lower_wanted = BooleanProperty(False)   # staff marked this result for a lower door
+    placed_low = BooleanProperty(False)
     plan = ObjectProperty(None, allownone=True)
     _auto_done = None
     _opened_at: float | None = None
+    _words: Callable[[Translate], tuple[str, str]] | None = None
+    now: Callable[[], float] = staticmethod(time.monotonic)   # replaceable in tests
 
     def on_kv_post(self, _base_widget: object) -> None:
         locker = App.get_running_app().terminal.config.locker
         self.plan = plan_cabinet(locker.compartments)
 
+    def on_compartment(self, *_args: object) -> None:
+        # A jammed door's replacement is placed afresh.
+        locker = App.get_running_app().terminal.locker
+        self.placed_low = (locker is not None
+                           and self.compartment in locker.lower_compartments)
+
     def door_may_be_open(self) -> bool:
         """True from the unlock until the door is seen shut (or never opened)."""
         return self.operation_id != 0 and self.state in ("unlock_sent", "open")
 
-    def follow(self, started: Started) -> None:
+    def follow(self, started: Started, lower_wanted: bool = False) -> None:
         self.operation_id = started.operation_id
+        self.lower_wanted = lower_wanted
         self.compartment = started.compartment
         self.purpose = started.purpose
         self.finished = self.problem = self.overdue = False
@@ -81,37 +95,50 @@ class DoorScreen(KioskScreen):
 
     def _show(self, state: str, outcome: str | None, receipt: str | None) -> None:
         app = App.get_running_app()
-        tr = app.tr
-        n = self.compartment
+        n, purpose = self.compartment, self.purpose
         self.state = state
         self.outcome = outcome or ""
         hotline = app.terminal.config.station.hotline
+        words: Callable[[Translate], tuple[str, str]]
         if state == "unlock_sent":
-            self.headline = tr("Opening door {number}…").format(number=n)
-            self.detail = ""
+            def words(tr: Translate) -> tuple[str, str]:
+                return tr("Opening door {number}…").format(number=n), ""
         elif state == "open":
-            self.headline = open_text(tr, self.purpose, n)
-            self.detail = ""
+            def words(tr: Translate) -> tuple[str, str]:
+                return open_text(tr, purpose, n), ""
             self._start_countdown()
         elif state == "completed":
             self._stop_countdown()
-            if outcome == "stored" and self.purpose == "dropoff" and receipt:
+            if outcome == "stored" and purpose == "dropoff" and receipt:
                 # The receipt has its own screen: printed, and kept until they are done.
                 app.show_dropoff_receipt(receipt, n)
                 return
             self.finished = True
             self.problem = outcome in ("item_left", "empty")
-            self.headline, self.detail = completed_text(tr, self.purpose, outcome, n,
-                                                        help_line(tr, hotline))
+
+            def words(tr: Translate) -> tuple[str, str]:
+                return completed_text(tr, purpose, outcome, n, help_line(tr, hotline))
         else:  # jammed, failed, abandoned
             self._stop_countdown()
             self.finished = self.problem = True
-            self.headline, self.detail = not_opened_text(tr, self.purpose, n, hotline)
+
+            def words(tr: Translate) -> tuple[str, str]:
+                return not_opened_text(tr, purpose, n, hotline)
+        self._words = words
+        self.headline, self.detail = words(app.tr)
+        if self.manager is not None and self.manager.current == self.name:
+            app.speak_screen()
+
+    def spoken(self, tr: Translate) -> str:
+        """The headline and what to do, for residents; staff at work hear nothing."""
+        if self._words is None or self.purpose not in RESIDENT_PURPOSES:
+            return ""
+        return " ".join(part for part in self._words(tr) if part)
 
     # -- the door left open ---------------------------------------------------------------
 
     def _start_countdown(self) -> None:
-        self._opened_at = time.monotonic()
+        self._opened_at = self.now()
         self._tick()
         Clock.unschedule(self._tick)
         Clock.schedule_interval(self._tick, 1.0)
@@ -126,11 +153,13 @@ class DoorScreen(KioskScreen):
         if self._opened_at is None:
             return
         app = App.get_running_app()
-        limit_s = app.terminal.config.locker.door_open_alarm_min * 60
-        left_s = limit_s - (time.monotonic() - self._opened_at)
+        alarm_min = app.terminal.config.locker.door_open_alarm_min
+        limit_s = alarm_min * 60
+        left_s = limit_s - (self.now() - self._opened_at)
+        if left_s <= 0 and not self.overdue and self.purpose in RESIDENT_PURPOSES:
+            app.say(lambda tr: countdown_text(tr, 0, alarm_min))
         self.overdue = left_s <= 0
-        self.countdown_text = countdown_text(app.tr, max(0, round(left_s)),
-                                             app.terminal.config.locker.door_open_alarm_min)
+        self.countdown_text = countdown_text(app.tr, max(0, round(left_s)), alarm_min)
 
     # -- leaving ------------------------------------------------------------------------
 
@@ -169,7 +198,8 @@ class DoorScreen(KioskScreen):
         self._stop_countdown()
         self.operation_id = self.compartment = 0
         self.headline = self.detail = self.state = self.outcome = ""
-        self.finished = self.problem = False
+        self._words = None
+        self.finished = self.problem = self.lower_wanted = False
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -10,10 +10,12 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from devices.printer.slip import Slip
+from kiosk.i18n import Translate
 from kiosk.services.printing import PrintOutcome
 from kiosk.ui.futures import on_result
 from kiosk.ui.receipt_text import print_status_text, printed
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.spoken_text import receipt_prompt
 from kiosk.ui.widgets import back_bar, buttons, qr_code  # noqa: F401  (used in the .kv)
 
 
@@ -41,6 +43,9 @@ class DropoffReceiptScreen(KioskScreen):
         # A print still running for an earlier receipt reports to nobody now.
         self.printing = self.print_failed = False
         self.print_line = ""
+
+    def spoken(self, tr: Translate) -> str:
+        return receipt_prompt(tr, self.receipt, self.compartment) if self.receipt else ""
 
     def print_receipt(self) -> None:
         """Prints the slip shown (again, when asked): never a second number."""

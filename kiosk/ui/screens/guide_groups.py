@@ -12,7 +12,7 @@ from kiosk.services.guide.catalog import ServiceItem
 from kiosk.ui.guide_text import BROWSE_KINDS, LEVEL_NAMES
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
-from kiosk.ui.widgets.buttons import QuietButton
+from kiosk.ui.widgets.item_button import TitleButton
 
 
 class GuideGroupsScreen(KioskScreen):
@@ -39,8 +39,8 @@ class GuideGroupsScreen(KioskScreen):
         for key, name, items in groups:
             if not items:
                 continue
-            button = QuietButton(
-                text=app.tr("{name} ({count} items)").format(name=name, count=len(items)))
+            button = TitleButton(
+                title=app.tr("{name} ({count} items)").format(name=name, count=len(items)))
             button.group_key = key
             button.bind(on_release=lambda _b, n=name, i=items: self.open_group(n, i))
             box.add_widget(button)

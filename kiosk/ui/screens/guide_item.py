@@ -11,17 +11,24 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 
 from devices.printer.slip import Slip
+from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.guide.catalog import ServiceItem
+from kiosk.services.guide.unpublished import (
+    unpublished_elements,
+    unpublished_statement,
+    window_hours,
+)
+from kiosk.services.opening_hours_text import describe_hours
 from kiosk.services.printing import PrintOutcome
 from kiosk.ui.futures import on_result
-from kiosk.ui.guide_text import ASK_AT_WINDOW, HANDLING_NAMES, LEVEL_NAMES
+from kiosk.ui.guide_text import HANDLING_NAMES, LEVEL_NAMES
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import back_bar, buttons, qr_code  # noqa: F401  (used in the .kv)
+from kiosk.ui.widgets import back_bar, buttons, qr_code, title_text  # noqa: F401  (in the .kv)
 
 
 def guide_elements(item: ServiceItem, tr: Callable[[str], str]) -> list[tuple[str, str]]:
     """(label, value) pairs in the order of a printed 办事指南; "" where the catalog is
-    silent, which the screen shows as 'ask at the window'."""
+    silent: the screen leaves those out and says once what is not published."""
     return [
         (tr("Where it is handled"), tr(LEVEL_NAMES[item.level])),
         (tr("How"), tr(HANDLING_NAMES[item.handling]) if item.handling else ""),
@@ -47,6 +54,7 @@ class GuideItemScreen(KioskScreen):
     message = StringProperty("")
     online_url = StringProperty("")
     source_text = StringProperty("")
+    unpublished_text = StringProperty("")
 
     def show(self, item: ServiceItem) -> None:
         app = App.get_running_app()
@@ -57,20 +65,32 @@ class GuideItemScreen(KioskScreen):
         source = app.terminal.guide.catalog.source(item.source)
         self.source_text = app.tr("Source: {source}").format(
             source=f"{source.title} {source.document}".strip() if source else item.source)
+        self.unpublished_text = self._unpublished(item)
         box = self.ids.elements
         box.clear_widgets()
         for label, value in guide_elements(item, app.tr):
-            # Codes, notes and bases nobody gave are left out; what a resident must know
-            # before coming is always shown, with a pointer to the window when unknown.
-            if not value and label in (app.tr("Item code"), app.tr("Note"),
-                                       app.tr("Handled by"), app.tr("Kind of item")):
-                continue
+            if not value:
+                continue    # what a resident needs is in the one unpublished statement
             # A kv dynamic class gets its properties when its rule is applied, so they
             # are set after construction, not passed to it.
             row = Factory.GuideElement()
-            row.label, row.value, row.known = label, value or app.tr(ASK_AT_WINDOW), bool(value)
+            row.label, row.value = label, value
             box.add_widget(row)
         self.ids.scroll.scroll_y = 1
+
+    def _unpublished(self, item: ServiceItem) -> str:
+        """What the guide cannot tell yet, once, with when to ask (the handling window's
+        own hours, else the station's staffed hours in force) and the hotline."""
+        app = App.get_running_app()
+        guide = app.terminal.guide
+        window = guide.handling_window(item)
+        settings = app.terminal.station_settings
+        hours = window_hours(window)
+        if hours is None:
+            hours = settings.staffed_hours() if settings is not None else WeeklyHours()
+        return unpublished_statement(unpublished_elements(item, app.tr), app.tr,
+                                     hours=describe_hours(hours, app.tr),
+                                     hotline=guide.station.hotline, window=window)
 
     def print_notice(self) -> None:
         app = App.get_running_app()
@@ -96,6 +116,7 @@ class GuideItemScreen(KioskScreen):
         self.name_text = ""
         self.message = ""
         self.online_url = ""
+        self.unpublished_text = ""
         self.ids.elements.clear_widgets()
 
 

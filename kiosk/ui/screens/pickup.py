@@ -13,6 +13,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kiosk.services.identity import Identity
 from kiosk.services.locker.model import Refused, Started
 from kiosk.ui.futures import on_result
+from kiosk.ui.locker_refusals import lockout_text, refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
 
@@ -41,7 +42,7 @@ class PickupScreen(KioskScreen):
         was_locked = self.locked_s > 0
         self.locked_s = math.ceil(app.terminal.locker.keypad_locked_for())
         if self.locked_s > 0:
-            self.message = lockout_text(app, self.locked_s)
+            self.message = lockout_text(app.tr, self.locked_s)
         elif was_locked:
             self.message = ""            # over: the keypad is back
 
@@ -84,7 +85,8 @@ class PickupScreen(KioskScreen):
             self.message = ""
             app.show_door(result)
             return
-        self.message = refusal_text(app, result)
+        self.message = refusal_text(app.tr, result)
+        app.say(lambda tr: refusal_text(tr, result))
         if isinstance(result, Refused) and result.locked_for_s > 0:
             self.locked_s = math.ceil(result.locked_for_s)
 
@@ -93,38 +95,6 @@ class PickupScreen(KioskScreen):
         self.message = ""
         self.checking = False
         self.locked_s = 0
-
-
-def refusal_text(app: App, refused: Refused | Exception) -> str:
-    tr = app.tr
-    if not isinstance(refused, Refused):
-        return tr("Something went wrong. Please ask the staff, or try again later.")
-    if refused.reason == "wrong_code":
-        return tr("That code is not right. Please check it and try again "
-                  "({tries} tries left).").format(tries=refused.tries_left)
-    if refused.reason == "locked":
-        return lockout_text(app, math.ceil(refused.locked_for_s))
-    if refused.reason == "expired":
-        return tr("This code has expired. Please ask the staff: your document is kept for "
-                  "you at the windows during staffed hours.")
-    if refused.reason == "malformed":
-        return tr("Please enter all 8 digits of the code.") if not refused.detail.startswith(
-            "an ID") else tr("That ID number is not valid. Please check it.")
-    if refused.reason == "device":
-        return tr("The locker cannot open right now. The staff have been told.")
-    if refused.reason == "not_found":
-        return tr("Nothing is waiting for this card. If you have a pickup code, please enter "
-                  "it.")
-    if refused.reason == "no_compartment":
-        return tr("There is no free compartment right now. Please come back during staffed "
-                  "hours.")
-    return tr("Something went wrong. Please ask the staff, or try again later.")
-
-
-def lockout_text(app: App, seconds: int) -> str:
-    # The lockout is the keypad's, not the resident's: the card way stays open.
-    return app.tr("Too many wrong codes. Please try again in {seconds} seconds, or collect "
-                  "with your ID card now.").format(seconds=seconds)
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -11,8 +11,8 @@ from kivy.properties import NumericProperty, StringProperty
 from kiosk.services.locker.model import Started
 from kiosk.ui import theme
 from kiosk.ui.futures import on_result
+from kiosk.ui.locker_refusals import refusal_text
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.pickup import refusal_text
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 from kiosk.ui.widgets.buttons import QuietButton
 
@@ -74,7 +74,7 @@ class StaffCompartmentsScreen(KioskScreen):
         if isinstance(result, Started):
             app.show_door(result)
         else:
-            self.message = refusal_text(app, result)  # type: ignore[arg-type]
+            self.message = refusal_text(app.tr, result)  # type: ignore[arg-type]
 
     def toggle_service(self) -> None:
         app = App.get_running_app()

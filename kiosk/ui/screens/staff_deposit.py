@@ -1,4 +1,9 @@
-"""Staff store a finished result: scan or type the case number, pick a size, load."""
+"""Staff store a finished result: scan or type the case number, pick a size, load.
+
+For a wheelchair user or an elderly applicant, staff mark the result for a lower
+compartment; the door screen then says whether the door that opened is a lower one, or
+that none was free.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,8 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.services.locker.model import Started
 from kiosk.ui.futures import on_result
+from kiosk.ui.locker_refusals import refusal_text
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.pickup import refusal_text
 from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
 
 
@@ -22,6 +27,12 @@ class StaffDepositScreen(KioskScreen):
     case_number = StringProperty("")
     applicant = StringProperty("")     # the applicant's ID number: optional, never stored
     editing = StringProperty("case")   # which field the keypad types into
+    lower = BooleanProperty(False)     # 放在低处柜格: a wheelchair user or an elderly applicant
+
+    def on_kv_post(self, _base_widget: object) -> None:
+        if not App.get_running_app().terminal.locker.lower_compartments:
+            toggle = self.ids.lower      # none configured (locker.seated_reach_rows)
+            toggle.parent.remove_widget(toggle)
 
     def edit(self, field: str) -> None:
         pad = self.ids.keypad
@@ -48,17 +59,19 @@ class StaffDepositScreen(KioskScreen):
             return
         self.busy = True
         future = app.terminal.locker.deposit(app.staff.id, self.case_number,
-                                             self.size_choice or None, self.applicant or None)
+                                             self.size_choice or None, self.applicant or None,
+                                             lower=self.lower)
         on_result(future, self._answered)
 
     def _answered(self, result: object) -> None:
         app = App.get_running_app()
         self.busy = False
         if isinstance(result, Started):
+            lower = self.lower
             self.reset()
-            app.show_door(result)
+            app.show_door(result, lower_wanted=lower)
         else:
-            self.message = refusal_text(app, result)  # type: ignore[arg-type]
+            self.message = refusal_text(app.tr, result)  # type: ignore[arg-type]
 
     def reset(self) -> None:
         self.edit("case")
@@ -67,6 +80,7 @@ class StaffDepositScreen(KioskScreen):
         self.size_choice = ""
         self.message = ""
         self.busy = False
+        self.lower = False
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

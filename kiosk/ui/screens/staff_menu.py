@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.ui.alarm_text import describe_alarm
 from kiosk.ui.screens.base import KioskScreen
@@ -17,6 +17,8 @@ class StaffMenuScreen(KioskScreen):
     staff_id = StringProperty("")
     waiting = NumericProperty(0)
     alarms = StringProperty("")
+    voice_muted = BooleanProperty(False)
+    voice_fitted = BooleanProperty(False)
 
     def on_pre_enter(self, *_args: object) -> None:
         app = App.get_running_app()
@@ -26,6 +28,16 @@ class StaffMenuScreen(KioskScreen):
             self.waiting = len(locker.waiting_for_staff())
         self.alarms = "\n".join(describe_alarm(app.tr, a.kind, a.subject)
                                 for a in app.terminal.active_alarms())
+        self.voice_fitted = app.voice.available
+        self.voice_muted = app.voice.muted
+
+    def toggle_voice(self) -> None:
+        voice = App.get_running_app().voice
+        if voice.muted:
+            voice.unmute()
+        else:
+            voice.mute()
+        self.voice_muted = voice.muted
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -12,8 +12,8 @@ from kivy.properties import StringProperty
 from kiosk.services.locker.model import DepositView, Started
 from kiosk.services.locker.receipts import is_receipt_qr, receipt_from_qr
 from kiosk.ui.futures import on_result
+from kiosk.ui.locker_refusals import refusal_text
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.pickup import refusal_text
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 from kiosk.ui.widgets.buttons import QuietButton
 
@@ -70,7 +70,7 @@ class StaffRetrieveScreen(KioskScreen):
         if isinstance(result, Started):
             app.show_door(result)
         else:
-            self.message = refusal_text(app, result)  # type: ignore[arg-type]
+            self.message = refusal_text(app.tr, result)  # type: ignore[arg-type]
 
     def reset(self) -> None:
         # The list is read afresh each time staff come here; nothing stays for the next.

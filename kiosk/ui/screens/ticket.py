@@ -8,12 +8,14 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
+from kiosk.i18n import Translate
 from kiosk.services.opening_hours_text import describe_hours
 from kiosk.services.printing import PrintOutcome
 from kiosk.services.queue.model import IssuedTicket, Refused
 from kiosk.ui.futures import on_result
 from kiosk.ui.queue_text import PRINT_RESULTS, TICKET_REFUSALS, windows_text
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.spoken_text import ticket_prompt
 from kiosk.ui.widgets import back_bar, buttons, qr_code  # noqa: F401  (used in the .kv)
 
 
@@ -27,9 +29,13 @@ class TicketScreen(KioskScreen):
     status_url = StringProperty("")
     refusal = StringProperty("")
 
+    _issued: IssuedTicket | None = None
+    _refused: Refused | None = None
+
     def show_ticket(self, issued: IssuedTicket) -> None:
         app = App.get_running_app()
         self.refusal = ""
+        self._issued, self._refused = issued, None
         self.label = issued.ticket.label
         self.category_name = issued.category_name
         self.windows_line = windows_text(issued.windows, app.tr)
@@ -50,12 +56,15 @@ class TicketScreen(KioskScreen):
     def show_refusal(self, refused: Refused) -> None:
         app = App.get_running_app()
         self.reset()
-        self.refusal = app.tr(TICKET_REFUSALS.get(refused.reason,
-                                                  TICKET_REFUSALS["invalid_appointment"])
-                              ).format(category=refused.category_name,
-                                       ticket=refused.ticket_label,
-                                       hours=(describe_hours(refused.hours, app.tr)
-                                              if refused.hours is not None else ""))
+        self._refused = refused
+        self.refusal = refusal_words(app.tr, refused)
+
+    def spoken(self, tr: Translate) -> str:
+        if self._issued is not None:
+            issued = self._issued
+            return ticket_prompt(tr, issued.ticket.label, issued.ahead,
+                                 windows_text(issued.windows, tr))
+        return refusal_words(tr, self._refused) if self._refused is not None else ""
 
     def follow(self, future: object) -> None:
         on_result(future, self.printed)  # type: ignore[arg-type]
@@ -64,9 +73,17 @@ class TicketScreen(KioskScreen):
         self.reset()  # a ticket number is nobody else's business
 
     def reset(self) -> None:
+        self._issued = self._refused = None
         self.label = self.category_name = self.waiting_line = self.note = ""
         self.windows_line = ""
         self.print_line = self.status_url = self.refusal = ""
+
+
+def refusal_words(tr: Translate, refused: Refused) -> str:
+    return tr(TICKET_REFUSALS.get(refused.reason, TICKET_REFUSALS["invalid_appointment"])
+              ).format(category=refused.category_name, ticket=refused.ticket_label,
+                       hours=(describe_hours(refused.hours, tr)
+                              if refused.hours is not None else ""))
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -20,6 +20,10 @@ class KioskButton(Button):
     # Set this, not `height`: the button still grows when its text needs more room.
     min_height = NumericProperty(theme.BUTTON_HEIGHT)
     grow = BooleanProperty(True)   # False: exactly min_height (keypad keys)
+    # False: the same size in large-text mode (keys, the status bar's buttons). A
+    # property, not a font_size set in a rule: the class rule's binding to text_scale
+    # would overwrite that as soon as the mode changed.
+    scales = BooleanProperty(True)
 
 
 class QuietButton(KioskButton):

@@ -1,4 +1,5 @@
-"""The strip along the top: station name, date and time, link to the district center."""
+"""The strip along the top: station name, date and time, link to the district center,
+and on every screen the two buttons a resident may need anywhere: 重听 and 呼叫帮助."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.ui.widgets import buttons  # noqa: F401  (KioskButton, used in the .kv)
+
 WEEKDAYS_ZH = "一二三四五六日"
 
 
@@ -17,6 +20,7 @@ class StatusBar(BoxLayout):
     station = StringProperty("")
     clock_text = StringProperty("")
     online = BooleanProperty(False)
+    voice_on = BooleanProperty(False)    # a voice is fitted and not muted: offer 重听
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)

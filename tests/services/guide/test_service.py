@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from devices.printer.slip import plain_lines
+from kiosk.config.schema import OpeningSession, QueueCategory
 from kiosk.services.guide.catalog import CatalogError
 from kiosk.services.guide.library import CatalogLibrary
 from kiosk.services.guide.lookups import record_lookup
 from kiosk.services.guide.service import GuideService
 from kiosk.services.printing import PrintService
 from kiosk.store import open_store
-from tests.services.guide.test_catalog import SHIPPED
+from tests.services.guide.test_catalog import MINIMAL, SHIPPED
 from tests.services.guide.test_library import newer
 from tests.services.guide.test_notice import STATION
 
@@ -107,3 +109,21 @@ def test_a_bad_replacement_changes_nothing_and_reports_nothing(store, tmp_path):
 
     assert guide.catalog.info.version == "2026.11.22-1"
     assert events(store, "guide.catalog_replaced") == []
+
+
+def test_the_notice_asks_residents_to_come_in_the_hours_of_the_window_named(store, tmp_path):
+    shipped = tmp_path / "shipped.toml"
+    shipped.write_text(MINIMAL.replace('handling = "网办"', 'handling = "网办"\n'
+                                       'queue_category = "instant"'), encoding="utf-8")
+    instant = QueueCategory(id="instant", name="即办", prefix="B", windows=(2,), sessions=(
+        OpeningSession(days=(1, 2, 3, 4, 5), start="09:00", end="12:00"),))
+    guide = GuideService(CatalogLibrary(shipped, tmp_path / "installed.toml"), store,
+                         STATION, (), PrintService(store, None),
+                         opening_hours=lambda: "周一至周六 8:30–17:30", windows=(instant,))
+    item = guide.catalog.item("t-001")
+
+    lines = plain_lines(guide.notice(item))
+
+    assert guide.handling_window(item) is instant
+    assert any("请在即办窗口的办理时间（周一至周五 9:00–12:00）前往咨询" in line for line in lines)
+    guide.printing.stop()
