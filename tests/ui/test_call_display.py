@@ -85,7 +85,9 @@ def test_a_residents_call_for_help_shows_a_banner_until_a_window_answers(
                       what="the help banner")
         ui.pump(0.3)
         image = ui.screenshot(f"call-display-help-{orientation}")
-        assert_shows(image, "自助终端有人需要帮助", "取件")
+        # The widget's text says which step (above); OCR proves the glyphs are drawn, and
+        # reads the brackets' contents unreliably at this size.
+        assert_shows(image, "自助终端有人需要帮助")
 
         WindowApiClient(url).answer_help(1, window=2)
 
