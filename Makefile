@@ -30,7 +30,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest
 
 sim: install
 	$(BIN)/kiosk sim --config $(CONFIG)
