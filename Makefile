@@ -30,7 +30,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 sim: install
 	$(BIN)/kiosk sim --config $(CONFIG)

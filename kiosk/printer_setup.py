@@ -14,7 +14,7 @@ from devices.printer.transport import (
     UsbSettings,
     build_transport,
 )
-from kiosk.config.schema import PrinterConfig
+from kiosk.config.devices_schema import PrinterConfig
 
 
 def transport_settings(config: PrinterConfig) -> TransportSettings:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kiosk.config.schema import CompartmentGroup
+from kiosk.config.locker_schema import CompartmentGroup
 
 DOOR_HEIGHTS = {"S": 1, "M": 2, "L": 4}
 

@@ -1,11 +1,10 @@
-"""What the person at the locker reads when a door did not open (no Kivy here, so tests
+"""What the person at the locker reads (and hears) on the door screen: what to do while
+the door is open, how long before staff are told, and how it ended (no Kivy here, so tests
 can produce the same words without a window)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-Translate = Callable[[str], str]
+from kiosk.i18n import Translate
 
 
 def help_line(tr: Translate, hotline: str) -> str:

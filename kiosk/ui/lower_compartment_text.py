@@ -3,9 +3,7 @@ tests can produce the same words without a window)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-Translate = Callable[[str], str]
+from kiosk.i18n import Translate
 
 
 def lower_notice_text(tr: Translate, number: int, placed_low: bool) -> str:

@@ -3,11 +3,8 @@ the same words without a window)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from kiosk.i18n import Translate
 from kiosk.services.printing import PrintOutcome
-
-Translate = Callable[[str], str]
 
 
 def printed(outcome: PrintOutcome | Exception | None) -> bool:

@@ -9,7 +9,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,26 +19,17 @@ from kiosk.services.help_desk import HelpDesk
 from kiosk.services.queue.service import QueueService
 from kiosk.window_api import WindowApi
 from kiosk.window_client import WindowApiClient, WindowApiError
+from tests.fixtures.queue import Clock
 from tests.fixtures.queue import api_url as url
 from tests.waiting import wait_until
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.at = START
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
-
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture
@@ -74,7 +65,7 @@ def test_open_requests_are_listed_oldest_first_with_their_wait(api, desk, clock)
     assert (status, reply["requests"]) == (200, [])
 
     desk.request("pickup")
-    clock.advance(95)
+    clock.advance(seconds=95)
     status, reply = call(api, "GET", "/v1/help")
 
     assert status == 200
@@ -86,7 +77,7 @@ def test_open_requests_are_listed_oldest_first_with_their_wait(api, desk, clock)
 
 def test_a_window_answers_and_the_request_leaves_the_list(api, desk, clock):
     desk.request("door")
-    clock.advance(40)
+    clock.advance(seconds=40)
 
     status, reply = call(api, "POST", "/v1/help/1/answer", b'{"window": 2}')
 
@@ -102,7 +93,7 @@ def test_a_window_answers_and_the_request_leaves_the_list(api, desk, clock):
 
 def test_an_expired_request_says_so_when_answered(api, desk, clock):
     desk.request("queue")
-    clock.advance(601)
+    clock.advance(seconds=601)
 
     status, reply = call(api, "POST", "/v1/help/1/answer", b'{"window": 1}')
 
@@ -176,7 +167,7 @@ def test_a_display_long_polls_for_the_next_help_request(api, desk):
 def test_the_window_command_shows_and_answers_help(api, desk, clock, capsys):
     assert main(["window", "1", "help", "--url", url(api)]) == 0
     desk.request("pickup")
-    clock.advance(150)
+    clock.advance(seconds=150)
 
     assert main(["window", "1", "status", "--url", url(api)]) == 0
     assert main(["window", "2", "help", "--url", url(api)]) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.config import ConfigError, load_config
-from kiosk.config.schema import QrScannerConfig
+from kiosk.config.devices_schema import QrScannerConfig
 
 FFMPEG = ("ffmpeg -loglevel error -f v4l2 -framerate 10 -video_size 640x480 -i /dev/video0 "
           "-vf format=gray -f image2pipe -vcodec pgm -")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,21 +17,12 @@ from kiosk.services.alarms import active_alarms
 from kiosk.services.help_desk import HelpCall, HelpDesk, HelpRequest, staffed_now_during
 from kiosk.store import open_store
 from kiosk.terminal import build_terminal
+from tests.fixtures.queue import Clock
 from tests.waiting import wait_until
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)     # Monday 9:00 in Beijing
 TEN_MINUTES = 600
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.at = START
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -43,7 +34,7 @@ def store(tmp_path: Path):
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture
@@ -88,7 +79,7 @@ def test_a_tap_records_the_request_and_tells_the_center(desk, store):
 
 def test_a_second_tap_while_the_first_is_open_finds_it(desk, store, clock):
     desk.request("pickup")
-    clock.advance(30)
+    clock.advance(seconds=30)
 
     again = desk.request("door")
 
@@ -117,7 +108,7 @@ def test_staff_answer_and_the_next_tap_is_a_new_request(desk, store, clock):
     heard: list[HelpRequest] = []
     desk.subscribe(heard.append)
     desk.request("guide_item")
-    clock.advance(90)
+    clock.advance(seconds=90)
 
     assert desk.answer(1, "window:2") is True
     assert desk.answer(1, "window:3") is False          # already answered
@@ -160,11 +151,11 @@ def test_an_unanswered_request_expires_into_an_alarm_that_staff_clear(desk, stor
     heard: list[HelpRequest] = []
     desk.subscribe(heard.append)
     desk.request("pickup")
-    clock.advance(TEN_MINUTES - 1)
+    clock.advance(seconds=TEN_MINUTES - 1)
     assert desk.expire_overdue() == []
     assert [r.id for r in desk.open_requests()] == [1]
 
-    clock.advance(1)
+    clock.advance(seconds=1)
     assert [r.id for r in desk.expire_overdue()] == [1]
 
     assert rows(store)[0][2] == "expired"
@@ -182,7 +173,7 @@ def test_an_unanswered_request_expires_into_an_alarm_that_staff_clear(desk, stor
     assert desk.request("pickup") == HelpCall(2, "pickup", False, True)
     assert alarms(store) == [("help.unanswered", "terminal",
                               {"request": 1, "screen": "pickup", "waited_s": 600})]
-    clock.advance(20)
+    clock.advance(seconds=20)
     assert desk.answer(2, "window:1")
 
     assert alarms(store) == []
@@ -192,7 +183,7 @@ def test_an_unanswered_request_expires_into_an_alarm_that_staff_clear(desk, stor
 
 def test_a_tap_after_the_open_request_fell_due_is_a_new_call(desk, store, clock):
     desk.request("pickup")
-    clock.advance(TEN_MINUTES + 5)
+    clock.advance(seconds=TEN_MINUTES + 5)
 
     call = desk.request("door")
 

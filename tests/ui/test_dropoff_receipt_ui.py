@@ -5,27 +5,21 @@ ESC/POS printer simulator and a real serial QR scanner."""
 
 from __future__ import annotations
 
-import base64
 import shutil
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
 from devices.printer.simulator import PrinterSimulator
 from devices.qr.simulator import QrScannerSimulator
 from kiosk.services.locker.receipts import receipt_qr_payload
+from tests.fixtures.locker_ui import BOARD, drop_off_by_taps, locker_settings, sign_in, wait_door
 from tests.fixtures.ui import ARTIFACTS
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
 
 pytestmark = pytest.mark.ui
 
 GS_K = b"\x1d(k"      # ESC/POS GS ( k: a QR code the printer draws itself
-PIN_123456 = ("scrypt$16384$8$1$Axkjp3AsO6gdNCIt6oQewg==$wZ3NVB1jRCY8rWwumGJZtomohW+8okUIPKZcr3"
-              "gbI3YulFhQMIaAFF9CGrePhV5N+T67higCJ0+imqL6sAFJmw==")
-BOARD = BoardConfig(address=0, locks=8, item_sensor=True)
 
 
 @pytest.fixture
@@ -38,8 +32,6 @@ def receipt_ui(launch_ui, tmp_path):
     scanner.start()
     printer = PrinterSimulator(tmp_path / "dev" / "printer", paper_width_mm=58)
     printer.start()
-    center_key = base64.b64encode(X25519PrivateKey.generate().public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
 
     def launch(*, with_printer: bool = True, **display):
         devices = {"qr_scanner": {"driver": "serial", "port": scanner.path}}
@@ -50,17 +42,7 @@ def receipt_ui(launch_ui, tmp_path):
             "station": {"hotline": "0571-12345678"},
             "display": display,
             "devices": devices,
-            "locker": {
-                "enabled": True,
-                "buses": {"main": {"protocol": "kerong-cu16", "port": locker.path,
-                                   "boards": [{"address": 0, "locks": 8, "item_sensor": True}]}},
-                "compartments": [
-                    {"first_number": 1, "count": 6, "bus": "main", "board": 0, "size": "S"},
-                    {"first_number": 7, "count": 2, "bus": "main", "board": 0,
-                     "first_lock": 7, "size": "L"}],
-            },
-            "security": {"center_public_key": center_key, "key_file": str(tmp_path / "key"),
-                         "staff": [{"id": "admin-1", "role": "admin", "pin_hash": PIN_123456}]},
+            **locker_settings(locker.path, tmp_path),
         })
         ui.simulator, ui.scanner, ui.printer = locker, scanner, printer
         ui.wait_until(lambda: ui.terminal.locker.ready.is_set(), what="locker ready")
@@ -70,37 +52,6 @@ def receipt_ui(launch_ui, tmp_path):
     printer.stop()
     scanner.stop()
     locker.stop()
-
-
-def wait_door(ui, number, open_):
-    ui.wait_until(lambda: ui.simulator.door(0, number).open == open_,
-                  what=f"door {number} {'open' if open_ else 'shut'}")
-
-
-def sign_in(ui):
-    ui.tap(ui.widget("staff"))
-    for digit in "123456":
-        ui.tap(ui.widget("keypad").ids[f"key_{digit}"])
-    ui.tap(ui.widget("sign_in"))
-    ui.wait_until(lambda: ui.screen == "staff_menu", timeout_s=10, what="the staff menu")
-
-
-def drop_off_by_taps(ui):
-    """A resident taps 存件, a small compartment, puts papers in and closes the door; the
-    door screen hands over to the receipt."""
-    ui.tap(ui.widget("dropoff"))
-    ui.tap(ui.widget("size_s"))
-    ui.wait_until(lambda: ui.screen == "door", what="the door screen")
-    number = ui.app.screens.get_screen("door").compartment
-    wait_door(ui, number, True)
-    ui.pump(0.3)
-    ui.simulator.put_item(0, number)
-    ui.simulator.close_door(0, number)
-    ui.wait_until(lambda: ui.screen == "dropoff_receipt", timeout_s=8,
-                  what="the door screen handing over to the receipt")
-    [stored] = ui.terminal.locker.waiting_for_staff()
-    assert stored.compartment == number
-    return stored.receipt, number
 
 
 def drop_off_by_service(ui):

@@ -11,7 +11,6 @@ are kept as screenshots in test-artifacts/fit-*.png.
 
 from __future__ import annotations
 
-import base64
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -20,8 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from devices.idcard.simulator import IdCardReaderSimulator, make_card
 from devices.locker.simulator import LockerBusSimulator
@@ -31,7 +28,7 @@ from kiosk.services.locker.model import OperationUpdate, Started
 from kiosk.services.locker.model import Refused as LockerRefused
 from kiosk.services.queue.model import Refused
 from kiosk.ui import theme
-from tests.fixtures.locker_ui import BOARD, PIN_123456
+from tests.fixtures.locker_ui import BOARD, locker_settings
 from tests.fixtures.ui import UiDriver
 from tests.ui.fit_checks import Problem, check_screen, signature, window_box
 
@@ -65,8 +62,6 @@ def fit_ui(launch_ui: Callable[..., UiDriver], tmp_path: Path
     printer = PrinterSimulator(tmp_path / "dev" / "printer", paper_width_mm=58)
     for simulator in (locker, scanner, id_reader, printer):
         simulator.start()
-    center = base64.b64encode(X25519PrivateKey.generate().public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
 
     def launch(orientation: str) -> UiDriver:
         printer.run_out_of_paper()
@@ -92,17 +87,7 @@ def fit_ui(launch_ui: Callable[..., UiDriver], tmp_path: Path
                         "id_card": {"driver": "sam", "port": id_reader.path},
                         "printer": {"driver": "escpos", "transport": "serial",
                                     "port": printer.path, "baud": 115200}},
-            "locker": {
-                "enabled": True,
-                "buses": {"main": {"protocol": "kerong-cu16", "port": locker.path,
-                                   "boards": [{"address": 0, "locks": 8, "item_sensor": True}]}},
-                "compartments": [
-                    {"first_number": 1, "count": 6, "bus": "main", "board": 0, "size": "S"},
-                    {"first_number": 7, "count": 2, "bus": "main", "board": 0,
-                     "first_lock": 7, "size": "L"}],
-            },
-            "security": {"center_public_key": center, "key_file": str(tmp_path / "key"),
-                         "staff": [{"id": "admin-1", "role": "admin", "pin_hash": PIN_123456}]},
+            **locker_settings(locker.path, tmp_path),
         })
         ui.locker, ui.id_reader = locker, id_reader
         assert_rules_follow(ui.app)

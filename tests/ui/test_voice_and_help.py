@@ -14,7 +14,13 @@ import pytest
 
 from devices.voice.simulator import read_record
 from tests.fixtures.configs import voice_record
-from tests.fixtures.locker_ui import sign_in, store_result, type_digits, wait_door
+from tests.fixtures.locker_ui import (
+    drop_off_by_taps,
+    sign_in,
+    store_result,
+    type_digits,
+    wait_door,
+)
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
 
 pytestmark = pytest.mark.ui
@@ -106,14 +112,7 @@ def test_the_idle_warning_is_read_aloud(locker_ui):
 
 def test_a_dropoff_receipt_number_is_read_digit_by_digit(locker_ui):
     ui = locker_ui()
-    ui.tap(ui.widget("dropoff"))
-    ui.tap(ui.widget("size_s"))
-    ui.wait_until(lambda: ui.screen == "door", what="the door screen")
-    door = ui.app.screens.get_screen("door")
-    ui.wait_until(lambda: door.state == "open", what="the door open")
-    ui.simulator.put_item(0, door.compartment)
-    ui.simulator.close_door(0, door.compartment)
-    ui.wait_until(lambda: ui.screen == "dropoff_receipt", what="the receipt")
+    drop_off_by_taps(ui)
     receipt = ui.widget("receipt_number").text
     wait_said(ui, f"回执号 {' '.join(receipt)}")
 

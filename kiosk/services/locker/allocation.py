@@ -21,7 +21,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from kiosk.config.cabinet import plan_cabinet, within_seated_reach
-from kiosk.config.schema import LockerConfig
+from kiosk.config.locker_schema import LockerConfig
 from kiosk.services.locker.model import SIZES, Size
 
 

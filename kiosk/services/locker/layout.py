@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.config.schema import LockerConfig
+from kiosk.config.locker_schema import LockerConfig
 from kiosk.services.locker.model import Compartment
 from kiosk.store import Store
 

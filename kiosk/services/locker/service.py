@@ -17,15 +17,12 @@ The rules that make power cuts harmless:
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
@@ -33,14 +30,16 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from devices.errors import DeviceError, UnlockNotSent
 from devices.health import DeviceHealth, DeviceState
 from devices.locker.port import BoardHealth, BoardSnapshot, LockerBus
-from kiosk.config.schema import LockerConfig
+from kiosk.config.locker_schema import LockerConfig
 from kiosk.services.alarms import clear_alarm, raise_alarm
 from kiosk.services.audit import record
 from kiosk.services.identity import Identity
 from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
 from kiosk.services.keys import KeyedHash
 from kiosk.services.locker import allocation, codes
+from kiosk.services.locker.deposit_book import DepositBook, iso
 from kiosk.services.locker.guard import GuessGuard
+from kiosk.services.locker.job_worker import JobWorker
 from kiosk.services.locker.layout import compartments_from_config, sync_layout
 from kiosk.services.locker.model import (
     DepositView,
@@ -52,13 +51,11 @@ from kiosk.services.locker.model import (
 )
 from kiosk.services.locker.pickup_policy import PickupPolicy
 from kiosk.services.locker.records import LockerRecords
-from kiosk.services.locker.sealing import seal
 from kiosk.services.outbox import append_event
 from kiosk.store import Store
 
 log = logging.getLogger("kiosk.locker")
 
-T = TypeVar("T")
 UpdateListener = Callable[[OperationUpdate], None]
 
 TICK_S = 0.1
@@ -124,9 +121,10 @@ class LockerService:
         self._unresolved: set[int] = set()      # operations waiting for their board's state
         self._silent_boards: set[tuple[str, int]] = set()   # (bus, address) given up on
         self._listeners: list[UpdateListener] = []
-        self._jobs: queue.Queue[Callable[[], None]] = queue.Queue()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = JobWorker(self._tick, TICK_S)
+        self._deposits = DepositBook(retention_days=config.retention_days,
+                                     terminal_id=terminal_id, keyed_hash=keyed_hash,
+                                     center_key=center_key, wall_clock=wall_clock)
         self._next_overdue_check = 0.0
         self.ready = threading.Event()   # set once start-up reconciliation is done
 
@@ -135,19 +133,16 @@ class LockerService:
     def start(self) -> None:
         """Call after the buses have started."""
         sync_layout(self._store, self.compartments)
-        self._jobs.put(self._reconcile)
+        worker = self._worker
+        worker.put(self._reconcile)
         for bus in self._buses.values():
-            bus.on_snapshot(lambda s: self._jobs.put(lambda: self._snapshot(s)))
-            bus.on_board_health(lambda h: self._jobs.put(lambda: self._board_health(h)))
-            bus.health.subscribe(lambda h: self._jobs.put(lambda: self._bus_health(h)))
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="locker-service", daemon=True)
-        self._thread.start()
+            bus.on_snapshot(lambda s: worker.put(lambda: self._snapshot(s)))
+            bus.on_board_health(lambda h: worker.put(lambda: self._board_health(h)))
+            bus.health.subscribe(lambda h: worker.put(lambda: self._bus_health(h)))
+        worker.start()
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._worker.stop()
 
     def on_update(self, listener: UpdateListener) -> None:
         """Called on the service thread whenever an operation moves on."""
@@ -158,7 +153,7 @@ class LockerService:
     def pickup(self, code: str, *, via: str = "code",
                proxy_id_number: str | None = None) -> Future[Started | Refused]:
         """A resident's pickup with the 8-digit code (or the code from a scanned QR)."""
-        return self._submit(lambda: self._pickup(code, via, proxy_id_number))
+        return self._worker.submit(lambda: self._pickup(code, via, proxy_id_number))
 
     def pickup_with_qr(self, text: str, *,
                        proxy_id_number: str | None = None) -> Future[Started | Refused]:
@@ -171,7 +166,7 @@ class LockerService:
 
     def dropoff(self, size: Size | None) -> Future[Started | Refused]:
         """A resident leaves documents for staff (容缺受理 after hours)."""
-        return self._submit(lambda: self._begin_loading("dropoff", "resident", None, size))
+        return self._worker.submit(lambda: self._begin_loading("dropoff", "resident", None, size))
 
     def deposit(self, staff_id: str, case_number: str, size: Size | None,
                 applicant_id_number: str | None = None, *,
@@ -179,23 +174,23 @@ class LockerService:
         """Staff load a finished result (办理结果) for a resident. With the applicant's ID
         number, the applicant can also collect it with their ID card. ``lower`` asks for a
         lower compartment (allocation.py); whether one was free: ``lower_compartments``."""
-        return self._submit(lambda: self._begin_loading("deposit", staff_id, case_number, size,
-                                                        applicant_id_number, lower))
+        return self._worker.submit(lambda: self._begin_loading(
+            "deposit", staff_id, case_number, size, applicant_id_number, lower))
 
     def pickup_with_identity(self, identity: Identity) -> Future[Started | Refused]:
         """The applicant collects with their ID card or social-security card."""
         digest = identity.keyed_hash(self._hash)
-        return self._submit(lambda: self._pickup_by_identity(digest, identity.source))
+        return self._worker.submit(lambda: self._pickup_by_identity(digest, identity.source))
 
     def retrieve(self, staff_id: str, deposit_id: str) -> Future[Started | Refused]:
         """Staff take back an overdue result or collect a drop-off."""
-        return self._submit(lambda: self._retrieve(staff_id, deposit_id))
+        return self._worker.submit(lambda: self._retrieve(staff_id, deposit_id))
 
     def open_for_maintenance(self, actor: str, number: int) -> Future[Started | Refused]:
-        return self._submit(lambda: self._open(number, "maintenance", None, actor))
+        return self._worker.submit(lambda: self._open(number, "maintenance", None, actor))
 
     def set_in_service(self, actor: str, number: int, in_service: bool) -> Future[bool]:
-        return self._submit(lambda: self._set_in_service(actor, number, in_service))
+        return self._worker.submit(lambda: self._set_in_service(actor, number, in_service))
 
     # -- queries (any thread; read-only) ------------------------------------------------
 
@@ -225,34 +220,6 @@ class LockerService:
         return self.records.needing_check()
 
     # -- the service thread ---------------------------------------------------------------
-
-    def _submit(self, job: Callable[[], T]) -> Future[T]:
-        future: Future[T] = Future()
-
-        def run() -> None:
-            if not future.set_running_or_notify_cancel():
-                return
-            try:
-                future.set_result(job())
-            except Exception as error:  # the caller sees it; the service goes on
-                log.exception("locker request failed")
-                future.set_exception(error)
-
-        self._jobs.put(run)
-        return future
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                job = self._jobs.get(timeout=TICK_S)
-            except queue.Empty:
-                job = None
-            try:
-                if job is not None:
-                    job()
-                self._tick()
-            except Exception:
-                log.exception("locker service: an event could not be handled")
 
     def _notify(self, update: OperationUpdate) -> None:
         for listener in self._listeners:
@@ -286,13 +253,7 @@ class LockerService:
             self._live[op_id] = operation
             self._resume(operation)
         with self._store.transaction() as db:
-            orphans = db.execute(
-                "SELECT id, compartment FROM deposits d WHERE state = 'loading' AND NOT EXISTS "
-                "(SELECT 1 FROM door_operations o WHERE o.deposit_id = d.id AND o.state IN "
-                "('requested', 'unlock_sent', 'open'))"
-            ).fetchall()
-            for deposit_id, number in orphans:
-                self._finish_deposit(db, deposit_id, "cancelled")
+            for deposit_id, number in self._deposits.cancel_orphans(db):
                 record(db, "terminal", "locker.deposit_cancelled", str(number),
                        {"deposit": deposit_id, "reason": "interrupted before the door closed"})
             self._check_contents(db)
@@ -308,7 +269,7 @@ class LockerService:
             try:
                 return bus.read_board(address)
             except DeviceError as error:
-                if self._clock_real() >= deadline or self._stopping.is_set():
+                if self._clock_real() >= deadline or self._worker.stopping.is_set():
                     log.warning("locker: board %s/%s not readable at start: %s", bus.name,
                                 address, error)
                     return None
@@ -344,7 +305,7 @@ class LockerService:
                 return
             if operation.deposit_id and operation.purpose in ("deposit", "dropoff"):
                 with self._store.transaction() as db:
-                    self._finish_deposit(db, operation.deposit_id, "cancelled")
+                    self._deposits.finish(db, operation.deposit_id, "cancelled")
             self._end(operation, "abandoned", outcome="interrupted")
             return
         # No sensor: nobody can tell from here whether papers went in or came out. A
@@ -354,7 +315,7 @@ class LockerService:
                 self._hold_for_check(db, operation)
         if operation.deposit_id and operation.purpose in ("deposit", "dropoff"):
             with self._store.transaction() as db:
-                self._finish_deposit(db, operation.deposit_id, "cancelled")
+                self._deposits.finish(db, operation.deposit_id, "cancelled")
         self._end(operation, "abandoned", outcome="unknown")
 
     def _hold_for_check(self, db: sqlite_utils.Database, operation: LiveOperation) -> None:
@@ -412,7 +373,7 @@ class LockerService:
             changed.append((compartment.number, before, after))
         if not changed:
             return
-        stamp = _iso(self._wall())
+        stamp = iso(self._wall())
         with self._store.transaction() as db:
             for number, _, after in changed:
                 db.execute(
@@ -518,25 +479,10 @@ class LockerService:
 
     def _check_overdue(self) -> None:
         self._next_overdue_check = self._clock() + OVERDUE_CHECK_S
-        now = _iso(self._wall())
         with self._store.transaction() as db:
-            due = db.execute(
-                "SELECT id, compartment, case_number, due_at FROM deposits WHERE state = 'stored' "
-                "AND kind = 'result' AND overdue_at IS NULL AND due_at < ?", [now]
-            ).fetchall()
-            for deposit_id, number, case_number, due_at in due:
-                db.execute("UPDATE deposits SET overdue_at = ? WHERE id = ?", [now, deposit_id])
-                append_event(db, "locker.overdue", {"deposit": deposit_id, "compartment": number,
-                                                    "case_number": case_number, "due_at": due_at})
-            waiting = db.execute(
-                "SELECT count(*) FROM deposits WHERE state = 'stored' AND overdue_at IS NOT NULL"
-            ).fetchone()[0]
-            if waiting:
-                raise_alarm(db, "overdue_items", "locker", {"count": waiting})
-            else:
-                clear_alarm(db, "overdue_items", "locker")
-        if due:
-            log.info("locker: %d result(s) now overdue, listed for staff", len(due))
+            turned = self._deposits.mark_overdue(db)
+        if turned:
+            log.info("locker: %d result(s) now overdue, listed for staff", turned)
 
     # -- flows ----------------------------------------------------------------------------
 
@@ -563,7 +509,7 @@ class LockerService:
             with self._store.transaction() as db:
                 return self._policy.unusable(db, via, "wrong")
         deposit_id, number, expires_at = row
-        if expires_at is not None and expires_at < _iso(self._wall()):
+        if expires_at is not None and expires_at < iso(self._wall()):
             with self._store.transaction() as db:
                 return self._policy.unusable(db, via, "expired", number, deposit_id)
 
@@ -583,7 +529,7 @@ class LockerService:
                                             started.detail)
 
     def _pickup_by_identity(self, identity_hash: str, via: str) -> Started | Refused:
-        now = _iso(self._wall())
+        now = iso(self._wall())
         with self._store.reading() as db:
             row = db.execute(
                 "SELECT id, compartment FROM deposits WHERE applicant_hash = ? AND "
@@ -625,7 +571,7 @@ class LockerService:
                 "compartment": number, "state": "loading",
                 "case_number": case_number.strip() if case_number else None,
                 "applicant_hash": applicant_hash, "needs_lower": int(lower),
-                "deposited_by": actor, "created_at": _iso(self._wall()),
+                "deposited_by": actor, "created_at": iso(self._wall()),
             })
         return self._open(number, purpose, deposit_id, actor)
 
@@ -679,7 +625,7 @@ class LockerService:
             # nothing could tell the resident or staff whether it did: refuse at once.
             return Refused("device", detail=f"lock board {compartment.bus}/"
                                             f"{compartment.board} does not answer")
-        now = _iso(self._wall())
+        now = iso(self._wall())
         with self._store.transaction() as db:
             if also is not None:
                 also(db)
@@ -699,7 +645,7 @@ class LockerService:
             self._end(operation, "failed", outcome="device", detail=str(error))
             if deposit_id and purpose in ("deposit", "dropoff"):
                 with self._store.transaction() as db:
-                    self._finish_deposit(db, deposit_id, "cancelled")
+                    self._deposits.finish(db, deposit_id, "cancelled")
             return Refused("device", detail=str(error))
         except DeviceError as error:
             # The pulse may have gone out: treat it as sent and let the door tell
@@ -711,7 +657,7 @@ class LockerService:
         with self._store.transaction() as db:
             db.execute(
                 "UPDATE door_operations SET state = 'unlock_sent', unlock_sent_at = ?, "
-                "board_reply = ? WHERE id = ?", [_iso(self._wall()), reply, operation.id])
+                "board_reply = ? WHERE id = ?", [iso(self._wall()), reply, operation.id])
             record(db, actor, f"locker.{purpose}.unlock_sent", str(number),
                    {"operation": operation.id, "board_reply": reply,
                     "acknowledged": ack is not None})
@@ -727,7 +673,7 @@ class LockerService:
         operation.state = "open"
         with self._store.transaction() as db:
             db.execute("UPDATE door_operations SET state = 'open', opened_at = ? WHERE id = ?",
-                       [_iso(self._wall()), operation.id])
+                       [iso(self._wall()), operation.id])
             record(db, "terminal", f"locker.{operation.purpose}.opened",
                    str(operation.compartment),
                    {"operation": operation.id, "board_reply": raw, "note": reason})
@@ -745,10 +691,11 @@ class LockerService:
             if operation.purpose in ("deposit", "dropoff"):
                 if item is False:
                     outcome = "empty"
-                    self._finish_deposit(db, operation.deposit_id, "cancelled")
+                    self._deposits.finish(db, operation.deposit_id, "cancelled")
                 else:
                     outcome = "stored"
-                    receipt = self._store_deposit(db, operation)
+                    receipt = self._deposits.store(db, str(operation.deposit_id),
+                                                    operation.compartment)
             elif operation.purpose in ("pickup", "retrieve"):
                 if item is True:
                     outcome = "item_left"
@@ -756,7 +703,8 @@ class LockerService:
                                 {"operation": operation.id})
                 else:
                     outcome = "collected" if operation.purpose == "pickup" else "retrieved"
-                    self._finish_deposit(db, operation.deposit_id, outcome, operation)
+                    self._deposits.finish(db, operation.deposit_id, outcome,
+                                          operation.compartment, self._collected_by(operation))
                     clear_alarm(db, "item_left_behind", f"compartment {number}")
             else:
                 outcome = "closed"
@@ -765,65 +713,6 @@ class LockerService:
         log.info("locker: compartment %d %s %s", number, operation.purpose, outcome)
         self._notify(OperationUpdate(operation.id, number, operation.purpose, "completed",
                                      outcome, receipt))
-
-    def _store_deposit(self, db: sqlite_utils.Database, operation: LiveOperation) -> str | None:
-        now = self._wall()
-        due = _iso(now + timedelta(days=self._config.retention_days).total_seconds())
-        deposit_id = operation.deposit_id
-        kind = db.execute("SELECT kind, case_number, needs_lower FROM deposits WHERE id = ?",
-                          [deposit_id]).fetchone()
-        if kind[0] == "dropoff":
-            receipt = self._new_receipt(db, now)
-            db.execute("UPDATE deposits SET state = 'stored', stored_at = ?, receipt = ? "
-                       "WHERE id = ?", [_iso(now), receipt, deposit_id])
-            append_event(db, "locker.dropoff", {"deposit": deposit_id,
-                                                "compartment": operation.compartment,
-                                                "receipt": receipt, "at": _iso(now)})
-            return receipt
-        while True:
-            code = codes.new_code()
-            digest = codes.code_hash(self._hash, code)
-            clash = db.execute("SELECT 1 FROM deposits WHERE code_hash = ?", [digest]).fetchone()
-            if clash is None:
-                break
-        db.execute(
-            "UPDATE deposits SET state = 'stored', stored_at = ?, due_at = ?, code_hash = ?, "
-            "code_expires_at = ? WHERE id = ?", [_iso(now), due, digest, due, deposit_id])
-        sealed = seal(self._center_key,
-                      {"code": code, "qr": codes.qr_payload(self._terminal_id, code)},
-                      associated=deposit_id)
-        append_event(db, "locker.deposited", {
-            "deposit": deposit_id, "compartment": operation.compartment,
-            "case_number": kind[1], "stored_at": _iso(now), "expires_at": due,
-            "pickup": sealed, **({"lower": True} if kind[2] else {}),
-        })
-        return None
-
-    def _new_receipt(self, db: sqlite_utils.Database, now: float) -> str:
-        day = datetime.fromtimestamp(now, UTC).astimezone()
-        prefix = f"{day:%y%m%d}"
-        count = db.execute("SELECT count(*) FROM deposits WHERE receipt LIKE ?",
-                           [f"{prefix}%"]).fetchone()[0]
-        return f"{prefix}{count + 1:03d}"
-
-    def _finish_deposit(self, db: sqlite_utils.Database, deposit_id: str | None, state: str,
-                        operation: LiveOperation | None = None) -> None:
-        if deposit_id is None:
-            return
-        actor = None
-        if operation is not None:
-            actor = self._collected_by(operation)
-        db.execute(
-            "UPDATE deposits SET state = ?, finished_at = ?, code_hash = NULL, "
-            "applicant_hash = NULL, collected_by = coalesce(?, collected_by) WHERE id = ?",
-            [state, _iso(self._wall()), actor, deposit_id])
-        if state in ("collected", "retrieved"):
-            append_event(db, f"locker.{state}", {
-                "deposit": deposit_id, "compartment": operation.compartment if operation else None,
-                "by": "proxy" if actor and actor.startswith("proxy:") else
-                      ("staff" if state == "retrieved" else "applicant"),
-                "at": _iso(self._wall()),
-            })
 
     def _collected_by(self, operation: LiveOperation) -> str:
         with self._store.reading() as db:
@@ -855,7 +744,7 @@ class LockerService:
                 replacement = self._open(other, operation.purpose, operation.deposit_id, actor)
             else:
                 with self._store.transaction() as db:
-                    self._finish_deposit(db, operation.deposit_id, "cancelled")
+                    self._deposits.finish(db, operation.deposit_id, "cancelled")
         moved = replacement if isinstance(replacement, Started) else None
         self._notify(OperationUpdate(
             operation.id, number, operation.purpose, "jammed", "jammed",
@@ -873,7 +762,7 @@ class LockerService:
 
     def _end_in(self, db: sqlite_utils.Database, operation: LiveOperation, state: str,
                 outcome: str, raw: str | None, detail: str | None = None) -> None:
-        now = _iso(self._wall())
+        now = iso(self._wall())
         db.execute(
             "UPDATE door_operations SET state = ?, outcome = ?, finished_at = ?, "
             "closed_at = CASE WHEN ? = 'completed' THEN ? ELSE closed_at END WHERE id = ?",
@@ -897,8 +786,3 @@ class LockerService:
     def _sensor_for(self, number: int) -> bool:
         compartment = self.compartments[number]
         return self._sensors.get((compartment.bus, compartment.board), False)
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
-

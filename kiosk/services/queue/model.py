@@ -104,3 +104,7 @@ class DaySummary:
     @property
     def issued(self) -> int:
         return sum(c.issued for c in self.categories)
+
+
+class QueueError(Exception):
+    """A window asked for something the queue cannot do (no current ticket, say)."""

@@ -26,6 +26,7 @@ from kiosk.services.queue.appointments import (
     public_key_from_base64,
     read_appointment,
 )
+from kiosk.services.queue.day_summary import summarise_day, summary_from_json, summary_to_json
 from kiosk.services.queue.hours import category_hours
 from kiosk.services.queue.model import (
     RANK_APPOINTMENT,
@@ -33,12 +34,20 @@ from kiosk.services.queue.model import (
     RANK_WALK_IN,
     Call,
     CategoryNow,
-    CategorySummary,
     DaySummary,
     IssuedTicket,
+    QueueError,
     Refused,
     Ticket,
 )
+from kiosk.services.queue.ticket_rows import (
+    close_current,
+    current,
+    current_or_none,
+    record_call,
+    ticket_by_id,
+)
+from kiosk.services.queue.wait_estimate import estimate_min, tickets_ahead
 from kiosk.store import Store
 
 log = logging.getLogger(__name__)
@@ -47,8 +56,6 @@ CallListener = Callable[[Call], None]
 OPEN_STATES = ("waiting", "called")
 
 
-class QueueError(Exception):
-    """A window asked for something the queue cannot do (no current ticket, say)."""
 
 
 class QueueService:
@@ -100,8 +107,8 @@ class QueueService:
             return [CategoryNow(
                 id=c.id, name=c.name, description=c.description, prefix=c.prefix,
                 open=hours[c.id].is_open(now),
-                waiting=self._waiting(db, day, c.id, RANK_WALK_IN),
-                estimate_min=self._estimate_min(db, c, self._waiting(db, day, c.id,
+                waiting=tickets_ahead(db, day, c.id, RANK_WALK_IN),
+                estimate_min=self._estimate(db, c, tickets_ahead(db, day, c.id,
                                                                       RANK_WALK_IN)),
                 hours=hours[c.id], assisted=c.assisted,
             ) for c in self.config.categories]
@@ -176,8 +183,8 @@ class QueueService:
                     return Refused("has_ticket", category.name, held[0])
             number = self._next_number(db, day, category.id)
             label = f"{category.prefix}{number:03d}"
-            ahead = self._waiting(db, day, category.id, rank)
-            estimate_s = round(self._estimate_min(db, category, ahead, exact=True) * 60)
+            ahead = tickets_ahead(db, day, category.id, rank)
+            estimate_s = round(self._estimate(db, category, ahead, exact=True) * 60)
             ticket_id = db["queue_tickets"].insert({
                 "day": day, "category": category.id, "label": label, "rank": rank,
                 "state": "waiting", "source": source, "person_hash": person,
@@ -189,7 +196,7 @@ class QueueService:
                 "source": source, "real_name": person is not None, "ahead": ahead,
                 "estimate_s": estimate_s, "at": now.isoformat(timespec="seconds"),
             })
-            ticket = self._ticket(db, ticket_id)
+            ticket = ticket_by_id(db, ticket_id)
         log.info("ticket %s issued (%s, %d ahead)", label, category.id, ahead)
         return IssuedTicket(ticket=ticket, category_name=category.name, ahead=ahead,
                             estimate_min=max(0, round(estimate_s / 60)),
@@ -222,7 +229,7 @@ class QueueService:
         day = now.date().isoformat()
         served = [c.id for c in self.config.categories if window in c.windows]
         with self.store.transaction() as db:
-            self._close_current(db, window, "finished", now)
+            close_current(db, window, "finished", now)
             db["queue_windows"].upsert({"number": window, "open": 1,
                                         "since": now.isoformat()}, pk="number")
             marks = ",".join("?" * len(served))
@@ -234,31 +241,31 @@ class QueueService:
                 return None
             db.execute("UPDATE queue_tickets SET state = 'called', window = ?, called_at = ? "
                        "WHERE id = ?", [window, now.isoformat(), row[0]])
-            ticket = self._ticket(db, row[0])
-            call = self._record_call(db, ticket, window, recall=False, now=now)
+            ticket = ticket_by_id(db, row[0])
+            call = record_call(db, ticket, window, recall=False, now=now)
         self._announce(call)
         return call
 
     def recall(self, window: int) -> Call:
         now = self.now()
         with self.store.transaction() as db:
-            ticket = self._current(db, window)
+            ticket = current(db, window)
             db.execute("UPDATE queue_tickets SET recalls = recalls + 1 WHERE id = ?",
                        [ticket.id])
-            call = self._record_call(db, ticket, window, recall=True, now=now)
+            call = record_call(db, ticket, window, recall=True, now=now)
         self._announce(call)
         return call
 
     def no_show(self, window: int) -> Ticket:
         with self.store.transaction() as db:
-            ticket = self._close_current(db, window, "no_show", self.now())
+            ticket = close_current(db, window, "no_show", self.now())
             if ticket is None:
                 raise QueueError(f"window {window} has nobody called")
             return ticket
 
     def finish(self, window: int) -> Ticket:
         with self.store.transaction() as db:
-            ticket = self._close_current(db, window, "finished", self.now())
+            ticket = close_current(db, window, "finished", self.now())
             if ticket is None:
                 raise QueueError(f"window {window} has nobody called")
             return ticket
@@ -270,7 +277,7 @@ class QueueService:
         if target is None:
             raise QueueError(f"no category {category_id!r}")
         with self.store.transaction() as db:
-            ticket = self._current(db, window)
+            ticket = current(db, window)
             if ticket.category == category_id:
                 raise QueueError(f"{ticket.label} is already in {category_id}")
             db.execute("UPDATE queue_tickets SET category = ?, state = 'waiting', window = NULL,"
@@ -280,14 +287,14 @@ class QueueService:
                 "ticket": ticket.label, "day": ticket.day, "from": ticket.category,
                 "to": category_id, "window": window,
             })
-            return self._ticket(db, ticket.id)
+            return ticket_by_id(db, ticket.id)
 
     def window_status(self, window: int) -> dict[str, Any]:
         self._check_window(window)
         day = self.now().date().isoformat()
         served = [c.id for c in self.config.categories if window in c.windows]
         with self.store.reading() as db:
-            current = self._current_or_none(db, window)
+            current = current_or_none(db, window)
             marks = ",".join("?" * len(served))
             waiting = db.execute(
                 f"SELECT count(*) FROM queue_tickets WHERE day = ? AND state = 'waiting' AND "
@@ -356,12 +363,12 @@ class QueueService:
             closed = db.execute("SELECT summary FROM queue_days_closed WHERE day = ?",
                                 [day]).fetchone()
             if closed:
-                return _summary_from_json(json.loads(closed[0]))
+                return summary_from_json(json.loads(closed[0]))
             db.execute("UPDATE queue_tickets SET state = 'expired', finished_at = ? "
                        "WHERE day = ? AND state IN ('waiting', 'called')",
                        [now.isoformat(), day])
-            summary = self._summarise(db, day)
-            payload = _summary_to_json(summary)
+            summary = summarise_day(db, day, self.config.categories)
+            payload = summary_to_json(summary)
             db["queue_days_closed"].insert({"day": day, "closed_at": now.isoformat(),
                                             "summary": json.dumps(payload, ensure_ascii=False)})
             append_event(db, "queue.daily_summary", payload, PRIORITY_BUSINESS)
@@ -371,7 +378,8 @@ class QueueService:
     def summary(self, day: str | None = None) -> DaySummary:
         """The day so far (today by default) without closing it."""
         with self.store.reading() as db:
-            return self._summarise(db, day or self.now().date().isoformat())
+            return summarise_day(db, day or self.now().date().isoformat(),
+                                 self.config.categories)
 
     # -- inside -------------------------------------------------------------------------
 
@@ -393,69 +401,10 @@ class QueueService:
         return int(db.execute("SELECT last FROM queue_numbers WHERE day = ? AND category = ?",
                               [day, category]).fetchone()[0])
 
-    def _waiting(self, db: sqlite_utils.Database, day: str, category: str, rank: int) -> int:
-        """Tickets that will be called before a new ticket of ``rank``."""
-        return int(db.execute(
-            "SELECT count(*) FROM queue_tickets WHERE day = ? AND category = ? AND "
-            "state = 'waiting' AND rank <= ?", [day, category, rank]).fetchone()[0])
-
-    def _estimate_min(self, db: sqlite_utils.Database, category: QueueCategory, ahead: int,
-                      exact: bool = False) -> float:
-        handling = self._average_handling_min(db, category.id)
-        marks = ",".join("?" * len(category.windows))
-        open_windows = db.execute(
-            f"SELECT count(*) FROM queue_windows WHERE open = 1 AND number IN ({marks})",
-            list(category.windows)).fetchone()[0]
-        # Before any window opens, assume all of them will: staff arrive at opening time.
-        windows = open_windows or len(category.windows)
-        minutes = handling * ahead / windows
-        return minutes if exact else round(minutes)
-
-    def _average_handling_min(self, db: sqlite_utils.Database, category: str) -> float:
-        rows = db.execute(
-            "SELECT called_at, finished_at FROM queue_tickets WHERE category = ? AND "
-            "state = 'finished' AND called_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
-            [category, self.config.average_over]).fetchall()
-        if len(rows) < 3:
-            return self.config.default_handling_min
-        seconds = [(_at(f) - _at(c)).total_seconds() for c, f in rows]
-        return sum(seconds) / len(seconds) / 60
-
-    def _current_or_none(self, db: sqlite_utils.Database, window: int) -> Ticket | None:
-        row = db.execute("SELECT id FROM queue_tickets WHERE window = ? AND state = 'called' "
-                         "ORDER BY called_at DESC LIMIT 1", [window]).fetchone()
-        return self._ticket(db, row[0]) if row else None
-
-    def _current(self, db: sqlite_utils.Database, window: int) -> Ticket:
-        ticket = self._current_or_none(db, window)
-        if ticket is None:
-            raise QueueError(f"window {window} has nobody called")
-        return ticket
-
-    def _close_current(self, db: sqlite_utils.Database, window: int, state: str,
-                       now: datetime) -> Ticket | None:
-        ticket = self._current_or_none(db, window)
-        if ticket is None:
-            return None
-        db.execute("UPDATE queue_tickets SET state = ?, finished_at = ? WHERE id = ?",
-                   [state, now.isoformat(), ticket.id])
-        kind = "queue.finished" if state == "finished" else "queue.no_show"
-        append_event(db, kind, {"ticket": ticket.label, "day": ticket.day, "window": window,
-                                "category": ticket.category,
-                                "at": now.isoformat(timespec="seconds")})
-        return self._ticket(db, ticket.id)
-
-    def _record_call(self, db: sqlite_utils.Database, ticket: Ticket, window: int,
-                     recall: bool, now: datetime) -> Call:
-        call_id = db["queue_calls"].insert({"ticket_id": ticket.id, "label": ticket.label,
-                                            "window": window, "at": now.isoformat(),
-                                            "recall": int(recall)}).last_pk
-        append_event(db, "queue.called", {"ticket": ticket.label, "day": ticket.day,
-                                          "window": window, "recall": recall,
-                                          "category": ticket.category,
-                                          "at": now.isoformat(timespec="seconds")})
-        return Call(id=int(call_id), label=ticket.label, window=window, recall=recall,
-                    at=now.isoformat())
+    def _estimate(self, db: sqlite_utils.Database, category: QueueCategory, ahead: int,
+                  exact: bool = False) -> float:
+        return estimate_min(db, category, ahead, self.config.default_handling_min,
+                            self.config.average_over, exact=exact)
 
     def _announce(self, call: Call) -> None:
         with self._new_call:
@@ -466,56 +415,9 @@ class QueueService:
             except Exception:
                 log.exception("a call listener failed for %s", call.label)
 
-    def _ticket(self, db: sqlite_utils.Database, ticket_id: int) -> Ticket:
-        row = db.execute(
-            "SELECT id, day, category, label, rank, state, source, issued_at, window, recalls,"
-            " transferred_from FROM queue_tickets WHERE id = ?", [ticket_id]).fetchone()
-        return Ticket(*row)
-
     def _status_url(self, day: str, label: str) -> str:
         template = self.config.status_url
         if not template:
             return ""
         return template.format(district=self.station.district_id,
                                terminal=self.station.terminal_id, day=day, ticket=label)
-
-    def _summarise(self, db: sqlite_utils.Database, day: str) -> DaySummary:
-        categories = []
-        for category in self.config.categories:
-            rows = db.execute(
-                "SELECT state, issued_at, called_at, finished_at FROM queue_tickets "
-                "WHERE day = ? AND category = ?", [day, category.id]).fetchall()
-            waits = [(_at(c) - _at(i)).total_seconds() / 60 for _s, i, c, _f in rows if c]
-            handling = [(_at(f) - _at(c)).total_seconds() / 60
-                        for s, _i, c, f in rows if s == "finished" and c and f]
-            categories.append(CategorySummary(
-                category=category.id, name=category.name, issued=len(rows),
-                served=sum(1 for r in rows if r[0] == "finished"),
-                no_shows=sum(1 for r in rows if r[0] == "no_show"),
-                expired=sum(1 for r in rows if r[0] == "expired"),
-                average_wait_min=_mean(waits), longest_wait_min=max(waits, default=None),
-                average_handling_min=_mean(handling),
-            ))
-        return DaySummary(day=day, categories=tuple(categories))
-
-
-def _at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
-
-
-def _summary_to_json(summary: DaySummary) -> dict[str, Any]:
-    return {"day": summary.day, "categories": [
-        {"category": c.category, "name": c.name, "issued": c.issued, "served": c.served,
-         "no_shows": c.no_shows, "expired": c.expired, "average_wait_min": c.average_wait_min,
-         "longest_wait_min": None if c.longest_wait_min is None else round(c.longest_wait_min, 1),
-         "average_handling_min": c.average_handling_min}
-        for c in summary.categories]}
-
-
-def _summary_from_json(data: dict[str, Any]) -> DaySummary:
-    return DaySummary(day=data["day"], categories=tuple(
-        CategorySummary(**category) for category in data["categories"]))

@@ -21,7 +21,12 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from devices.locker.port import BoardConfig
 from devices.locker.serial_bus import SerialLockerBus
-from kiosk.config.schema import CompartmentGroup, LockBoardConfig, LockerBusConfig, LockerConfig
+from kiosk.config.locker_schema import (
+    CompartmentGroup,
+    LockBoardConfig,
+    LockerBusConfig,
+    LockerConfig,
+)
 from kiosk.services.keys import KeyedHash
 from kiosk.services.locker.model import Started
 from kiosk.services.locker.service import LockerService

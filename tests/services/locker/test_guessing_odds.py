@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kiosk.config.schema import LockerConfig
+from kiosk.config.locker_schema import LockerConfig
 from kiosk.services.locker.codes import CODE_DIGITS
 from kiosk.services.locker.guard import GuessGuard
 from kiosk.store import open_store
