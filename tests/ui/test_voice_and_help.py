@@ -112,8 +112,7 @@ def test_the_idle_warning_is_read_aloud(locker_ui):
 
 def test_a_dropoff_receipt_number_is_read_digit_by_digit(locker_ui):
     ui = locker_ui()
-    drop_off_by_taps(ui)
-    receipt = ui.widget("receipt_number").text
+    receipt, _door = drop_off_by_taps(ui)
     wait_said(ui, f"回执号 {' '.join(receipt)}")
 
 
