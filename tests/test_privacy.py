@@ -27,12 +27,12 @@ from devices.idcard.simulator import IdCardReaderSimulator, make_card
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
 from devices.smartcard.simulator import SmartcardSimulator
+from kiosk.app.logsetup import configure_logging
+from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
-from kiosk.logsetup import configure_logging
 from kiosk.services.identity_source import IdentityPresented
 from kiosk.simulation.center import DemoCenter
 from kiosk.store import open_store
-from kiosk.terminal import build_terminal
 from tests.fixtures.pcsc import vpcd_reader_name
 from tests.waiting import wait_until
 

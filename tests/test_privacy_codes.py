@@ -16,8 +16,8 @@ from devices.qr.camera_simulator import CameraSimulator
 from devices.qr.port import ScannedCode
 from devices.qr.serial_scanner import SerialQrScanner
 from devices.qr.simulator import QrScannerSimulator
+from kiosk.app.logsetup import configure_logging
 from kiosk.config.schema import LoggingConfig
-from kiosk.logsetup import configure_logging
 from kiosk.services.locker.codes import qr_payload
 from kiosk.services.locker.model import Started
 

@@ -5,7 +5,7 @@ private key and texts it to the applicant. The demo terminal has no center, so i
 mode this reads the same events from the outbox and unseals them with the demo key, and
 the simulator panel shows the codes a resident would have received.
 
-make_command() signs a command as the center does; python -m kiosk.telemetry.demo_command
+make_command() signs a command as the center does; python -m kiosk.cli.telemetry_demo
 sends one to a terminal.
 """
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.sim.simulator import Simulator
-from kiosk.local_socket import JsonLineClient, JsonLineServer
+from kiosk.api.local_socket import JsonLineClient, JsonLineServer
 
 log = logging.getLogger(__name__)
 

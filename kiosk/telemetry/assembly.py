@@ -1,7 +1,7 @@
 """Puts the link to the district center together: one connection, and on it presence,
 the outbox publisher, heartbeats, retained alarms and the command listener.
 
-Called by the composition root (kiosk/terminal.py) only when `mqtt.enabled`, so a
+Called by the composition root (kiosk/app/terminal.py) only when `mqtt.enabled`, so a
 terminal without MQTT never imports paho.
 """
 
@@ -25,7 +25,7 @@ from kiosk.telemetry.retained_alarms import RetainedAlarms
 from kiosk.telemetry.topics import Topics
 
 if TYPE_CHECKING:
-    from kiosk.terminal import Terminal
+    from kiosk.app.terminal import Terminal
 
 ALARM_SYNC_S = 1.0
 CAPS_CHECK_S = 60.0

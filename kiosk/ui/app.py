@@ -17,6 +17,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from devices.printer.slip import Slip
+from kiosk.app.terminal import Terminal
 from kiosk.i18n import Translate, translator
 from kiosk.services.guide.catalog import ServiceItem
 from kiosk.services.identity import Identity
@@ -31,7 +32,6 @@ from kiosk.services.queue.model import IssuedTicket, Refused
 from kiosk.services.queue.slips import ticket_slip
 from kiosk.services.staff import StaffMember
 from kiosk.services.status import StatusSnapshot
-from kiosk.terminal import Terminal
 from kiosk.ui import theme
 from kiosk.ui.fonts import CjkFonts
 from kiosk.ui.idle import IdleWatcher

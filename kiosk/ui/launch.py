@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from devices.progress import ProgressBeat
+from kiosk.app.terminal import Terminal
 from kiosk.config.schema import DisplayConfig, KioskConfig
-from kiosk.terminal import Terminal
 from kiosk.ui.fonts import CjkFonts
 from kiosk.ui.kivy_env import prepare_kivy_environment
 from kiosk.ui.theme import SCREEN_SIZES
 
-# How often the Kivy thread proves to the watchdog that its loop turns (kiosk/watchdog.py).
+# How often the Kivy thread proves to the watchdog that its loop turns (kiosk/app/watchdog.py).
 UI_BEAT_INTERVAL_S = 1.0
 
 
@@ -65,7 +65,7 @@ def run_call_display_app(config: KioskConfig, fonts: CjkFonts, kivy_home: Path,
     configure_kivy(config.display, kivy_home)
     from kivy.clock import Clock
 
-    from kiosk.ui.call_display_app import CallDisplayApp
+    from kiosk.call_display.app import CallDisplayApp
 
     app = CallDisplayApp(config, fonts, client, announcer)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
+from kiosk.cli.main import main
 from tests.services.guide.test_catalog import SHIPPED
 
 SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from kiosk.doctor import Check, run_checks
+from kiosk.cli.doctor.station import Check, run_checks
 
 
 def qr_check(write_config, command) -> Check:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiosk.cli import main
+from kiosk.cli.main import main
 from tests.services.guide.test_catalog import SHIPPED
 
 

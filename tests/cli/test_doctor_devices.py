@@ -14,10 +14,10 @@ import pytest
 from devices.idcard.simulator import IdCardReaderSimulator
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
-from kiosk.admin import AdminServer
+from kiosk.api.admin import AdminServer
+from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.store import open_store
-from kiosk.terminal import build_terminal
 
 REPO = Path(__file__).resolve().parents[2]
 CENTER_PUBLIC = "ndp5TjOlRYidWNIwAS17cTcY7hO2zmQaunE4tt3As1E="

@@ -14,7 +14,7 @@ from PIL import Image
 from pyzbar.pyzbar import ZBarSymbol, decode
 
 from devices.printer.simulator import PrinterSimulator
-from kiosk.printer_doctor import TEST_TITLE, TEST_URL
+from kiosk.cli.doctor.printer import TEST_TITLE, TEST_URL
 
 REPO = Path(__file__).resolve().parents[2]
 

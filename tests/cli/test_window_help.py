@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.call_feed import HelpFeed
-from kiosk.cli import main
+from kiosk.api.window import WindowApi
+from kiosk.api.window_client import WindowApiClient, WindowApiError
+from kiosk.call_display.feed import HelpFeed
+from kiosk.cli.main import main
 from kiosk.services.help_desk import HelpDesk
 from kiosk.services.queue.service import QueueService
-from kiosk.window_api import WindowApi
-from kiosk.window_client import WindowApiClient, WindowApiError
 from tests.fixtures.queue import Clock
 from tests.fixtures.queue import api_url as url
 from tests.waiting import wait_until

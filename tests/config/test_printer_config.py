@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.app.printer_setup import receipt_layout, transport_settings
 from kiosk.config import ConfigError, load_config
-from kiosk.printer_setup import receipt_layout, transport_settings
 
 REPO = Path(__file__).resolve().parents[2]
 

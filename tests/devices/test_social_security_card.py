@@ -24,7 +24,7 @@ from devices.smartcard.virtual_cards import (
     StaffBadge,
 )
 from devices.traffic import TRAFFIC
-from kiosk.smartcard_doctor import read_one
+from kiosk.cli.doctor.smartcard import read_one
 from tests.devices.test_smartcard import wait_for_empty_reader
 from tests.fixtures.pcsc import vpcd_reader_name
 

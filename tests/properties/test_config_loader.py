@@ -21,7 +21,7 @@ import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from kiosk.cli import main
+from kiosk.cli.main import main
 from kiosk.config import ConfigError, KioskConfig, load_config
 from tests.properties.profiles import REPOSITORY, scaled
 from tests.properties.strategies import Labelled, mutated, nested, outcome

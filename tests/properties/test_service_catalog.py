@@ -19,7 +19,7 @@ import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from kiosk.cli import main
+from kiosk.cli.main import main
 from kiosk.services.guide.catalog import (
     Catalog,
     CatalogError,

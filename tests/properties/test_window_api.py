@@ -1,4 +1,4 @@
-"""The window API (kiosk/window_api.py): whatever a client on the station LAN sends.
+"""The window API (kiosk/api/window.py): whatever a client on the station LAN sends.
 
 WindowApi.handle answers any method, path and body with a status it documents and a JSON
 reply; over HTTP, any request line, headers and body get an HTTP answer (never a dropped
@@ -20,11 +20,11 @@ import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
+from kiosk.api.window import WindowApi
 from kiosk.config.schema import QueueConfig
 from kiosk.services.keys import KeyedHash
 from kiosk.services.queue.service import QueueService
 from kiosk.store import open_store
-from kiosk.window_api import WindowApi
 from tests.fixtures.queue import CATEGORIES, MONDAY, STATION, Clock
 from tests.properties.profiles import scaled
 from tests.properties.strategies import any_text, nested

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.app.terminal import build_terminal
 from kiosk.config import ConfigError
 from kiosk.config.schema import OpeningSession
 from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.alarms import active_alarms
 from kiosk.services.help_desk import HelpCall, HelpDesk, HelpRequest, staffed_now_during
 from kiosk.store import open_store
-from kiosk.terminal import build_terminal
 from tests.fixtures.queue import Clock
 from tests.waiting import wait_until
 

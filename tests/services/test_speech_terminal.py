@@ -8,11 +8,11 @@ import pytest
 from devices.health import DeviceState
 from devices.voice.prompt_speaker import PromptSpeaker
 from devices.voice.simulator import read_record
+from kiosk.app.terminal import build_terminal
 from kiosk.config import ConfigError
 from kiosk.config.schema import VoiceConfig
 from kiosk.services.speech import ResidentVoice
 from kiosk.store import open_store
-from kiosk.terminal import build_terminal
 from tests.devices.voice.test_prompt_speaker import children_of_this_process, running
 from tests.fixtures.configs import voice_record
 from tests.waiting import wait_until

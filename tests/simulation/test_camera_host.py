@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from devices.health import DeviceState
+from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.simulation.control import ControlClient
 from kiosk.simulation.host import SimulatorHost
 from kiosk.store import open_store
-from kiosk.terminal import build_terminal
 
 
 @pytest.fixture

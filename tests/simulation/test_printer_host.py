@@ -10,12 +10,12 @@ from PIL import Image
 from pyzbar.pyzbar import ZBarSymbol, decode
 
 from devices.printer.slip import Qr, Slip, Text
+from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.services.alarms import active_alarms
 from kiosk.simulation.control import ControlClient
 from kiosk.simulation.host import SimulatorHost
 from kiosk.store import open_store
-from kiosk.terminal import build_terminal
 from tests.waiting import wait_until
 
 

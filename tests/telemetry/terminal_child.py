@@ -22,10 +22,10 @@ import sys
 import time
 from pathlib import Path
 
+from kiosk.app.terminal import Terminal, build_terminal
 from kiosk.config import load_config
 from kiosk.services.outbox import PRIORITY_ALARM, PRIORITY_BUSINESS, PRIORITY_REPORT, append_event
 from kiosk.store import open_store
-from kiosk.terminal import Terminal, build_terminal
 
 FLOW_PRIORITIES = (PRIORITY_BUSINESS, PRIORITY_BUSINESS, PRIORITY_ALARM, PRIORITY_REPORT)
 

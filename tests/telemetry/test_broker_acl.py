@@ -14,9 +14,9 @@ import paho.mqtt.client as mqtt
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
+from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.store import open_store
-from kiosk.terminal import build_terminal
 from tests.telemetry.brokers import SampleTlsBroker, make_demo_certs
 from tests.telemetry.center import Center
 

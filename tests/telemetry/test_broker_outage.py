@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.services.outbox import PRIORITY_ALARM, PRIORITY_BUSINESS, PRIORITY_REPORT, append_event
 from kiosk.store import open_store
-from kiosk.terminal import build_terminal
 from tests.telemetry.brokers import durable_broker
 from tests.telemetry.center import Center
 

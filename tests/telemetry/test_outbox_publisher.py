@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.services.outbox import (
     PRIORITY_ALARM,
@@ -16,7 +17,6 @@ from kiosk.store import open_store
 from kiosk.telemetry import outbox_publisher
 from kiosk.telemetry.link import INFLIGHT_RESERVE
 from kiosk.telemetry.outbox_publisher import HANDED_WINDOWS
-from kiosk.terminal import build_terminal
 from tests.telemetry.brokers import acl_broker
 from tests.telemetry.center import Center
 from tests.waiting import wait_until

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import time
 
+from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.services.alarms import clear_alarm, raise_alarm
 from kiosk.store import open_store
-from kiosk.terminal import build_terminal
 from tests.telemetry.center import Center
 
 ROOT = "kiosk/v1/test-district/test-01"

@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from devices.idcard.simulator import make_card
+from kiosk.api.window_client import WindowApiClient
 from kiosk.services.queue.appointments import Appointment, make_appointment_code
-from kiosk.window_client import WindowApiClient
 from tests.fixtures.queue_ui import free_port, hours_closed_now, queue_settings
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
 
@@ -137,7 +137,7 @@ def test_a_synthetic_day_with_two_windows(queue_ui, tmp_path):
     through them with the window client; the voice follows every call in order; the day's
     summary counts it all."""
     from devices.voice.command_announcer import CommandAnnouncer
-    from kiosk.call_feed import CallFeed
+    from kiosk.call_display.feed import CallFeed
     from kiosk.services.queue.announcements import call_text
     from tests.devices.voice.test_command_announcer import speaking_program, wait_for_lines
 

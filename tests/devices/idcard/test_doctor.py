@@ -9,7 +9,7 @@ from devices.idcard.protocol import SamFault, SelectFailed
 from devices.idcard.sam_reader import SamIdCardReader
 from devices.idcard.simulator import IdCardReaderSimulator
 from devices.serial_link import PortInUse
-from kiosk.idcard_doctor import read_one_card
+from kiosk.cli.doctor.idcard import read_one_card
 from tests.waiting import wait_until
 
 

@@ -9,7 +9,7 @@ from devices.locker.port import BoardConfig
 from devices.locker.serial_bus import SerialLockerBus
 from devices.locker.simulator import LockerBusSimulator
 from devices.serial_link import PortInUse
-from kiosk.locker_doctor import probe_board
+from kiosk.cli.doctor.locker import probe_board
 from tests.waiting import wait_until
 
 

@@ -1,0 +1,81 @@
+"""The terminal's admin socket: local tools (`kiosk locker open N`, `kiosk doctor`)
+ask the running terminal, which owns the serial lines, instead of fighting it for them.
+
+JSON lines on a Unix socket next to the database, mode 0600. Every action is audited
+with the Unix user that asked for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.api.local_socket import JsonLineClient, JsonLineServer
+from kiosk.services.locker.model import Refused, Started
+
+if TYPE_CHECKING:
+    from kiosk.app.terminal import Terminal
+
+log = logging.getLogger(__name__)
+
+SOCKET_NAME = "admin.sock"
+
+
+def admin_socket_path(store_path: Path) -> Path:
+    return Path(store_path).parent / SOCKET_NAME
+
+
+class AdminServer:
+    def __init__(self, terminal: Terminal) -> None:
+        self._terminal = terminal
+        self._server = JsonLineServer(admin_socket_path(terminal.config.store.path),
+                                      self._handle, "admin-socket")
+
+    def start(self) -> None:
+        self._server.start()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def _handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        op = request.get("op")
+        locker = self._terminal.locker
+        if op in ("locker.open", "locker.doors") and locker is None:
+            return {"ok": False, "error": "this terminal has no locker (locker.enabled = false)"}
+        if op == "locker.open":
+            number = request.get("number")
+            actor = f"cli:{request.get('user', 'unknown')}"
+            if not isinstance(number, int):
+                return {"ok": False, "error": "number must be a compartment number"}
+            try:
+                result = locker.open_for_maintenance(actor, number).result(timeout=10)
+            except FutureTimeout:
+                return {"ok": False, "error": "the locker did not answer within 10 s"}
+            if isinstance(result, Started):
+                log.info("compartment %d opened for maintenance by %s", number, actor)
+                return {"ok": True, "compartment": number, "operation": result.operation_id}
+            assert isinstance(result, Refused)
+            return {"ok": False, "error": f"{result.reason}: {result.detail}".rstrip(": ")}
+        if op == "locker.doors":
+            return {"ok": True, "doors": locker.door_report()}
+        if op == "devices.health":
+            return {"ok": True, **_device_health(self._terminal)}
+        return {"ok": False, "error": f"unknown op {op!r}"}
+
+
+def _device_health(terminal: Terminal) -> dict[str, Any]:
+    """What `kiosk doctor` cannot find out itself while the terminal holds the serial
+    lines: each device's health and the active alarms (board_offline names lock boards
+    that stopped answering)."""
+    devices = {name: {"state": health.state.value, "detail": health.detail}
+               for name, health in terminal.status.snapshot().devices.items()}
+    alarms = [{"kind": alarm.kind, "subject": alarm.subject, "detail": alarm.detail}
+              for alarm in terminal.active_alarms()]
+    return {"devices": devices, "alarms": alarms}
+
+
+def admin_client(store_path: Path) -> JsonLineClient:
+    return JsonLineClient(admin_socket_path(store_path), timeout_s=15,
+                          missing_hint="; is the terminal running (systemctl status kiosk)?")
