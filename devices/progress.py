@@ -2,7 +2,7 @@
 
 Every device adapter's worker beats its ProgressBeat once per loop iteration, also while the
 device is missing (a loop waiting for a port to come back is working as meant). The
-terminal's systemd watchdog (kiosk/watchdog.py) stops telling systemd it is alive as soon as
+terminal's systemd watchdog (kiosk/app/watchdog.py) stops telling systemd it is alive as soon as
 one beat is older than its ``allowed_stall_s``, so a thread stuck in a read without a timeout,
 a deadlock or a listener that never returns gets the whole terminal restarted.
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-# Configured by kiosk.logsetup to write var/log/devices.log (and nothing else).
+# Configured by kiosk.app.logsetup to write var/log/devices.log (and nothing else).
 TRAFFIC = logging.getLogger("devices.traffic")
 
 
