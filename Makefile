@@ -1,12 +1,15 @@
 # Station kiosk: two commands for a new user.
 #   make run    install what is missing, then start the terminal on simulated devices
-#   make test   install what is missing, then lint and run the whole test suite
+#   make test   install what is missing, then lint, type-check and run the whole test suite
+#   make lock   refresh requirements/lock.txt after a change to pyproject.toml's dependencies
 # HEADLESS=1 runs the terminal on a virtual X display (Xvfb) for machines without a screen.
 
 PYTHON      ?= $(shell command -v python3.11 || command -v python3)
 VENV        := .venv
 BIN         := $(VENV)/bin
 STAMP       := $(VENV)/.installed
+LOCK        := requirements/lock.txt
+UV_VERSION  := 0.13.9
 CONFIG      ?= config/kiosk.toml
 HEADLESS    ?=
 
@@ -23,13 +26,14 @@ DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth xdotool tesseract-ocr t
 LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po)
 LOCALE_MO := $(LOCALE_PO:.po=.mo)
 
-.PHONY: run test install install-runtime debian-packages debian-runtime-packages lint sim doctor bench clean fuzz
+.PHONY: run test install install-runtime debian-packages debian-runtime-packages lint lock sim doctor bench clean fuzz
 
 run: install
 	$(BIN)/kiosk run --config $(CONFIG) $(if $(HEADLESS),--virtual-display)
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 sim: install
@@ -62,16 +66,30 @@ debian-packages:
 debian-runtime-packages:
 	@scripts/ensure-debian-packages $(RUNTIME_DEBS)
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it (apt-get install python3 python3-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+# Every terminal, developer and CI runs the same releases: exactly those of the lock, each
+# checked against its hash (pip itself is among them), then the project with no more deps.
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
+
+# The lock: pyproject.toml's dependencies and its dev extra, resolved for CPython 3.11 on
+# x86-64 Linux, with the hashes of every wheel and sdist. A refresh keeps the pins that still
+# fit; UPGRADE=1 moves every package to its newest allowed release.
+UPGRADE ?=
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
+		$(if $(UPGRADE),--upgrade) --quiet --output-file $(LOCK)
 
 %.mo: %.po
 	msgfmt --check --output-file=$@ $<
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache $(LOCALE_MO)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache $(LOCALE_MO)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

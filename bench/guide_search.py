@@ -8,7 +8,7 @@ the seeds written below) replicated with variations to 10,000 items: place-name 
 pinyin with and without spaces, initials, Han-pinyin mixtures and typos.
 
 Measured per key press, side by side on the same data and keystrokes:
-  (a) SearchIndex, the engine (kiosk/services/guide/search.py);
+  (a) SearchIndex, the engine (kiosk/services/guide/search/);
   (b) an in-memory SQLite FTS5 trigram index over the name, keywords, context, full pinyin
       and initials (LIKE for queries under three characters, which trigrams cannot serve);
   (c) a naive Python scan of every item per key press with the same kinds of matching as

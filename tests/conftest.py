@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures.locker",
     "tests.fixtures.printer",
     "tests.fixtures.queue",
+    "tests.fixtures.voice",
 ]
 
 

@@ -9,7 +9,8 @@ from kiosk.i18n import translator
 from kiosk.ui.alarm_text import ALARM_TEXT, DEVICE_NAMES
 from kiosk.ui.guide_text import BROWSE_KINDS, HANDLING_NAMES, LEVEL_NAMES
 from kiosk.ui.identity_text import REFUSALS
-from kiosk.ui.queue_text import PRINT_RESULTS, TICKET_REFUSALS
+from kiosk.ui.queue_text import PRINT_RESULTS
+from kiosk.ui.refusal_text import TICKET_REFUSALS
 from kiosk.ui.slip_text import SLIP_REASONS
 from kiosk.ui.spoken_text import SCREEN_PROMPTS
 

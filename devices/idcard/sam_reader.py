@@ -18,30 +18,28 @@ from __future__ import annotations
 
 import enum
 import logging
-import threading
 import time
 
 from devices.errors import DeviceNotFound, DeviceTimeout
 from devices.health import DeviceState, HealthReporter
-from devices.idcard.line import FRAME_GAP_S, READ_SLICE_S, QuietSerialLink, SamLine
-from devices.idcard.port import CardLeft, CardRead, IdCardEvent, IdCardListener, ReadFailed
-from devices.idcard.protocol import (
-    FIND_CARD,
-    READ_TEXT_PHOTO,
-    SAM_ID,
-    SELECT_CARD,
+from devices.idcard.card_text import (
     CardTextError,
-    FrameError,
-    NoCard,
-    SamError,
-    SamFault,
-    UnknownCardType,
     UnsupportedCardType,
     decode_text,
     format_sam_id,
     split_read_reply,
+)
+from devices.idcard.line import FRAME_GAP_S, READ_SLICE_S, QuietSerialLink, SamLine
+from devices.idcard.port import CardLeft, CardRead, IdCardEvent, IdCardListener, ReadFailed
+from devices.idcard.protocol import FIND_CARD, READ_TEXT_PHOTO, SAM_ID, SELECT_CARD, FrameError
+from devices.idcard.sam_status import (
+    NoCard,
+    SamError,
+    SamFault,
+    UnknownCardType,
     status_error,
 )
+from devices.worker import Worker
 
 # A card is noticed within a tenth of a second of being laid down; a find exchange costs
 # about 2 ms of line time at 115200 baud, so the line stays idle most of the time.
@@ -103,8 +101,7 @@ class SamIdCardReader:
         self.progress = self._link.progress
         self.sam_id: str | None = None
         self._listeners: list[IdCardListener] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("idcard", self._run, join_timeout_s=3)
         self._placement = _Placement.NONE
         self._failures = 0
         self._unanswered = 0
@@ -115,20 +112,16 @@ class SamIdCardReader:
         self._listeners.append(listener)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="idcard", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=3)
+        self._worker.stop()
         self._link.close()
 
     # The worker thread.
 
     def _run(self) -> None:
-        while self._link.ensure_open(self._stop):
+        while self._link.ensure_open(self._worker.stopping):
             try:
                 self._session()
             except DeviceNotFound as error:
@@ -137,7 +130,7 @@ class SamIdCardReader:
                 self._reader_lost()
             except Exception:
                 log.exception("%s: unexpected error; carrying on", self.device)
-                self._stop.wait(0.5)
+                self._worker.wait(0.5)
 
     def _session(self) -> None:
         """Serves one connection until the port goes away (DeviceNotFound) or stop()."""
@@ -145,12 +138,12 @@ class SamIdCardReader:
         self._silent = False
         self._sam_fault = None
         self._identify()
-        while not self._stop.is_set():
+        while not self._worker.stopping.is_set():
             self.progress.beat()
             started = time.monotonic()
             self._poll()
             delay = started + self.poll_interval_s - time.monotonic()
-            if delay > 0 and self._stop.wait(delay):
+            if delay > 0 and self._worker.wait(delay):
                 return
 
     def _identify(self) -> None:

@@ -9,29 +9,25 @@ the time.
 
 from __future__ import annotations
 
-import itertools
 import logging
-import queue
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
 from typing import Any
 
 from devices.errors import (
-    DeviceError,
     DeviceNotFound,
     DeviceTimeout,
     ProtocolError,
     UnlockNotSent,
 )
 from devices.health import DeviceState, HealthReporter
+from devices.locker.board_watch import BoardWatch
+from devices.locker.bus_jobs import READ, SWEEP, UNLOCK, WAKE, JobQueue
 from devices.locker.doors import snapshot
 from devices.locker.line import FrameNotSent, LockerLine, frame_gap_for
 from devices.locker.port import (
     BoardConfig,
-    BoardHealth,
     BoardHealthListener,
     BoardSnapshot,
     ProtocolName,
@@ -41,6 +37,7 @@ from devices.locker.port import (
 from devices.locker.protocols import protocol_named
 from devices.locker.protocols.base import LockProtocol, Request
 from devices.serial_link import SerialLink
+from devices.worker import Worker
 
 log = logging.getLogger("devices.locker")
 
@@ -59,23 +56,12 @@ TRIES = 3
 # in), so deadlines such as the few-ms tail after an all-boards status are kept to within it.
 READ_SLICE_S = 0.002
 
-# Job priorities, lower first: unlocks, then reads, then sweeps callers asked for (which run
-# between polls, never inside a sweep), then the wake-up that stop() sends.
-_UNLOCK, _READ, _SWEEP, _WAKE = 0, 1, 2, 3
 _BROADCAST_MISSES_BEFORE_GIVING_UP = 3
 
 
 class UnlockLostWithLine(UnlockNotSent, DeviceNotFound):
     """The port went away before an unlock frame was written: not sent, for the caller
     (who may refuse the resident at once), and a lost line, for the worker."""
-
-
-@dataclass(order=True)
-class _Job:
-    priority: int
-    sequence: int
-    run: Callable[[], Any] = field(compare=False)
-    future: Future[Any] = field(compare=False)
 
 
 class SerialLockerBus:
@@ -124,14 +110,11 @@ class SerialLockerBus:
         # After the last expected reply, the line must stay quiet this long before the next
         # frame: two gaps, time for a board nobody configured to start its own reply.
         self._broadcast_tail_s = 2 * self.frame_gap_s
-        self._strangers: set[int] = set()
-        self._online: dict[int, bool] = {}      # absent: not heard from yet
+        self._watch = BoardWatch(name, boards, self._link, self.health)
         self._snapshot_listeners: list[SnapshotListener] = []
-        self._health_listeners: list[BoardHealthListener] = []
-        self._jobs: queue.PriorityQueue[_Job] = queue.PriorityQueue()
-        self._sequence = itertools.count()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._jobs = JobQueue()
+        self._worker = Worker(f"locker-{name}", self._run, join_timeout_s=3,
+                              wake=self._wake_worker)
 
     @property
     def boards(self) -> tuple[BoardConfig, ...]:
@@ -139,25 +122,19 @@ class SerialLockerBus:
 
     def board_online(self, board: int) -> bool | None:
         """True/False once the board has answered or been given up on; None before."""
-        return self._online.get(board)
+        return self._watch.online(board)
 
     def on_snapshot(self, listener: SnapshotListener) -> None:
         self._snapshot_listeners.append(listener)
 
     def on_board_health(self, listener: BoardHealthListener) -> None:
-        self._health_listeners.append(listener)
+        self._watch.subscribe(listener)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=f"locker-{self.name}",
-                                        daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._submit(_WAKE, lambda: None)
-        if self._thread is not None:
-            self._thread.join(timeout=3)
+        self._worker.stop()
         self._link.close()
 
     # Requests from other threads.
@@ -171,7 +148,7 @@ class SerialLockerBus:
             detail = self.health.current.detail or "not open yet"
             raise UnlockNotSent(f"locker bus {self.name}: {detail}; unlock of board {board} "
                                 f"lock {lock} was not sent")
-        future = self._submit(_UNLOCK, lambda: self._unlock(board, lock))
+        future = self._jobs.submit(UNLOCK, lambda: self._unlock(board, lock))
         try:
             return future.result(timeout_s)
         except TimeoutError:
@@ -188,14 +165,14 @@ class SerialLockerBus:
     def read_board(self, board: int, timeout_s: float = 2.0) -> BoardSnapshot:
         config = self._config(board)
         self._require_line(f"board {board} was not read")
-        future = self._submit(_READ, lambda: self._poll(config, self.tries, raise_=True))
+        future = self._jobs.submit(READ, lambda: self._poll(config, self.tries, raise_=True))
         return self._result(future, timeout_s, f"reading board {board}")
 
     def sweep(self, timeout_s: float = 5.0) -> tuple[BoardSnapshot, ...]:
         """Reads every board now, ahead of the poll cycle, as a poll would. Boards that do
         not answer are missing from the result and reported through on_board_health."""
         self._require_line("the boards were not read")
-        future = self._submit(_SWEEP, self._sweep)
+        future = self._jobs.submit(SWEEP, self._sweep)
         return self._result(future, timeout_s, "a sweep")
 
     def _config(self, board: int) -> BoardConfig:
@@ -210,10 +187,9 @@ class SerialLockerBus:
             detail = self.health.current.detail or "not open yet"
             raise DeviceNotFound(f"locker bus {self.name}: {detail}; {consequence}")
 
-    def _submit(self, priority: int, run: Callable[[], Any]) -> Future[Any]:
-        future: Future[Any] = Future()
-        self._jobs.put(_Job(priority, next(self._sequence), run, future))
-        return future
+    def _wake_worker(self) -> None:
+        """A job at the back of the queue: a worker waiting for one sees the stop."""
+        self._jobs.submit(WAKE, lambda: None)
 
     def _result(self, future: Future[Any], timeout_s: float, what: str) -> Any:
         try:
@@ -226,7 +202,7 @@ class SerialLockerBus:
     # The worker thread.
 
     def _run(self) -> None:
-        while self._link.ensure_open(self._stop):
+        while self._link.ensure_open(self._worker.stopping):
             try:
                 self._serve()
             except DeviceNotFound as error:
@@ -234,66 +210,27 @@ class SerialLockerBus:
                 # new one. SerialLink has usually set the health already.
                 if self.health.current.state is not DeviceState.ABSENT:
                     self.health.set(DeviceState.ABSENT, str(error))
-                self._fail_queued(error)
+                self._jobs.fail_all(error)
             except Exception:
                 log.exception("locker bus %s: unexpected error; carrying on", self.name)
-                self._stop.wait(0.5)
-        self._fail_queued(DeviceNotFound(f"locker bus {self.name} stopped"))
+                self._worker.wait(0.5)
+        self._jobs.fail_all(DeviceNotFound(f"locker bus {self.name} stopped"))
 
     def _serve(self) -> None:
         next_sweep = time.monotonic()
-        while not self._stop.is_set():
+        while not self._worker.stopping.is_set():
             self.progress.beat()
-            try:
-                job = self._jobs.get(timeout=max(0.0, next_sweep - time.monotonic()))
-            except queue.Empty:
-                job = None
+            job = self._jobs.next(next_sweep - time.monotonic())
             if job is not None:
-                self._do(job)
+                self._jobs.run(job)
                 continue
             self._sweep()
             next_sweep = time.monotonic() + self.poll_interval_s
 
-    def _do(self, job: _Job) -> None:
-        if not job.future.set_running_or_notify_cancel():
-            return
-        try:
-            result = job.run()
-        except DeviceNotFound as error:
-            job.future.set_exception(error)
-            raise
-        except DeviceError as error:
-            job.future.set_exception(error)
-        except Exception as error:
-            job.future.set_exception(error)
-            raise
-        else:
-            job.future.set_result(result)
-
     def _do_queued(self) -> None:
-        """Runs the unlocks and reads callers queued, unlocks first: called between the
-        transactions of a sweep so that they wait behind one poll at most."""
-        while not self._stop.is_set():
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                return
-            if job.priority >= _SWEEP:
-                self._jobs.put(job)     # the most urgent left: everything else waits too
-                return
-            self._do(job)
-
-    def _fail_queued(self, error: DeviceError) -> None:
-        while True:
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                return
-            if job.future.set_running_or_notify_cancel():
-                # A queued unlock never reached the line: say so, the caller may retry it.
-                failure = (UnlockNotSent(f"{error}; the unlock was not sent")
-                           if job.priority == _UNLOCK else error)
-                job.future.set_exception(failure)
+        """Runs the unlocks and reads callers queued: called between the transactions of a
+        sweep so that they wait behind one poll at most."""
+        self._jobs.run_urgent(self._worker.stopping)
 
     def _unlock(self, board: int, lock: int) -> UnlockAck:
         request = self.protocol.unlock_request(board, lock)
@@ -324,16 +261,16 @@ class SerialLockerBus:
         for config in self._boards:
             if config.address in found:
                 continue
-            if self._broadcast is not None and self._online.get(config.address) is False:
+            if self._broadcast is not None and self._watch.online(config.address) is False:
                 continue        # it had its chance in the all-boards status
             self._do_queued()
             # A board already given up on gets one try per sweep, not a full set of retries.
-            tries = 1 if self._online.get(config.address) is False else self.tries
+            tries = 1 if self._watch.online(config.address) is False else self.tries
             result = self._poll(config, tries)
             if result is not None:
                 found[config.address] = result
         self._note_broadcast_outcome(found)
-        self._update_line_health()
+        self._watch.update_line_health()
         return tuple(found[c.address] for c in self._boards if c.address in found)
 
     def _broadcast_sweep(self, request: Request) -> dict[int, BoardSnapshot]:
@@ -349,7 +286,7 @@ class SerialLockerBus:
         for address, (reply, received_at) in result.replies.items():
             config = self._by_address.get(address)
             if config is None:
-                self._unexpected_board(address)
+                self._watch.stranger(address)
                 continue
             try:
                 raw = self.protocol.decode_status(reply)
@@ -360,13 +297,6 @@ class SerialLockerBus:
                 continue
             self._deliver(found[address])
         return found
-
-    def _unexpected_board(self, address: int) -> None:
-        if address in self._strangers:
-            return
-        self._strangers.add(address)
-        log.warning("board %d answered on bus %s but is not configured; check the boards' "
-                    "address switches and the locker configuration", address, self.name)
 
     def _note_broadcast_outcome(self, found: dict[int, BoardSnapshot]) -> None:
         """Stops using the all-boards status if boards answer on their own but never to it
@@ -392,7 +322,7 @@ class SerialLockerBus:
             result = snapshot(self.name, raw, config, reply.frame, received_at,
                               f"on bus {self.name}")
         except (DeviceTimeout, ProtocolError) as error:
-            self._board_failed(config.address, error)
+            self._watch.failed(config.address, error)
             if raise_:
                 raise
             return None
@@ -400,51 +330,12 @@ class SerialLockerBus:
         return result
 
     def _deliver(self, result: BoardSnapshot) -> None:
-        self._board_answered(result.board)
+        self._watch.answered(result.board)
         for listener in self._snapshot_listeners:
             try:
                 listener(result)
             except Exception:
                 log.exception("bus %s: a snapshot listener failed", self.name)
-
-    def _board_answered(self, address: int) -> None:
-        previous = self._online.get(address)
-        if previous is True:
-            return
-        if previous is False:
-            log.info("board %d on bus %s answers again", address, self.name)
-        else:
-            log.info("board %d on bus %s answers", address, self.name)
-        # Listeners hear of a change before board_online() shows it: whoever sees the new
-        # state can count on the event having gone out (this is the bus's only thread).
-        self._tell(BoardHealth(self.name, address, True, "answering"))
-        self._online[address] = True
-        self._update_line_health()
-
-    def _board_failed(self, address: int, error: DeviceError) -> None:
-        if self._online.get(address) is False:
-            return
-        log.warning("%s", error)
-        self._tell(BoardHealth(self.name, address, False, str(error)))
-        self._online[address] = False
-
-    def _tell(self, health: BoardHealth) -> None:
-        for listener in self._health_listeners:
-            try:
-                listener(health)
-            except Exception:
-                log.exception("bus %s: a board health listener failed", self.name)
-
-    def _update_line_health(self) -> None:
-        """The line is a fault when it is open but no board answers on it at all."""
-        if not self._link.is_open:
-            return
-        if len(self._online) == len(self._boards) and not any(self._online.values()):
-            self.health.set(DeviceState.FAULT,
-                            f"{self.port}: no board answers; check the RS485 wiring (A to A, B "
-                            f"to B), the baud rate ({self._link.baud}) and the boards' power")
-        elif self.health.current.state is DeviceState.FAULT and any(self._online.values()):
-            self.health.set(DeviceState.READY, self.port)
 
 
 def _check_boards(protocol: LockProtocol, boards: Sequence[BoardConfig]) -> None:

@@ -4,6 +4,10 @@ The adapter under test opens the pseudo-terminal like the USB RS485 adapter of a
 Each board answers status requests from its doors, springs doors open on unlock pulses and
 carries the faults a test or the demo panel injects. Every frame on the wire is recorded
 with its time, so tests can check the exact bytes and the gaps between frames.
+
+Here: the wire, the faults on it and the methods tests call. What the boards' firmware
+answers is in sim_boards.py, their doors in sim_model.py, the panel's actions in
+sim_actions.py.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,20 +23,17 @@ from typing import Literal
 from devices.errors import ProtocolError
 from devices.locker.port import BoardConfig, ProtocolName
 from devices.locker.protocols import protocol_named
-from devices.locker.protocols.base import Command
-from devices.locker.protocols.generic_8a import Generic8A
-from devices.locker.protocols.kerong_cu16 import KerongCu16
-from devices.locker.sim_model import SimBoard, SimDoor
+from devices.locker.sim_actions import LOCKER_ACTIONS
+from devices.locker.sim_boards import SimBoards
+from devices.locker.sim_model import SimDoor
+from devices.sim.actions import ActionDispatch
 from devices.sim.pty import PtyEndpoint
 from devices.sim.pty_device import PtyDevice
-from devices.sim.simulator import SimAction, SimStatus, UnknownAction
+from devices.sim.simulator import SimStatus
 
 # The noise some generic boards send in front of a reply (Darunnn/Locker).
 NOISE = bytes.fromhex("FA FD 99 99")
 READ_SLICE_S = 0.01
-# Generic 8A firmware for 24 channels answers "query all" with 3 status bytes even on an
-# 8-channel board (Open-Locker ADR-0061), so the simulated boards do too.
-GENERIC_8A_MIN_STATUS_LOCKS = 24
 # Frames kept for tests and the demo; a simulator running for days must not hoard them all.
 TRAFFIC_KEPT = 10_000
 REJECTED_KEPT = 100
@@ -50,7 +51,7 @@ class WireFrame:
     data: bytes
 
 
-class LockerBusSimulator(PtyDevice):
+class LockerBusSimulator(PtyDevice, ActionDispatch):
     def __init__(
         self,
         link: Path,
@@ -60,12 +61,10 @@ class LockerBusSimulator(PtyDevice):
         name: str = "locker",
         pace_baud: int | None = None,
     ) -> None:
-        self.name = name
         self.protocol = protocol_named(protocol)
         self.pace_baud = pace_baud
-        super().__init__(PtyEndpoint(link, pace_baud=pace_baud))
-        self._boards = {config.address: SimBoard(config, self._status_locks(config))
-                        for config in sorted(boards, key=lambda c: c.address)}
+        super().__init__(name, PtyEndpoint(link, pace_baud=pace_baud))
+        self.boards = SimBoards(self.protocol, boards)   # guarded by _lock once started
         self.open_delay_s = 0.0     # from an unlock pulse to the door springing open
         self.reply_delay_s = 0.0    # a board's thinking time before it answers
         self._corrupt = 0
@@ -80,16 +79,27 @@ class LockerBusSimulator(PtyDevice):
     def door(self, board: int, lock: int) -> SimDoor:
         """A copy of the door's state now."""
         with self._lock:
-            simulated = self._board(board)
+            simulated = self.boards.board(board)
             simulated.settle(time.monotonic())
             door = simulated.door(lock)
             return SimDoor(**vars(door))
+
+    def open_doors(self) -> list[tuple[int, int]]:
+        """(board, lock) of every door standing open now."""
+        now = time.monotonic()
+        with self._lock:
+            doors = []
+            for board in self.boards:
+                board.settle(now)
+                doors += [(board.address, lock) for lock, door in enumerate(board.doors, 1)
+                          if door.open]
+            return doors
 
     def set_door(self, board: int, lock: int, *, open: bool | None = None,
                  item: bool | None = None) -> None:
         """Sets up a door's state directly, as if it had always been so."""
         with self._lock:
-            door = self._board(board).door(lock)
+            door = self.boards.board(board).door(lock)
             if open is not None:
                 door.open, door.opens_at = open, None
             if item is not None:
@@ -97,12 +107,12 @@ class LockerBusSimulator(PtyDevice):
 
     def close_door(self, board: int, lock: int) -> None:
         with self._lock:
-            self._board(board).close(lock)
+            self.boards.board(board).close(lock)
 
     def force_open(self, board: int, lock: int) -> None:
         """The door opens without any command (pried open, or a latch that failed)."""
         with self._lock:
-            door = self._board(board).door(lock)
+            door = self.boards.board(board).door(lock)
             door.open, door.opens_at = True, None
 
     def put_item(self, board: int, lock: int) -> None:
@@ -111,35 +121,44 @@ class LockerBusSimulator(PtyDevice):
     def take_item(self, board: int, lock: int) -> None:
         self._hand_in(board, lock, False)
 
+    def _hand_in(self, board: int, lock: int, item: bool) -> None:
+        with self._lock:
+            simulated = self.boards.board(board)
+            simulated.settle(time.monotonic())
+            door = simulated.door(lock)
+            if not door.open:
+                raise ValueError(f"door {board}/{lock} is shut: open it first")
+            door.item = item
+
     def jam(self, board: int, lock: int, jammed: bool = True) -> None:
         with self._lock:
-            self._board(board).door(lock).jammed = jammed
+            self.boards.board(board).door(lock).jammed = jammed
 
     def set_wiring(self, board: int, closed_when_bit_set: bool) -> None:
         """The hook switches actually fitted on ``board`` (NO vs NC), whatever the config."""
         with self._lock:
-            self._board(board).closed_when_bit_set = closed_when_bit_set
+            self.boards.board(board).closed_when_bit_set = closed_when_bit_set
 
     def set_status_locks(self, board: int, locks: int) -> None:
         """How many lock bits the board's status reply carries (generic 8A firmware)."""
         with self._lock:
-            self._board(board).status_locks = locks
+            self.boards.board(board).status_locks = locks
 
     # Faults.
 
     def silence(self, board: int, silent: bool = True) -> None:
         """The board still hears and acts on commands but never answers."""
         with self._lock:
-            self._board(board).silent = silent
+            self.boards.board(board).silent = silent
 
     def unplug_board(self, board: int) -> None:
         """The board is gone from the bus: it neither answers nor acts."""
         with self._lock:
-            self._board(board).unplugged = True
+            self.boards.board(board).unplugged = True
 
     def plug_board(self, board: int) -> None:
         with self._lock:
-            self._board(board).unplugged = False
+            self.boards.board(board).unplugged = False
 
     def corrupt_replies(self, count: int) -> None:
         """The next ``count`` replies (from any board) carry a wrong checksum."""
@@ -154,7 +173,7 @@ class LockerBusSimulator(PtyDevice):
     def clear_faults(self) -> None:
         with self._lock:
             self._corrupt, self._noise = 0, b""
-            for board in self._boards.values():
+            for board in self.boards:
                 board.silent = board.unplugged = False
                 for door in board.doors:
                     door.jammed = False
@@ -193,7 +212,7 @@ class LockerBusSimulator(PtyDevice):
                 raise AssertionError(f"no such request within {timeout_s} s; last: {seen}")
             time.sleep(0.005)
 
-    # The Simulator protocol: status, actions and perform, for the control socket and panel.
+    # The Simulator protocol: status here, actions() and perform() from sim_actions.py.
 
     def status(self) -> SimStatus:
         with self._lock:
@@ -204,7 +223,8 @@ class LockerBusSimulator(PtyDevice):
                 faults.append(f"next {self._corrupt} replies corrupted")
             if self._noise:
                 faults.append("noise before each reply")
-            for address, board in self._boards.items():
+            for board in self.boards:
+                address = board.address
                 board.settle(now)
                 if board.silent:
                     faults.append(f"board {address} not answering")
@@ -220,85 +240,14 @@ class LockerBusSimulator(PtyDevice):
                              detail={"protocol": self.protocol.name, "boards": boards,
                                      "requests": self.requests_received})
 
-    def actions(self) -> list[SimAction]:
-        first = next(iter(self._boards.values()))
-        doors = tuple(f"{first.address}/{lock}" for lock in range(1, min(3, len(first.doors))
-                                                                   + 1))
-        boards = tuple(str(address) for address in list(self._boards)[:3])
-        # What a person does at the locker applies to the doors standing open right now,
-        # so the demo panel offers exactly those.
-        now = time.monotonic()
-        with self._lock:
-            open_doors = []
-            for address, board in self._boards.items():
-                board.settle(now)
-                open_doors += [f"{address}/{lock}" for lock in range(1, len(board.doors) + 1)
-                               if board.door(lock).open]
-        opened = tuple(open_doors)
-        return [
-            SimAction("close_door", "Close a door", params=("door",), presets=opened),
-            SimAction("put_item", "Put a document in", params=("door",), presets=opened),
-            SimAction("take_item", "Take the document out", params=("door",), presets=opened),
-            SimAction("force_open", "Force a door open", params=("door",), presets=doors,
-                      fault=True),
-            SimAction("jam", "Jam a lock", params=("door",), presets=doors, fault=True),
-            SimAction("silence_board", "Board stops answering", params=("board",),
-                      presets=boards, fault=True),
-            SimAction("unplug_board", "Unplug a board", params=("board",), presets=boards,
-                      fault=True),
-            SimAction("corrupt", "Corrupt the next replies", params=("count",),
-                      presets=("1", "3"), fault=True),
-            SimAction("noise", "Noise before each reply", fault=True),
-            SimAction("clear_faults", "Clear all faults"),
-            SimAction("unplug", "Unplug the locker bus", fault=True),
-            SimAction("plug", "Plug the locker bus back in"),
-        ]
-
-    def perform(self, action: str, args: Mapping[str, str]) -> str:
-        """Door actions take door=BOARD/LOCK (as the panel sends) or board=B lock=L."""
-        door_actions: dict[str, tuple[Callable[[int, int], None], str]] = {
-            "close_door": (self.close_door, "closed"),
-            "put_item": (self.put_item, "now holds a document"),
-            "take_item": (self.take_item, "emptied"),
-            "force_open": (self.force_open, "forced open"),
-            "jam": (self.jam, "jammed"),
-        }
-        if action in door_actions:
-            do, outcome = door_actions[action]
-            board, lock = self._door_args(args)
-            do(board, lock)
-            return f"door {board}/{lock} {outcome}"
-        if action in ("silence_board", "unplug_board"):
-            board = self._int_arg(args, "board")
-            if action == "silence_board":
-                self.silence(board)
-                return f"board {board} stopped answering"
-            self.unplug_board(board)
-            return f"board {board} unplugged"
-        if action == "corrupt":
-            count = self._int_arg(args, "count", default=1)
-            self.corrupt_replies(count)
-            return f"next {count} replies corrupted"
-        if action == "noise":
-            self.send_noise()
-            return "noise before each reply"
-        if action == "clear_faults":
-            self.clear_faults()
-            return "faults cleared"
-        if action == "unplug":
-            self.unplug()
-            return "unplugged"
-        if action == "plug":
-            self.plug()
-            return "plugged in"
-        raise UnknownAction(self.name, action, self.actions())
+    ACTIONS = LOCKER_ACTIONS
 
     # The boards' side of the wire.
 
     def _serve(self) -> None:
         scanner = self.protocol.request_scanner()
         was_plugged = True
-        while not self._stop.is_set():
+        while not self._stopping:
             plugged = self.endpoint.plugged
             if plugged != was_plugged:
                 scanner = self.protocol.request_scanner()   # a new cable, a clean line
@@ -342,58 +291,11 @@ class LockerBusSimulator(PtyDevice):
         with self._lock:
             self._traffic.append(WireFrame("request", arrived, end, frame))
             self.requests_received += 1
-            replies = self._apply(command, end)
+            replies = self.boards.answer(command, end, self.open_delay_s)
         for reply in replies:
             if self.reply_delay_s:
                 time.sleep(self.reply_delay_s)
             self._send(reply)
-
-    def _apply(self, command: Command, now: float) -> list[bytes]:
-        """Acts on a command and returns the replies to send, in order."""
-        if command.kind == "status_all":
-            return [self._status(board, now, all_boards=True)
-                    for board in self._boards.values() if self._answers(board)]
-        board = self._boards.get(command.board) if command.board is not None else None
-        if board is None or board.unplugged:
-            return []
-        replies = self._act(board, command, now)
-        return replies if self._answers(board) else []
-
-    def _act(self, board: SimBoard, command: Command, now: float) -> list[bytes]:
-        protocol = self.protocol
-        if command.kind == "status":
-            return [self._status(board, now)]
-        if command.kind == "lock_status" and command.lock is not None:
-            if command.lock > board.status_locks:
-                return []
-            return [protocol.encode_status(board.address, board.lock_bits(now), None,
-                                           lock=command.lock)]
-        if command.kind == "unlock" and command.lock is not None:
-            if command.lock > len(board.doors):
-                return []    # nothing wired to that channel
-            board.pulse(command.lock, now, self.open_delay_s)
-            bit = board.lock_bits(now)[command.lock - 1]
-            reply = protocol.encode_unlock_reply(board.address, command.lock, bit)
-            return [reply] if reply is not None else []
-        if command.kind == "unlock_all":
-            for lock in range(1, len(board.doors) + 1):
-                board.pulse(lock, now, self.open_delay_s)
-            # Only the CU16 answers 0x33, with its status.
-            return [self._status(board, now)] if isinstance(protocol, KerongCu16) else []
-        if command.kind == "unlock_time_query" and isinstance(protocol, KerongCu16):
-            return [protocol.encode_unlock_time(board.address, board.lock_bits(now),
-                                                board.unlock_time_ms)]
-        if command.kind == "unlock_time_set" and command.value is not None:
-            board.unlock_time_ms = command.value
-        return []
-
-    def _status(self, board: SimBoard, now: float, *, all_boards: bool = False) -> bytes:
-        items = board.item_bits() if self.protocol.item_sensing else None
-        return self.protocol.encode_status(board.address, board.lock_bits(now), items,
-                                           all_boards=all_boards)
-
-    def _answers(self, board: SimBoard) -> bool:
-        return not (board.silent or board.unplugged)
 
     def _send(self, reply: bytes) -> None:
         with self._lock:
@@ -414,53 +316,6 @@ class LockerBusSimulator(PtyDevice):
         self.endpoint.write(data)
         with self._lock:
             self._traffic.append(WireFrame(direction, start, end, data))
-
-    # Helpers.
-
-    def _status_locks(self, config: BoardConfig) -> int:
-        if isinstance(self.protocol, Generic8A):
-            return max(GENERIC_8A_MIN_STATUS_LOCKS, -(-config.locks // 8) * 8)
-        return self.protocol.max_locks
-
-    def _board(self, board: int) -> SimBoard:
-        try:
-            return self._boards[board]
-        except KeyError:
-            known = ", ".join(map(str, self._boards))
-            raise ValueError(f"no simulated board {board}; boards: {known}") from None
-
-    def _hand_in(self, board: int, lock: int, item: bool) -> None:
-        with self._lock:
-            simulated = self._board(board)
-            simulated.settle(time.monotonic())
-            door = simulated.door(lock)
-            if not door.open:
-                raise ValueError(f"door {board}/{lock} is shut: open it first")
-            door.item = item
-
-    def _door_args(self, args: Mapping[str, str]) -> tuple[int, int]:
-        if "door" in args:
-            board, _, lock = args["door"].partition("/")
-            if not lock:
-                raise ValueError(f"door {args['door']!r}: write it as BOARD/LOCK, e.g. 1/3")
-            return self._number(board, "board"), self._number(lock, "lock")
-        if "board" not in args and len(self._boards) == 1:
-            return next(iter(self._boards)), self._int_arg(args, "lock")
-        return self._int_arg(args, "board"), self._int_arg(args, "lock")
-
-    def _int_arg(self, args: Mapping[str, str], key: str, default: int | None = None) -> int:
-        if key not in args:
-            if default is not None:
-                return default
-            raise ValueError(f"{self.name}: this action needs {key}=N")
-        return self._number(args[key], key)
-
-    @staticmethod
-    def _number(text: str, what: str) -> int:
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(f"{what} {text!r} is not a number") from None
 
 
 def _sleep_until(moment: float) -> None:

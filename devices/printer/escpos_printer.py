@@ -42,6 +42,7 @@ from devices.printer.realtime_status import (
 from devices.printer.slip import Slip
 from devices.printer.transport import Transport
 from devices.progress import ProgressBeat
+from devices.worker import Worker
 
 # A printer answers DLE EOT within a few milliseconds, busy or not.
 STATUS_TIMEOUT_S = 0.5
@@ -86,8 +87,8 @@ class EscposReceiptPrinter:
         self._all_well = True
         self._trouble = threading.Event()
         self._listeners: list[StatusListener] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # Setting _trouble wakes a resting worker, so it sees the stop at once.
+        self._worker = Worker("printer", self._poll, join_timeout_s=3, wake=self._trouble.set)
 
     @property
     def where(self) -> str:
@@ -97,15 +98,10 @@ class EscposReceiptPrinter:
         self._listeners.append(listener)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._poll, name="printer", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._trouble.set()     # a resting worker sees the stop at once
-        if self._thread is not None:
-            self._thread.join(timeout=3)
+        self._worker.stop()
         with self._line:
             self.transport.close()
 
@@ -206,7 +202,7 @@ class EscposReceiptPrinter:
     # The worker thread.
 
     def _poll(self) -> None:
-        while not self._stop.is_set():
+        while not self._worker.stopping.is_set():
             self.progress.beat()
             try:
                 self.status()
@@ -223,7 +219,7 @@ class EscposReceiptPrinter:
         RETRY_INTERVAL_S once anything is not, also when a print found it out meanwhile."""
         started = time.monotonic()
         self._trouble.clear()
-        while not self._stop.is_set():
+        while not self._worker.stopping.is_set():
             interval = (self.poll_interval_s if self._all_well
                         else min(self.poll_interval_s, RETRY_INTERVAL_S))
             left = started + interval - time.monotonic()

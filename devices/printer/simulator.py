@@ -17,16 +17,16 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 from devices.printer.escpos_interpreter import EscPosInterpreter, Receipt
 from devices.printer.receipt_image import render_receipt
 from devices.printer.text_layout import PAPER_DOTS
+from devices.sim.actions import ActionDispatch, ActionSpec
 from devices.sim.pty import PtyEndpoint
 from devices.sim.pty_device import PtyDevice
-from devices.sim.simulator import SimAction, SimStatus, UnknownAction
+from devices.sim.simulator import SimStatus
 
 READ_SLICE_S = 0.01
 # A receipt that is not cut (a tear-off printer) ends when the line has been quiet this long.
@@ -48,7 +48,7 @@ PaperLevel = Literal["ok", "near_end", "out"]
 log = logging.getLogger("devices.printer.simulator")
 
 
-class PrinterSimulator(PtyDevice):
+class PrinterSimulator(PtyDevice, ActionDispatch):
     def __init__(
         self,
         link: Path,
@@ -63,8 +63,7 @@ class PrinterSimulator(PtyDevice):
         """``link``: where the adapter finds the port. ``output_dir``: where receipt PNGs go
         (default: beside the link). ``two_byte_default``: Chinese firmware starts in two-byte
         (FS &) mode; False plays one whose memory switch turned that off."""
-        self.name = name
-        super().__init__(PtyEndpoint(link, pace_baud=pace_baud))
+        super().__init__(name, PtyEndpoint(link, pace_baud=pace_baud))
         self.output_dir = Path(output_dir) if output_dir is not None else Path(link).parent
         self.paper_width_mm = paper_width_mm
         self.render = render
@@ -160,7 +159,7 @@ class PrinterSimulator(PtyDevice):
                 self.cover_open = cover_open
             self.interpreter.printing = not self.offline
 
-    # The Simulator protocol.
+    # The Simulator protocol: actions() and perform() come from ACTIONS.
 
     def status(self) -> SimStatus:
         with self._lock:
@@ -181,42 +180,29 @@ class PrinterSimulator(PtyDevice):
                 "dropped_while_offline": self.interpreter.dropped,
             })
 
-    def actions(self) -> list[SimAction]:
-        return [
-            SimAction("paper_out", "Run out of paper", fault=True),
-            SimAction("paper_near_end", "Paper roll nearly used up", fault=True),
-            SimAction("load_paper", "Load a new paper roll"),
-            SimAction("open_cover", "Open the printer cover (offline)", fault=True),
-            SimAction("close_cover", "Close the printer cover"),
-            SimAction("silence", "Printer stops answering", fault=True),
-            SimAction("clear_faults", "Clear all faults"),
-            SimAction("unplug", "Unplug the printer", fault=True),
-            SimAction("plug", "Plug the printer back in"),
-        ]
-
-    def perform(self, action: str, args: Mapping[str, str]) -> str:
-        simple = {
-            "paper_out": (self.run_out_of_paper, "out of paper"),
-            "paper_near_end": (self.paper_near_end, "paper near end"),
-            "load_paper": (self.load_paper, "new paper roll loaded"),
-            "open_cover": (self.open_cover, "cover open: offline"),
-            "close_cover": (self.close_cover, "cover closed: online"),
-            "silence": (self.silence, "not answering"),
-            "clear_faults": (self.clear_faults, "faults cleared"),
-            "unplug": (self.unplug, "unplugged"),
-            "plug": (self.plug, "plugged in"),
-        }
-        if action not in simple:
-            raise UnknownAction(self.name, action, self.actions())
-        do, outcome = simple[action]
-        do()
-        return outcome
+    ACTIONS = (
+        ActionSpec("paper_out", "Run out of paper", run_out_of_paper, fault=True,
+                   done="out of paper"),
+        ActionSpec("paper_near_end", "Paper roll nearly used up", paper_near_end, fault=True,
+                   done="paper near end"),
+        ActionSpec("load_paper", "Load a new paper roll", load_paper,
+                   done="new paper roll loaded"),
+        ActionSpec("open_cover", "Open the printer cover (offline)", open_cover, fault=True,
+                   done="cover open: offline"),
+        ActionSpec("close_cover", "Close the printer cover", close_cover,
+                   done="cover closed: online"),
+        ActionSpec("silence", "Printer stops answering", silence, fault=True,
+                   done="not answering"),
+        ActionSpec("clear_faults", "Clear all faults", clear_faults, done="faults cleared"),
+        ActionSpec("unplug", "Unplug the printer", unplug, fault=True, done="unplugged"),
+        ActionSpec("plug", "Plug the printer back in", plug, done="plugged in"),
+    )
 
     # The printer's side of the wire.
 
     def _serve(self) -> None:
         last_byte_at = time.monotonic()
-        while not self._stop.is_set():
+        while not self._stopping:
             data = self.endpoint.read(READ_SLICE_S)
             now = time.monotonic()
             with self._lock:

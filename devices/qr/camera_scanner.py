@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import shlex
-import threading
 import time
 from collections.abc import Sequence
 
@@ -32,6 +31,7 @@ from devices.qr.netpbm import NetpbmFrame, NetpbmStreamParser, StreamFault
 from devices.qr.port import ScanListener, UnreadableCode
 from devices.qr.zbar_reader import ZbarQrReader
 from devices.traffic import log_withheld
+from devices.worker import Worker
 
 RESTART_MIN_S = 0.5
 RESTART_MAX_S = 10.0
@@ -78,8 +78,8 @@ class CameraQrScanner:
         self._fault_clear_s = fault_clear_s
         self._reader = ZbarQrReader()
         self._listeners: list[ScanListener] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # The loop sees stop() within POLL_S, then stops the program (SIGTERM, 2 s, SIGKILL).
+        self._worker = Worker("qr-scanner", self._run, join_timeout_s=5)
         # When each code was last in a frame, on a clock that only runs while frames come.
         self._last_seen: dict[bytes, float] = {}
         self._view_clock = 0.0
@@ -90,20 +90,16 @@ class CameraQrScanner:
         self._listeners.append(listener)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="qr-scanner", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
         # The worker notices within POLL_S and stops the program itself: no other thread
         # ever touches the pipe it is reading.
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._worker.stop()
 
     def _run(self) -> None:
         delay = self._restart_min_s
-        while not self._stop.is_set():
+        while not self._worker.stopping.is_set():
             self.progress.beat()
             started = time.monotonic()
             outcome = self._capture_once()
@@ -114,7 +110,7 @@ class CameraQrScanner:
                 delay = self._restart_min_s
             again = "trying again" if state is DeviceState.ABSENT else "restarting it"
             self.health.set(state, f"{reason}; {again} in {delay:g} s")
-            self._stop.wait(delay)
+            self._worker.wait(delay)
             delay = min(delay * 2, self._restart_max_s)
 
     def _capture_once(self) -> tuple[DeviceState, str] | None:
@@ -138,7 +134,7 @@ class CameraQrScanner:
         parser = NetpbmStreamParser()
         first_problem = ""
         last_frame_at = time.monotonic()
-        while not self._stop.is_set():
+        while not self._worker.stopping.is_set():
             self.progress.beat()
             data = process.read(POLL_S)
             now = time.monotonic()

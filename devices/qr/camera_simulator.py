@@ -25,7 +25,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +33,21 @@ from PIL import Image
 
 from devices.qr.camera_scene import Scene, SceneRenderer
 from devices.qr.simulator import SAMPLE_CODES
-from devices.sim.simulator import SimAction, SimStatus, UnknownAction
+from devices.sim.actions import ActionDispatch, ActionSpec, Arg
+from devices.sim.simulator import SimStatus
 
 FAULTS = ("garbage", "truncate", "freeze", "crash")
 # Not text in any encoding the scanner accepts: control characters and stray high bytes.
 NOT_TEXT = bytes(range(0x00, 0x20)) + bytes(range(0xF8, 0x100))
 GARBAGE_BYTES = 1500
 DEFAULT_SHOW_S = 2.0
-LOOKS = ("angle", "blur", "contrast")
+# What every action that shows a code also takes: how long (0: until taken away) and how
+# the code looks (camera_scene.Scene's defaults where not given).
+SHOWING = (Arg("seconds", float, DEFAULT_SHOW_S), Arg("angle", float, None),
+           Arg("blur", float, None), Arg("contrast", float, None))
 
 
-class CameraSimulator:
+class CameraSimulator(ActionDispatch):
     def __init__(
         self,
         control_path: Path,
@@ -133,7 +137,7 @@ class CameraSimulator:
         with self._lock:
             return len(self._programs)
 
-    # The Simulator protocol.
+    # The Simulator protocol: actions() and perform() come from ACTIONS.
 
     def status(self) -> SimStatus:
         code = self._scene.code
@@ -142,47 +146,45 @@ class CameraSimulator:
             "showing": showing, "programs": self.programs_connected,
             "programs_started": self.programs_started})
 
-    def actions(self) -> list[SimAction]:
-        return [
-            SimAction("show", "Hold a code up to the camera", params=("text",),
-                      presets=SAMPLE_CODES),
-            SimAction("show_gbk", "Hold up a code made by a GBK system", params=("text",),
-                      presets=SAMPLE_CODES[1:]),
-            SimAction("take_away", "Take the code away"),
-            SimAction("show_damaged", "Hold up a damaged code", params=("text",),
-                      presets=SAMPLE_CODES[:1], fault=True),
-            SimAction("show_not_text", "Hold up a code that is not text", fault=True),
-            SimAction("garbage", "Send garbage in the video stream", fault=True),
-            SimAction("truncate", "Send a frame cut short", fault=True),
-            SimAction("freeze", "Freeze the camera", fault=True),
-            SimAction("crash", "Crash the capture program", fault=True),
-            SimAction("unplug", "Unplug the camera", fault=True),
-            SimAction("plug", "Plug the camera back in"),
-        ]
+    def _show_code(self, *, seconds: float, angle: float | None, blur: float | None,
+                   contrast: float | None, text: str | None = None, encoding: str = "utf-8",
+                   damaged: bool = False) -> str:
+        """Holds up ``text`` in ``encoding``, or (without text) a code that is not text."""
+        if seconds < 0:
+            raise ValueError("seconds must be 0 (until taken away) or more")
+        look: dict[str, Any] = {name: value for name, value in
+                (("angle", angle), ("blur", blur), ("contrast", contrast)) if value is not None}
+        code = NOT_TEXT if text is None else text.encode(encoding)
+        self.show(code, seconds=seconds or None, damaged=damaged, **look)
+        return "holding up a code that is not text" if text is None else f"holding up {text!r}"
 
-    def perform(self, action: str, args: Mapping[str, str]) -> str:
-        if action in ("show", "show_gbk", "show_damaged"):
-            text = args["text"]
-            code = text.encode("gb18030" if action == "show_gbk" else "utf-8")
-            self.show(code, seconds=_seconds(args), damaged=action == "show_damaged",
-                      **_look(args))
-            return f"holding up {text!r}"
-        if action == "show_not_text":
-            self.show(NOT_TEXT, seconds=_seconds(args), **_look(args))
-            return "holding up a code that is not text"
-        if action == "take_away":
-            self.take_away()
-            return "code taken away"
-        if action in FAULTS:
-            self.inject(action)
-            return f"{action} sent to {self.programs_connected} capture program(s)"
-        if action == "unplug":
-            self.unplug()
-            return "unplugged"
-        if action == "plug":
-            self.plug()
-            return "plugged in"
-        raise UnknownAction(self.name, action, self.actions())
+    def _inject(self, *, fault: str) -> str:
+        self.inject(fault)
+        return f"{fault} sent to {self.programs_connected} capture program(s)"
+
+    ACTIONS = (
+        ActionSpec("show", "Hold a code up to the camera", _show_code, args=(Arg("text"),),
+                   options=SHOWING, presets=SAMPLE_CODES),
+        ActionSpec("show_gbk", "Hold up a code made by a GBK system",
+                   partial(_show_code, encoding="gb18030"), args=(Arg("text"),),
+                   options=SHOWING, presets=SAMPLE_CODES[1:]),
+        ActionSpec("take_away", "Take the code away", take_away, done="code taken away"),
+        ActionSpec("show_damaged", "Hold up a damaged code", partial(_show_code, damaged=True),
+                   args=(Arg("text"),), options=SHOWING, presets=SAMPLE_CODES[:1],
+                   fault=True),
+        ActionSpec("show_not_text", "Hold up a code that is not text", _show_code,
+                   options=SHOWING, fault=True),
+        ActionSpec("garbage", "Send garbage in the video stream",
+                   partial(_inject, fault="garbage"), fault=True),
+        ActionSpec("truncate", "Send a frame cut short", partial(_inject, fault="truncate"),
+                   fault=True),
+        ActionSpec("freeze", "Freeze the camera", partial(_inject, fault="freeze"),
+                   fault=True),
+        ActionSpec("crash", "Crash the capture program", partial(_inject, fault="crash"),
+                   fault=True),
+        ActionSpec("unplug", "Unplug the camera", unplug, fault=True, done="unplugged"),
+        ActionSpec("plug", "Plug the camera back in", plug, done="plugged in"),
+    )
 
     def _set_scene(self, scene: Scene) -> None:
         self._scene = scene
@@ -227,25 +229,6 @@ def _send(program: socket.socket, message: dict[str, Any]) -> bool:
     except OSError:
         return False
     return True
-
-
-def _seconds(args: Mapping[str, str]) -> float | None:
-    """How long the code is held up; 0 holds it until it is taken away."""
-    value = _number(args, "seconds", DEFAULT_SHOW_S)
-    if value < 0:
-        raise ValueError("seconds must be 0 (until taken away) or more")
-    return value or None
-
-
-def _look(args: Mapping[str, str]) -> dict[str, float]:
-    return {name: _number(args, name, 0.0) for name in LOOKS if name in args}
-
-
-def _number(args: Mapping[str, str], name: str, default: float) -> float:
-    try:
-        return float(args.get(name, default))
-    except ValueError:
-        raise ValueError(f"{name} must be a number, got {args[name]!r}") from None
 
 
 # The capture program.

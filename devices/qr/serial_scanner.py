@@ -7,7 +7,6 @@ mode depends on the host keyboard layout and cannot type Han characters.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from typing import Literal
 
@@ -16,6 +15,7 @@ from devices.health import HealthReporter
 from devices.qr.code_text import decode_code
 from devices.qr.port import ScanListener, UnreadableCode
 from devices.serial_link import SerialLink
+from devices.worker import Worker
 
 TERMINATORS: dict[str, bytes] = {"CR": b"\r", "LF": b"\n", "CRLF": b"\r\n", "none": b""}
 
@@ -41,28 +41,23 @@ class SerialQrScanner:
         self.progress = self._link.progress  # beaten by every read and reconnect attempt
         self._terminator = TERMINATORS[terminator]
         self._listeners: list[ScanListener] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("qr-scanner", self._run, join_timeout_s=2)
         self._overflowed = False
 
     def on_scan(self, listener: ScanListener) -> None:
         self._listeners.append(listener)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="qr-scanner", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+        self._worker.stop()
         self._link.close()
 
     def _run(self) -> None:
         pending = bytearray()
         last_byte_at = 0.0
-        while self._link.ensure_open(self._stop):
+        while self._link.ensure_open(self._worker.stopping):
             try:
                 chunk = self._link.read(512)
             except DeviceNotFound:

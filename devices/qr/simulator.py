@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 from devices.qr.serial_scanner import TERMINATORS
+from devices.sim.actions import ActionDispatch, ActionSpec, Arg
 from devices.sim.pty import PtyEndpoint
-from devices.sim.simulator import SimAction, SimStatus, UnknownAction
+from devices.sim.simulator import SimStatus
 
 SAMPLE_CODES = (
     "https://zwfw.example.gov.cn/q?t=A012",
@@ -16,7 +17,7 @@ SAMPLE_CODES = (
 )
 
 
-class QrScannerSimulator:
+class QrScannerSimulator(ActionDispatch):
     def __init__(self, link: Path, *, terminator: str = "CR", name: str = "qr_scanner",
                  extra_codes: tuple[str, ...] = ()) -> None:
         # Codes the demo panel offers besides the samples (an appointment for today, say).
@@ -43,31 +44,26 @@ class QrScannerSimulator:
     def status(self) -> SimStatus:
         return SimStatus(plugged=self.endpoint.plugged, detail={"scans_sent": self.scans_sent})
 
-    def actions(self) -> list[SimAction]:
-        return [
-            SimAction("scan", "Scan a code", params=("text",),
-                      presets=(*SAMPLE_CODES, *self.extra_codes)),
-            SimAction("scan_gbk", "Scan a code sent as GBK", params=("text",),
-                      presets=SAMPLE_CODES[1:]),
-            SimAction("garbage", "Send line noise", fault=True),
-            SimAction("unplug", "Unplug the scanner", fault=True),
-            SimAction("plug", "Plug the scanner back in"),
-        ]
+    # The Simulator protocol: actions() and perform() come from this table.
 
-    def perform(self, action: str, args: Mapping[str, str]) -> str:
-        if action == "scan":
-            self.scan(args["text"])
-            return "code sent"
-        if action == "scan_gbk":
-            self.scan(args["text"], encoding="gb18030")
-            return "code sent as GBK"
-        if action == "garbage":
-            self.endpoint.write(os.urandom(24) + self._terminator)
-            return "noise sent"
-        if action == "unplug":
-            self.endpoint.unplug()
-            return "unplugged"
-        if action == "plug":
-            self.endpoint.plug()
-            return "plugged in"
-        raise UnknownAction(self.name, action, self.actions())
+    def _code_presets(self) -> tuple[str, ...]:
+        return (*SAMPLE_CODES, *self.extra_codes)
+
+    def _send_noise(self) -> None:
+        self.endpoint.write(os.urandom(24) + self._terminator)
+
+    def _unplug(self) -> None:
+        self.endpoint.unplug()
+
+    def _plug(self) -> None:
+        self.endpoint.plug()
+
+    ACTIONS = (
+        ActionSpec("scan", "Scan a code", scan, args=(Arg("text"),), presets=_code_presets,
+                   done="code sent"),
+        ActionSpec("scan_gbk", "Scan a code sent as GBK", partial(scan, encoding="gb18030"),
+                   args=(Arg("text"),), presets=SAMPLE_CODES[1:], done="code sent as GBK"),
+        ActionSpec("garbage", "Send line noise", _send_noise, fault=True, done="noise sent"),
+        ActionSpec("unplug", "Unplug the scanner", _unplug, fault=True, done="unplugged"),
+        ActionSpec("plug", "Plug the scanner back in", _plug, done="plugged in"),
+    )

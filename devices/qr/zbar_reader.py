@@ -63,7 +63,8 @@ def _read_raw(grey: Image.Image) -> list[bytes]:
         zbar.zbar_image_scanner_set_config(scanner, ZBarSymbol.QRCODE, ZBAR_CFG_BINARY, 1)
         zbar.zbar_image_set_format(image, GREY_FOURCC)
         zbar.zbar_image_set_size(image, width, height)
-        zbar.zbar_image_set_data(image, ctypes.cast(pixels, ctypes.c_void_p), len(pixels), None)
+        data = ctypes.cast(ctypes.c_char_p(pixels), ctypes.c_void_p)   # pixels stays alive
+        zbar.zbar_image_set_data(image, data, len(pixels), None)
         if zbar.zbar_scan_image(scanner, image) < 0:
             raise RuntimeError("zbar refused a grey image")
         symbol = zbar.zbar_image_first_symbol(image)

@@ -2,37 +2,36 @@
 
 from __future__ import annotations
 
-import threading
-
 from devices.sim.pty import PtyEndpoint
+from devices.worker import Worker
 
 
 class PtyDevice:
     """Base for request/response simulators: ``start`` plugs the pty in and runs
-    ``_serve`` on a thread until ``stop``; ``_serve`` loops while ``_stop`` is not set."""
+    ``_serve`` on a thread ("sim-<name>") until ``stop``; ``_serve`` loops until
+    ``_stopping`` is set."""
 
     name: str
 
-    def __init__(self, endpoint: PtyEndpoint) -> None:
+    def __init__(self, name: str, endpoint: PtyEndpoint) -> None:
+        self.name = name
         self.endpoint = endpoint
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker(f"sim-{name}", self._serve, join_timeout_s=2)
 
     @property
     def path(self) -> str:
         return self.endpoint.path
 
+    @property
+    def _stopping(self) -> bool:
+        return self._worker.stopping.is_set()
+
     def start(self) -> None:
         self.endpoint.plug()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._serve, name=f"sim-{self.name}",
-                                        daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
+        self._worker.stop()
         self.endpoint.close()
 
     def _serve(self) -> None:

@@ -1,4 +1,8 @@
-"""What every wire-level simulator offers to its host, tests and the demo panel."""
+"""What every wire-level simulator offers to its host, tests and the demo panel.
+
+Simulators declare their actions once, in a table, and get ``actions()`` and ``perform()``
+from ``devices.sim.actions.ActionDispatch``.
+"""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ their length and status word only.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import date
 
@@ -31,6 +30,7 @@ from devices.smartcard.port import (
     SocialSecurityCard,
 )
 from devices.traffic import log_bytes, log_withheld
+from devices.worker import Worker
 
 GET_UID = bytes.fromhex("FF CA 00 00 00")
 POLL_MS = 500
@@ -67,30 +67,25 @@ class PcscCardReader:
         self.progress = ProgressBeat(device)
         self._match = reader_match
         self._listeners: list[CardListener] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("smartcard", self._run, join_timeout_s=3)
 
     def on_card(self, listener: CardListener) -> None:
         self._listeners.append(listener)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="smartcard", daemon=True)
-        self._thread.start()
+        self._worker.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=3)
+        self._worker.stop()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._worker.stopping.is_set():
             self.progress.beat()    # also while pcscd or the reader is missing
             result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
             if result != scard.SCARD_S_SUCCESS:
                 self.health.set(DeviceState.ABSENT,
                                 f"pcscd is not running (nothing answers at {self.pcscd_socket})")
-                self._stop.wait(RETRY_S)
+                self._worker.wait(RETRY_S)
                 continue
             try:
                 self._watch(context)
@@ -105,7 +100,7 @@ class PcscCardReader:
         self.health.set(DeviceState.READY, reader)
         present = False
         state = scard.SCARD_STATE_UNAWARE
-        while not self._stop.is_set():
+        while not self._worker.stopping.is_set():
             self.progress.beat()
             result, states = scard.SCardGetStatusChange(context, POLL_MS, [(reader, state)])
             if result == scard.SCARD_E_TIMEOUT:
@@ -115,10 +110,10 @@ class PcscCardReader:
                     self.health.set(DeviceState.ABSENT, f"{reader}: {_describe(result)}")
                     if present:
                         self._emit(CardRemoved(reader))
-                    self._stop.wait(RETRY_S)
+                    self._worker.wait(RETRY_S)
                     return
                 self.health.set(DeviceState.FAULT, f"{reader}: {_describe(result)}")
-                self._stop.wait(RETRY_S)
+                self._worker.wait(RETRY_S)
                 continue
             _, event_state, atr = states[0]
             state = event_state & ~scard.SCARD_STATE_CHANGED
@@ -145,7 +140,7 @@ class PcscCardReader:
         if not matching:
             wanted = f"matching '{self._match}'" if self._match else "at all"
             self.health.set(DeviceState.ABSENT, f"no card reader {wanted}")
-            self._stop.wait(RETRY_S)
+            self._worker.wait(RETRY_S)
             return None
         return str(matching[0])
 

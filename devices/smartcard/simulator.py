@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from devices.sim.simulator import SimAction, SimStatus, UnknownAction
+from devices.sim.actions import ActionDispatch, ActionSpec, Arg
+from devices.sim.simulator import SimStatus
 from devices.sim.vpcd import VirtualCard, VpcdSlot
 from devices.smartcard.virtual_cards import (
     BlankContactCard,
@@ -22,7 +22,7 @@ SAMPLE_SOCIAL_SECURITY: dict[str, dict[str, Any]] = {
 }
 
 
-class SmartcardSimulator:
+class SmartcardSimulator(ActionDispatch):
     def __init__(self, vpcd_port: int, *, name: str = "smartcard") -> None:
         self.name = name
         self.slot = VpcdSlot(vpcd_port)
@@ -57,31 +57,26 @@ class SmartcardSimulator:
         card = self.slot.card
         return SimStatus(plugged=True, detail={"card": card.kind if card else None})
 
-    def actions(self) -> list[SimAction]:
-        return [
-            SimAction("badge", "Present a staff badge", params=("uid",), presets=SAMPLE_BADGES),
-            SimAction("social_security", "Insert a social-security card", params=("holder",),
-                      presets=tuple(SAMPLE_SOCIAL_SECURITY)),
-            SimAction("social_security_pin", "Insert a card wanting a PIN", fault=True),
-            SimAction("blank_card", "Insert a card of another kind", fault=True),
-            SimAction("remove", "Take the card away"),
-        ]
+    def _present_badge(self, uid: str) -> None:
+        self.slot.insert(StaffBadge(bytes.fromhex(uid)))
 
-    def perform(self, action: str, args: Mapping[str, str]) -> str:
-        if action == "badge":
-            uid = bytes.fromhex(args.get("uid") or SAMPLE_BADGES[0])
-            self.slot.insert(StaffBadge(uid))
-            return "badge presented"
-        if action == "social_security":
-            self.insert_social_security(args.get("holder") or "zhang_san")
-            return "social-security card inserted"
-        if action == "social_security_pin":
-            self.insert_social_security(pin_required=True)
-            return "social-security card (PIN required) inserted"
-        if action == "blank_card":
-            self.slot.insert(BlankContactCard())
-            return "card of another kind inserted"
-        if action == "remove":
-            self.slot.remove()
-            return "card removed"
-        raise UnknownAction(self.name, action, self.actions())
+    def _insert_card_wanting_a_pin(self) -> None:
+        self.insert_social_security(pin_required=True)
+
+    def _insert_blank_card(self) -> None:
+        self.slot.insert(BlankContactCard())
+
+    ACTIONS = (
+        ActionSpec("badge", "Present a staff badge", _present_badge,
+                   args=(Arg("uid", default=SAMPLE_BADGES[0]),), presets=SAMPLE_BADGES,
+                   done="badge presented"),
+        ActionSpec("social_security", "Insert a social-security card", insert_social_security,
+                   args=(Arg("holder", default="zhang_san"),),
+                   presets=tuple(SAMPLE_SOCIAL_SECURITY), done="social-security card inserted"),
+        ActionSpec("social_security_pin", "Insert a card wanting a PIN",
+                   _insert_card_wanting_a_pin, fault=True,
+                   done="social-security card (PIN required) inserted"),
+        ActionSpec("blank_card", "Insert a card of another kind", _insert_blank_card,
+                   fault=True, done="card of another kind inserted"),
+        ActionSpec("remove", "Take the card away", remove, done="card removed"),
+    )

@@ -12,9 +12,9 @@ import logging
 import queue
 import shutil
 import subprocess
-import threading
 
 from devices.health import DeviceState, HealthReporter
+from devices.worker import Worker
 
 log = logging.getLogger("devices.voice")
 
@@ -31,7 +31,9 @@ class CommandAnnouncer:
         self.command = command
         self.health = HealthReporter("voice", log)
         self._texts: queue.Queue[str | None] = queue.Queue()
-        self._worker = threading.Thread(target=self._speak_in_turn, name="voice", daemon=True)
+        # None in the queue ends the worker: what was queued before it is still said.
+        self._worker = Worker("voice", self._speak_in_turn, join_timeout_s=SPEAK_TIMEOUT_S + 1,
+                              wake=lambda: self._texts.put(None))
 
     def say(self, text: str) -> None:
         if self._texts.qsize() >= MAX_BACKLOG:
@@ -49,9 +51,7 @@ class CommandAnnouncer:
         self._worker.start()
 
     def stop(self) -> None:
-        self._texts.put(None)
-        if self._worker.is_alive():
-            self._worker.join(timeout=SPEAK_TIMEOUT_S + 1)
+        self._worker.stop()
 
     def _speak_in_turn(self) -> None:
         while (text := self._texts.get()) is not None:

@@ -25,6 +25,7 @@ from typing import IO
 
 from devices.health import DeviceState, HealthReporter
 from devices.progress import ProgressBeat
+from devices.worker import Worker
 
 log = logging.getLogger("devices.voice")
 
@@ -72,8 +73,9 @@ class PromptSpeaker:
         # Bumped by every say() and silence(): the program speaking for an older
         # generation is cut off.
         self._generation = 0
-        self._stopping = False
-        self._worker = threading.Thread(target=self._run, name="voice", daemon=True)
+        # The worker ends its program within TERMINATE_GRACE_S plus a kill.
+        self._worker = Worker("voice", self._run, join_timeout_s=TERMINATE_GRACE_S + 5,
+                              wake=self._wake_to_stop)
 
     def say(self, text: str) -> None:
         with self._wake:
@@ -100,13 +102,18 @@ class PromptSpeaker:
         self._worker.start()
 
     def stop(self) -> None:
+        self._worker.stop()
+
+    @property
+    def _stopping(self) -> bool:
+        return self._worker.stopping.is_set()
+
+    def _wake_to_stop(self) -> None:
+        # Under the condition: the worker checks _stopping under it before every wait, so
+        # this notify cannot fall between its check and its wait.
         with self._wake:
-            self._stopping = True
             self._pending = None
             self._wake.notify()
-        if self._worker.is_alive():
-            # The worker ends its program within TERMINATE_GRACE_S plus a kill.
-            self._worker.join(timeout=TERMINATE_GRACE_S + 5)
 
     def argv(self, text: str) -> list[str]:
         """The command line for ``text``. Replaced in one pass, so a prompt that itself

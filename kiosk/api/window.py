@@ -47,8 +47,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from kiosk.services.help_desk import HelpDesk, HelpRequest
-from kiosk.services.queue.model import DaySummary
-from kiosk.services.queue.service import QueueError, QueueService
+from kiosk.services.queue.model import DaySummary, QueueError
+from kiosk.services.queue.service import QueueService
 
 log = logging.getLogger(__name__)
 

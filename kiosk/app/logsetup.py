@@ -53,11 +53,12 @@ def configure_logging(config: LoggingConfig, *, console: bool = True) -> Path | 
         stream.addFilter(mask)
         stream.addFilter(LibraryChatter())
         root.addHandler(stream)
-    log_file: Path | None = Path(config.dir) / "kiosk.log"
+    log_path = Path(config.dir) / "kiosk.log"
+    log_file: Path | None = log_path      # None once the file cannot be written
     try:
         Path(config.dir).mkdir(parents=True, exist_ok=True)
         file_handler = logging.handlers.RotatingFileHandler(
-            log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+            log_path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
     except OSError as error:
         logging.getLogger(__name__).warning(

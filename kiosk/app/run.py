@@ -10,14 +10,12 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from devices.progress import ProgressBeat
-from kiosk.api.admin import AdminServer
 from kiosk.app.logsetup import configure_logging
 from kiosk.app.systemd_notify import SystemdNotifier
 from kiosk.app.terminal import build_terminal
 from kiosk.app.virtual_display import VirtualDisplay, VirtualDisplayError
 from kiosk.app.watchdog import UI_ALLOWED_STALL_S, WatchdogSupervisor
-from kiosk.cli.support import load_config_or_report
-from kiosk.config import KioskConfig, load_config
+from kiosk.config import KioskConfig, load_config, load_config_or_report
 from kiosk.i18n import MissingCatalog, translator
 from kiosk.services.keys import TerminalKeyError
 from kiosk.services.locker.layout import LayoutError
@@ -93,7 +91,7 @@ def run_terminal(config_path: Path, overlays: Sequence[Path], virtual_display: b
             return 2
         cleanup.callback(terminal.stop)
         terminal.start()
-        admin = AdminServer(terminal)
+        admin = terminal.admin_server()
         admin.start()
         cleanup.callback(admin.stop)
         # The systemd watchdog (kiosk/app/watchdog.py); stopping it says STOPPING=1 first thing.
@@ -105,6 +103,6 @@ def run_terminal(config_path: Path, overlays: Sequence[Path], virtual_display: b
 
         from kiosk.ui.launch import run_app
 
-        run_app(terminal, fonts, var_dir / "kivy", ui_progress)
+        run_app(terminal.ui_services(), fonts, var_dir / "kivy", ui_progress)
         log.info("terminal stopped")
     return 0

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from devices.idcard.port import IdCardReader
 from devices.idcard.sam_reader import SamIdCardReader
@@ -22,10 +24,12 @@ from devices.smartcard.pcsc_reader import PcscCardReader
 from devices.smartcard.port import CardPresented, CardReader
 from devices.voice.port import Speaker
 from devices.voice.prompt_speaker import PromptSpeaker
+from kiosk.api.admin import AdminServer
 from kiosk.config.schema import KioskConfig
 from kiosk.services.alarms import Alarm, active_alarms, clear_alarm, raise_alarm
 from kiosk.services.device_alarms import DeviceFaultAlarms
 from kiosk.services.guide.catalog import CatalogError
+from kiosk.services.guide.desk import GuideDesk
 from kiosk.services.guide.library import CatalogLibrary
 from kiosk.services.guide.service import GuideService
 from kiosk.services.heartbeat import Heartbeat
@@ -36,6 +40,7 @@ from kiosk.services.keys import KeyedHash, load_or_create_key
 from kiosk.services.locker.sealing import public_key_from_base64
 from kiosk.services.locker.service import LockerService
 from kiosk.services.printing import PrintService
+from kiosk.services.queue.desk import QueueDesk
 from kiosk.services.queue.model import DaySummary
 from kiosk.services.queue.service import QueueService
 from kiosk.services.queue.slips import summary_slip
@@ -44,9 +49,17 @@ from kiosk.services.staff import StaffDirectory
 from kiosk.services.station_settings import StationSettings
 from kiosk.services.status import TerminalStatus
 from kiosk.services.terminal_state import TerminalState
-from kiosk.simulation.center import DemoCenter, load_private_key
+from kiosk.services.worker import ServiceWorker
+from kiosk.simulation.center import DeliveredCode, DemoCenter, load_private_key
 from kiosk.simulation.control import ControlClient
 from kiosk.store import Store
+from kiosk.ui.services import DemoTools, DeviceSignals, TerminalServices
+
+if TYPE_CHECKING:
+    # Imported where they are built, so that a terminal without MQTT or a queue never
+    # loads paho or the HTTP server.
+    from kiosk.api.window import WindowApi
+    from kiosk.telemetry.assembly import Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +78,10 @@ class Terminal:
     printer: ReceiptPrinter | None = None
     printing: PrintService | None = None
     guide: GuideService | None = None
+    guide_desk: GuideDesk | None = None  # the guide as the touch screen calls it
     queue: QueueService | None = None
-    window_api: object | None = None  # kiosk.api.window.WindowApi when the queue is on
+    queue_desk: QueueDesk | None = None  # the queue as the touch screen calls it
+    window_api: WindowApi | None = None  # when the queue is on
     identity: IdentitySource | None = None
     locker_buses: dict[str, LockerBus] = field(default_factory=dict)
     locker: LockerService | None = None
@@ -74,12 +89,14 @@ class Terminal:
     station_settings: StationSettings | None = None  # the center's announcement and hours
     help_desk: HelpDesk | None = None  # residents' calls for help (the help button)
     heartbeat: Heartbeat = field(default_factory=Heartbeat)  # features register content
-    telemetry: object | None = None  # kiosk.telemetry.assembly.Telemetry when mqtt.enabled
+    telemetry: Telemetry | None = None  # when mqtt.enabled
     simulator_control: ControlClient | None = None
     demo_center: DemoCenter | None = None
     device_alarms: DeviceFaultAlarms | None = None
     voice_speaker: Speaker | None = None  # started, stopped and watched with the devices
     voice: ResidentVoice = field(default_factory=ResidentVoice)  # silent unless voice.enabled
+    # The touch screen's reads that belong to no one service (alarms, the demo's codes).
+    reads: ServiceWorker = field(default_factory=lambda: ServiceWorker("terminal-reads"))
     _event_listeners: list[DeviceEventListener] = field(default_factory=list)
     _scan_listeners: list[Callable[[str], None]] = field(default_factory=list)
 
@@ -107,25 +124,60 @@ class Terminal:
         if self.queue is not None:
             self.queue.start()
         if self.window_api is not None:
-            self.window_api.start()  # type: ignore[attr-defined]
+            self.window_api.start()
         if self.telemetry is not None:
-            self.telemetry.start()  # type: ignore[attr-defined]
+            self.telemetry.start()
 
     def stop(self) -> None:
         if self.telemetry is not None:
-            self.telemetry.stop()  # type: ignore[attr-defined]
+            self.telemetry.stop()
         if self.locker is not None:
             self.locker.stop()
         if self.window_api is not None:
-            self.window_api.stop()  # type: ignore[attr-defined]
+            self.window_api.stop()
         if self.queue is not None:
             self.queue.stop()
+        for desk in (self.queue_desk, self.guide_desk):
+            if desk is not None:
+                desk.stop()
+        self.reads.stop()
         if self.printing is not None:
             self.printing.stop()
         if self.device_alarms is not None:
             self.device_alarms.stop()
         for device in self._devices():
             device.stop()
+
+    def admin_server(self) -> AdminServer:
+        """The admin socket beside the database, for `kiosk locker` and `kiosk doctor`."""
+        return AdminServer(self.config.store.path, locker=self.locker, status=self.status,
+                           active_alarms=self.active_alarms)
+
+    def ui_services(self) -> TerminalServices:
+        """What the screens may use (kiosk/ui/services.py)."""
+        assert self.printing is not None, "build the terminal first (build_terminal)"
+        assert self.station_settings is not None
+        assert self.help_desk is not None
+        demo: DemoTools | None = None
+        if self.config.simulation.panel:
+            center, store = self.demo_center, self.store
+
+            def delivered_codes() -> Future[list[DeliveredCode]]:
+                return self.reads.submit(
+                    lambda: center.codes_for_stored(store) if center is not None else [])
+
+            demo = DemoTools(control=self.simulator_control, delivered_codes=delivered_codes)
+        return TerminalServices(
+            config=self.config, status=self.status, settings=self.station_settings,
+            printing=self.printing, voice=self.voice, help_desk=self.help_desk,
+            devices=DeviceSignals(
+                on_scan=self.on_scan, on_device_event=self.on_device_event,
+                has_card_reader=self.id_card_reader is not None or self.card_reader is not None,
+                has_printer=self.printer is not None),
+            active_alarms=lambda: self.reads.submit(self.active_alarms),
+            locker=self.locker, guide=self.guide_desk,
+            queue=self.queue_desk, identity=self.identity, staff_directory=self.staff_directory,
+            demo=demo)
 
     def progress_beats(self) -> list[ProgressBeat]:
         """Each device worker's beat, for the systemd watchdog (kiosk/app/watchdog.py)."""
@@ -197,12 +249,14 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
                                                volume_at_100=voice.volume_at_100)
         terminal.voice = ResidentVoice(terminal.voice_speaker)
     # The one source of the staffed hours every screen, slip and queue follows.
-    terminal.station_settings = StationSettings.for_config(store, config)
-    terminal.guide = _build_guide(config, store, terminal.printing,
-                                  terminal.station_settings.opening_hours)
+    settings = StationSettings.for_config(store, config)
+    terminal.station_settings = settings
+    terminal.guide = _build_guide(config, store, terminal.printing, settings.opening_hours)
+    if terminal.guide is not None:
+        terminal.guide_desk = GuideDesk(terminal.guide)
     # Before the queue: the window API brings residents' calls for help to the windows.
     terminal.help_desk = HelpDesk(store, config.help.unanswered_after_min * 60,
-                                  staffed_now_during(terminal.station_settings.staffed_hours))
+                                  staffed_now_during(settings.staffed_hours))
     if config.queue.enabled:
         _build_queue(terminal, keyed_hash)
     if config.locker.enabled:
@@ -218,7 +272,10 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
         # Imported here so that a terminal without MQTT never loads paho.
         from kiosk.telemetry.assembly import build_telemetry
 
-        terminal.telemetry = build_telemetry(terminal)
+        terminal.telemetry = build_telemetry(
+            config, store, status=terminal.status, state=terminal.state,
+            heartbeat=terminal.heartbeat, settings=settings,
+            locker=terminal.locker, guide=terminal.guide)
     if config.simulation.control_socket is not None:
         terminal.simulator_control = ControlClient(config.simulation.control_socket)
     if config.simulation.center_key_file is not None:
@@ -233,6 +290,7 @@ def _build_queue(terminal: Terminal, keyed_hash: KeyedHash) -> None:
     assert terminal.station_settings is not None, "build the station settings first"
     terminal.queue = QueueService(terminal.store, config.queue, config.station, keyed_hash,
                                   terminal.station_settings.staffed_hours)
+    terminal.queue_desk = QueueDesk(terminal.queue)
     printing = terminal.printing
 
     def print_summary(summary: DaySummary) -> bool:

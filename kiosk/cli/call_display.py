@@ -41,7 +41,7 @@ def run_call_display(config_path: Path, overlays: Sequence[Path], url: str | Non
             print(f"kiosk: {error}", file=sys.stderr)
             return 2
         log.info("call display following %s", url)
-        from kiosk.ui.launch import run_call_display_app
+        from kiosk.call_display.launch import run_call_display_app
 
         run_call_display_app(config, fonts, var_dir / "kivy-call-display", client, announcer)
     return 0

@@ -10,7 +10,7 @@ from pathlib import Path
 from devices.errors import DeviceError
 from kiosk.api.admin import admin_client
 from kiosk.cli.doctor.locker import probe_board
-from kiosk.cli.support import load_config_or_report
+from kiosk.config import load_config_or_report
 
 
 def open_compartment(config_path: Path, number: int) -> int:

@@ -247,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _config_check(file: Path, overlays: list[Path]) -> int:
-    from kiosk.cli.support import load_config_or_report
+    from kiosk.config import load_config_or_report
 
     config = load_config_or_report(file, overlays)
     if config is None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.app.logsetup import configure_logging
-from kiosk.cli.support import load_config_or_report
+from kiosk.config import load_config_or_report
 from kiosk.simulation.control import ControlClient, SimulatorRefused
 from kiosk.simulation.host import CONTROL_NAME, SimulatorHost
 

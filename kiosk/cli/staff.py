@@ -10,7 +10,7 @@ from pathlib import Path
 
 from devices.errors import DeviceError
 from kiosk.cli.doctor.cards import CARD_WAIT_S, terminal_keyed_hash, use_configured_pcscd
-from kiosk.cli.support import load_config_or_report
+from kiosk.config import load_config_or_report
 
 
 def hash_pin_command(from_stdin: bool) -> int:

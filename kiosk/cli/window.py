@@ -18,7 +18,7 @@ TOKEN_VARIABLE = "KIOSK_WINDOW_TOKEN"
 def window_command(config_path: Path, window: int, action: str, category: str | None,
                    url: str | None, as_json: bool, request: int | None = None) -> int:
     if url is None:
-        from kiosk.cli.support import load_config_or_report
+        from kiosk.config import load_config_or_report
 
         config = load_config_or_report(config_path, [])
         if config is None:

@@ -93,7 +93,7 @@ def _convert(
             raise ConfigError(file, dotted,
                               f"must be a string or an array of strings, got {_describe(value)}")
         return _convert(str, value, field, dotted, origin)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(value, Mapping):
             raise ConfigError(file, dotted, f"must be a table, got {_describe(value)}")
         return bind(hint, value, origin, f"{dotted}.")

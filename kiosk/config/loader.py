@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -317,3 +318,13 @@ def _check_locker(config: KioskConfig, origin: Any) -> None:
     reach_problem = seated_reach_problem(plan, locker.seated_reach_rows)
     if reach_problem:
         fail("locker.seated_reach_rows", reach_problem)
+
+
+def load_config_or_report(path: Path, overlays: Sequence[Path] = ()) -> KioskConfig | None:
+    """The configuration, or None after printing the one-line reason to stderr (for the
+    `kiosk` commands, which stop there)."""
+    try:
+        return load_config(path, overlays)
+    except ConfigError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return None

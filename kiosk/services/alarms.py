@@ -37,7 +37,7 @@ def raise_alarm(db: sqlite_utils.Database, kind: str, subject: str,
         return False
     now = _now()
     text = json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True)
-    db["alarms"].insert({"kind": kind, "subject": subject, "raised_at": now, "detail": text})
+    db.table("alarms").insert({"kind": kind, "subject": subject, "raised_at": now, "detail": text})
     append_event(db, "alarm.raised", {"kind": kind, "subject": subject, "at": now,
                                       "detail": dict(detail or {})}, PRIORITY_ALARM)
     return True

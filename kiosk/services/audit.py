@@ -18,7 +18,7 @@ def record(
     detail: Mapping[str, Any] | None = None,
 ) -> None:
     """Appends one entry; call inside the transaction that made the change it records."""
-    db["audit_log"].insert({
+    db.table("audit_log").insert({
         "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
         "actor": actor,
         "action": action,

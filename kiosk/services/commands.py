@@ -222,7 +222,7 @@ class CommandProcessor:
                 [now_ms - (CLOCK_SKEW_S + SEEN_ID_GRACE_S) * 1000, self._keep_ids])
             if db.execute("SELECT 1 FROM command_ids WHERE id = ?", [command.id]).fetchone():
                 raise CommandRejected("replayed", "this command id was already taken")
-            db["command_ids"].insert({"id": command.id, "expires_at": command.expires_at_ms,
+            db.table("command_ids").insert({"id": command.id, "expires_at": command.expires_at_ms,
                                       "received_at": _iso(now_ms)})
             audit.record(db, ACTOR, "command.received", command.type, {"command": command.id})
 

@@ -53,9 +53,9 @@ class DeviceFaultAlarms:
                 return
             if health.state is DeviceState.CONNECTING:
                 return            # on its way back, or not yet known: no news either way
-            timer = self._timers.pop(device, None)
-            if timer is not None:
-                timer.cancel()
+            pending = self._timers.pop(device, None)
+            if pending is not None:
+                pending.cancel()
             # Also clears an alarm left standing by a terminal stopped while it was broken.
             with self._store.transaction() as db:
                 clear_alarm(db, DEVICE_FAULT, device)

@@ -21,6 +21,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -30,7 +31,9 @@ from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services import audit
 from kiosk.services.alarms import clear_alarm, raise_alarm
 from kiosk.services.outbox import append_event
+from kiosk.services.worker import ServiceWorker
 from kiosk.store import Store
+from kiosk.store.rows import insert_row
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +93,15 @@ class HelpDesk:
         self._changes = 0
         self._timer: threading.Timer | None = None
         self._timer_lock = threading.Lock()
+        self._calls = ServiceWorker("help-desk")
         self._schedule_expiry()
 
     # -- the resident -------------------------------------------------------------------
+
+    def call(self, screen: str) -> Future[HelpCall]:
+        """`request` on the help desk's own thread, for the touch screen, which must not
+        wait on the disk (kiosk/services/worker.py)."""
+        return self._calls.submit(self.request, screen)
 
     def request(self, screen: str) -> HelpCall:
         """A tap on the help button on ``screen``. Raises ValueError for a name that is not
@@ -109,8 +118,8 @@ class HelpDesk:
             expired = self._expire_in(db, now)
             held = _open_request(db)
             if held is None:
-                request_id = int(db["help_requests"].insert({
-                    "requested_at": at, "screen": screen, "state": "open"}).last_pk)
+                request_id = insert_row(db, "help_requests", {
+                    "requested_at": at, "screen": screen, "state": "open"})
                 append_event(db, "help.requested",
                              {"request": request_id, "screen": screen, "at": at})
                 audit.record(db, "resident", "help.requested", f"help {request_id}",
@@ -212,7 +221,8 @@ class HelpDesk:
             self._changed_to(request)
 
     def close(self) -> None:
-        """Stops the expiry timer (the terminal is stopping)."""
+        """Stops the expiry timer and the residents' calls (the terminal is stopping)."""
+        self._calls.stop()
         with self._timer_lock:
             if self._timer is not None:
                 self._timer.cancel()

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from devices.idcard.nations import nation_name
 from devices.idcard.port import IdCardText
-from devices.idcard.protocol import nation_name
 from devices.smartcard.port import SocialSecurityCard
 from kiosk.services.identity_numbers import InvalidIdNumber, mask_id_number, validate_id_number
 from kiosk.services.keys import KeyedHash

@@ -26,7 +26,7 @@ def append_event(
     """Adds one event; call inside the transaction that made the change. Returns its id."""
     row = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM outbox").fetchone()
     event_id = str(uuid.uuid4())
-    db["outbox"].insert({
+    db.table("outbox").insert({
         "id": event_id,
         "seq": int(row[0]),
         "type": event_type,

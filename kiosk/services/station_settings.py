@@ -90,6 +90,9 @@ class StationSettings:
         self._clock = clock
         self._listeners: list[NoticesListener] = []
         self._lock = threading.Lock()
+        # Read once and kept: this class is their only writer, and the touch screen asks
+        # for the hours on every screen, which must never wait on the disk.
+        self._values: dict[str, str] = {}
         retired = self._read(RETIRED_TEXT_HOURS_KEY)
         if retired:
             log.warning("the district center's hours in words (%r) are no longer shown: the "
@@ -151,9 +154,9 @@ class StationSettings:
                 raise ValueError(f"sessions[{index}].{problem[0]}: {problem[1]}")
         hours = WeeklyHours.from_sessions(sessions)
         if hours:
-            problem = self._rules.problem(hours)
-            if problem is not None:
-                raise ValueError(problem)
+            rules_problem = self._rules.problem(hours)
+            if rules_problem is not None:
+                raise ValueError(rules_problem)
         value = json.dumps(hours.as_sessions()) if hours else ""
         in_force = hours or self._configured_hours
         self._write(STAFFED_HOURS_KEY, value, actor, "station.staffed_hours_set",
@@ -174,9 +177,14 @@ class StationSettings:
         return WeeklyHours.from_sessions(sessions_from_wire(json.loads(stored)))
 
     def _read(self, key: str) -> str:
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
         with self._store.reading() as db:
             row = db.execute("SELECT value FROM terminal_state WHERE key = ?", [key]).fetchone()
-        return "" if row is None else str(row[0])
+        value = "" if row is None else str(row[0])
+        with self._lock:
+            return self._values.setdefault(key, value)
 
     def _write(self, key: str, value: str, actor: str, action: str,
                detail: dict[str, object]) -> None:
@@ -187,6 +195,8 @@ class StationSettings:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
                 "updated_at = excluded.updated_at", [key, value, now])
             audit.record(db, actor, action, key, detail)
+        with self._lock:
+            self._values[key] = value
         notices = self.current()
         with self._lock:
             listeners = list(self._listeners)

@@ -8,13 +8,19 @@ terminal without MQTT never imports paho.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from kiosk.config.schema import KioskConfig
 from kiosk.services.command_handlers import build_handlers
 from kiosk.services.command_signing import public_key_from_base64
 from kiosk.services.commands import CommandProcessor
+from kiosk.services.guide.service import GuideService
+from kiosk.services.heartbeat import Heartbeat
+from kiosk.services.locker.service import LockerService
 from kiosk.services.outbox_caps import OutboxLimits, enforce_caps
+from kiosk.services.station_settings import StationSettings
+from kiosk.services.status import TerminalStatus
+from kiosk.services.terminal_state import TerminalState
+from kiosk.store import Store
 from kiosk.telemetry.command_listener import CommandListener
 from kiosk.telemetry.heartbeat_publisher import HeartbeatPublisher
 from kiosk.telemetry.link import BrokerLink, Session
@@ -23,9 +29,6 @@ from kiosk.telemetry.periodic import PeriodicJobs
 from kiosk.telemetry.presence import PresenceLink
 from kiosk.telemetry.retained_alarms import RetainedAlarms
 from kiosk.telemetry.topics import Topics
-
-if TYPE_CHECKING:
-    from kiosk.app.terminal import Terminal
 
 ALARM_SYNC_S = 1.0
 CAPS_CHECK_S = 60.0
@@ -62,36 +65,41 @@ def outbox_limits(config: KioskConfig) -> OutboxLimits:
                         keep_sent=timedelta(days=mqtt.outbox_keep_sent_days))
 
 
-def build_telemetry(terminal: Terminal) -> Telemetry:
-    config = terminal.config
+def build_telemetry(config: KioskConfig, store: Store, *, status: TerminalStatus,
+                    state: TerminalState, heartbeat: Heartbeat, settings: StationSettings,
+                    locker: LockerService | None, guide: GuideService | None) -> Telemetry:
+    """The link and everything on it; `status` learns when the terminal is online, `state`
+    numbers the births, the commands act on `locker`, `guide` and `settings`."""
     station = config.station
-    assert terminal.station_settings is not None, "build the station settings first"
     topics = Topics(config.mqtt.topic_prefix, station.district_id, station.terminal_id)
     client_id = f"kiosk-{station.district_id}-{station.terminal_id}"
     link = BrokerLink(config.mqtt, client_id, inflight_window=config.mqtt.inflight_window)
     periodic = PeriodicJobs("telemetry")
-    alarms = RetainedAlarms(terminal.store, link, topics)
+    alarms = RetainedAlarms(store, link, topics)
     processor = CommandProcessor(
-        terminal.store, district_id=station.district_id, terminal_id=station.terminal_id,
+        store, district_id=station.district_id, terminal_id=station.terminal_id,
         signing_key=(public_key_from_base64(config.security.center_signing_key)
                      if config.security.center_signing_key else None),
-        handlers=build_handlers(locker=terminal.locker, guide=terminal.guide,
-                                settings=terminal.station_settings,
+        handlers=build_handlers(locker=locker, guide=guide, settings=settings,
                                 rebirth=lambda: rebirth()),
     )
     # The link subscribes to the command topic on every connection, before the birth.
     commands = CommandListener(processor, link, topics)
     presence = PresenceLink(
         config.mqtt, topics, client_id,
-        next_birth_sequence=lambda: terminal.state.next_sequence("mqtt.bd_seq"),
-        on_online=terminal.status.set_online, link=link,
+        next_birth_sequence=lambda: state.next_sequence("mqtt.bd_seq"),
+        on_online=status.set_online, link=link,
     )
-    publisher = OutboxPublisher(terminal.store, link, topics, config.mqtt.inflight_window)
-    heartbeat = HeartbeatPublisher(terminal.heartbeat, link, topics, lambda: presence.bd_seq)
+    publisher = OutboxPublisher(store, link, topics, config.mqtt.inflight_window)
+    beats = HeartbeatPublisher(heartbeat, link, topics, lambda: presence.bd_seq)
     limits = outbox_limits(config)
-    periodic.add("heartbeat", config.mqtt.heartbeat_interval_s, heartbeat.publish)
+    periodic.add("heartbeat", config.mqtt.heartbeat_interval_s, beats.publish)
     periodic.add("alarms", ALARM_SYNC_S, alarms.sync)
-    periodic.add("outbox caps", CAPS_CHECK_S, lambda: enforce_caps(terminal.store, limits))
+
+    def check_caps() -> None:
+        enforce_caps(store, limits)
+
+    periodic.add("outbox caps", CAPS_CHECK_S, check_caps)
 
     def announce_state() -> None:
         # As with a Sparkplug birth, the current state follows the birth at once: the

@@ -26,6 +26,7 @@ waits for it. The rules (docs/mqtt.md, "Events", says what a subscriber sees):
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -166,7 +167,7 @@ class OutboxPublisher:
             accepted = self._link.publish(
                 self._topics.event(event.type),
                 event_message(event, historical=event.created_at < started),
-                on_ack=lambda success, e=event: self._acknowledge(e, success))
+                on_ack=functools.partial(self._acknowledge, event))
             if not accepted:
                 self._give_back(event, RETRY_S)
                 return

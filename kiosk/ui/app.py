@@ -17,7 +17,6 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from devices.printer.slip import Slip
-from kiosk.app.terminal import Terminal
 from kiosk.i18n import Translate, translator
 from kiosk.services.guide.catalog import ServiceItem
 from kiosk.services.identity import Identity
@@ -28,37 +27,26 @@ from kiosk.services.locker.receipts import dropoff_receipt_slip
 from kiosk.services.queue.appointments import (
     looks_like_appointment,
 )
-from kiosk.services.queue.model import IssuedTicket, Refused
+from kiosk.services.queue.desk import QueueDesk
+from kiosk.services.queue.model import IssuedTicket, Refused, TicketRefusal
 from kiosk.services.queue.slips import ticket_slip
 from kiosk.services.staff import StaffMember
 from kiosk.services.status import StatusSnapshot
 from kiosk.ui import theme
 from kiosk.ui.fonts import CjkFonts
+from kiosk.ui.futures import on_result
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.resident_aids import ResidentAids
+from kiosk.ui.screen_set import add_screens
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.door import DoorScreen
-from kiosk.ui.screens.dropoff import DropoffScreen
 from kiosk.ui.screens.dropoff_receipt import DropoffReceiptScreen
-from kiosk.ui.screens.guide import GuideScreen
-from kiosk.ui.screens.guide_groups import GuideGroupsScreen
 from kiosk.ui.screens.guide_item import GuideItemScreen
-from kiosk.ui.screens.guide_list import GuideListScreen
-from kiosk.ui.screens.guide_search import GuideSearchScreen
-from kiosk.ui.screens.help import HelpScreen
-from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.pickup import PickupScreen
-from kiosk.ui.screens.proxy import ProxyScreen
-from kiosk.ui.screens.queue import QueueScreen
-from kiosk.ui.screens.signage import SignageScreen
 from kiosk.ui.screens.simulator_panel import SimulatorPanelScreen
 from kiosk.ui.screens.slip import SlipScreen
-from kiosk.ui.screens.staff_compartments import StaffCompartmentsScreen
-from kiosk.ui.screens.staff_deposit import StaffDepositScreen
-from kiosk.ui.screens.staff_menu import StaffMenuScreen
-from kiosk.ui.screens.staff_retrieve import StaffRetrieveScreen
-from kiosk.ui.screens.staff_sign_in import StaffSignInScreen
 from kiosk.ui.screens.ticket import TicketScreen
+from kiosk.ui.services import TerminalServices
 from kiosk.ui.spoken_text import idle_prompt
 from kiosk.ui.widgets import scroll_bars  # noqa: F401  (the rule every ScrollView follows)
 from kiosk.ui.widgets.identity_prompt import IdentityPrompt
@@ -83,29 +71,29 @@ class KioskApp(App):
     has_guide = BooleanProperty(False)
     has_queue = BooleanProperty(False)
 
-    def __init__(self, terminal: Terminal, fonts: CjkFonts, **kwargs: Any) -> None:
+    def __init__(self, services: TerminalServices, fonts: CjkFonts, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.terminal = terminal
+        self.services = services
         self.fonts = fonts
-        display = terminal.config.display
+        display = services.config.display
         self.default_language = display.language
         self.default_text_scale = theme.LARGE_TEXT_SCALE if display.large_text else 1.0
         self.language = self.default_language
         self.tr = translator(self.language)
         self.text_scale = self.default_text_scale
-        self.demo_mode = terminal.config.simulation.panel
+        self.demo_mode = services.demo is not None
         self.landscape = display.orientation == "landscape"
-        self.has_locker = terminal.locker is not None
-        self.has_guide = terminal.guide is not None
-        self.has_queue = terminal.queue is not None
-        self.staff_directory = terminal.staff_directory
+        self.has_locker = services.locker is not None
+        self.has_guide = services.guide is not None
+        self.has_queue = services.queue is not None
+        self.staff_directory = services.staff_directory
         # What the current resident entered that is not in a widget (a proxy's ID number).
         self.session: dict[str, Any] = {}
         self.staff: StaffMember | None = None
         self._history: list[str] = []
         self.idle: IdleWatcher | None = None
         self._identity_prompt: IdentityPrompt | None = None
-        self.voice = terminal.voice
+        self.voice = services.voice
 
     # -- building ---------------------------------------------------------------------
 
@@ -113,61 +101,41 @@ class KioskApp(App):
         # Every label, including Kivy's own, draws with the CJK font: no tofu anywhere.
         LabelBase.register(DEFAULT_FONT, fn_regular=str(self.fonts.regular),
                            fn_bold=str(self.fonts.bold))
-        display = self.terminal.config.display
+        display = self.services.config.display
         Window.size = theme.SCREEN_SIZES[display.orientation]
         Window.left, Window.top = 0, 0
         Window.clearcolor = theme.BACKGROUND
         if display.fullscreen:
             Window.fullscreen = "auto"
 
-        station = self.terminal.config.station
+        station = self.services.config.station
         root = BoxLayout(orientation="vertical")
         self.status_bar = StatusBar(station=station.name)
         root.add_widget(self.status_bar)
         self.screens = ScreenManager(transition=NoTransition())
-        # Both follow the staffed hours in force (terminal.station_settings) themselves.
-        self.screens.add_widget(HomeScreen(
-            station_name=station.name, address=station.address, hotline=station.hotline,
-        ))
-        self.screens.add_widget(HelpScreen(hotline=station.hotline))
-        self.screens.add_widget(SlipScreen())
-        self.screens.add_widget(SignageScreen())
-        if self.has_queue:
-            self.screens.add_widget(QueueScreen())
-            self.screens.add_widget(TicketScreen())
-        if self.has_guide:
-            for screen in (GuideScreen(), GuideGroupsScreen(), GuideListScreen(),
-                           GuideSearchScreen(), GuideItemScreen()):
-                self.screens.add_widget(screen)
-        if self.has_locker:
-            for screen in (PickupScreen(), ProxyScreen(), DoorScreen(), DropoffScreen(),
-                           DropoffReceiptScreen(),
-                           StaffSignInScreen(), StaffMenuScreen(), StaffDepositScreen(),
-                           StaffRetrieveScreen(), StaffCompartmentsScreen()):
-                self.screens.add_widget(screen)
-            self.terminal.locker.on_update(self._locker_update)
-        if self.demo_mode:
-            panel = SimulatorPanelScreen(control=self.terminal.simulator_control)
-            self.screens.add_widget(panel)
-            self.terminal.on_device_event(self._device_event)
-        self.terminal.on_scan(self._scanned)
-        if self.terminal.identity is not None:
-            self.terminal.identity.subscribe(self._identity_event)
+        add_screens(self.screens, self.services)
+        if self.services.locker is not None:
+            self.services.locker.on_update(self._locker_update)
+        if self.services.demo is not None:
+            self.services.devices.on_device_event(self._device_event)
+        self.services.devices.on_scan(self._scanned)
+        if self.services.identity is not None:
+            self.services.identity.subscribe(self._identity_event)
         root.add_widget(self.screens)
 
-        self.terminal.status.subscribe(self._status_changed)
+        self.services.status.subscribe(self._status_changed)
         self.idle = IdleWatcher(display.idle_timeout_s, display.idle_warning_s,
                                 in_use=self.in_use, clear=lambda: self.end_session("idle"),
                                 held=self.door_is_open,
                                 warned=lambda: self.say(idle_prompt))
-        self.aids = ResidentAids(self.voice, self.terminal.help_desk, station.hotline,
+        self.aids = ResidentAids(self.voice, self.services.help_desk, station.hotline,
                                  self.status_bar, lambda: self.tr)
         self.screens.bind(current=lambda *_a: self.speak_screen())
         self._signage_check = Clock.schedule_interval(self._show_signage_when_idle, 1.0)
         return root
 
     def on_start(self) -> None:
-        log.info("home screen shown (%s, %s)", self.terminal.config.display.orientation,
+        log.info("home screen shown (%s, %s)", self.services.config.display.orientation,
                  self.language)
 
     def on_stop(self) -> None:
@@ -240,16 +208,16 @@ class KioskApp(App):
         assert isinstance(screen, DropoffReceiptScreen)
         if self.screens.current == "dropoff_receipt" and screen.receipt == receipt:
             return  # already shown and printed: one receipt, one slip
-        settings = self.terminal.station_settings   # the center may have changed the hours
-        hours = settings.opening_hours() if settings is not None else ""
-        slip = dropoff_receipt_slip(receipt, compartment, self.terminal.config.station,
+        hours = self.services.settings.opening_hours()   # the center may have changed them
+        slip = dropoff_receipt_slip(receipt, compartment, self.services.config.station,
                                     datetime.now().astimezone(), hours)
         screen.show(receipt, compartment, slip)
         self.go_to("dropoff_receipt")
         screen.print_receipt()
 
     def open_guide_item(self, item: ServiceItem) -> None:
-        opened = self.terminal.guide.open_item(item.id)
+        guide = self.services.guide
+        opened = guide.open_item(item.id) if guide is not None else None
         if opened is None:
             return  # replaced by a newer catalog since the list was drawn
         screen = self.screens.get_screen("guide_item")
@@ -259,25 +227,32 @@ class KioskApp(App):
 
     def take_ticket(self, category_id: str, priority: bool) -> None:
         identity = self.session.get("queue_identity")
-        self.show_ticket(self.terminal.queue.issue(category_id, identity, priority))
+        on_result(self._queue().issue(category_id, identity, priority), self.show_ticket)
 
     def check_in(self, code: str) -> None:
         """An appointment QR code, from either scanner, on any resident screen."""
-        result = self.terminal.queue.check_in_code(code)
-        self.show_ticket(result)
+        on_result(self._queue().check_in_code(code), self.show_ticket)
 
-    def show_ticket(self, result: IssuedTicket | Refused) -> None:
+    def show_ticket(self, result: IssuedTicket | Refused | Exception) -> None:
         screen = self.screens.get_screen("ticket")
         assert isinstance(screen, TicketScreen)
+        if isinstance(result, Exception):
+            log.error("no ticket issued: %s", result)
+            result = Refused(TicketRefusal.FAILED)
         if isinstance(result, IssuedTicket):
             screen.show_ticket(result)
-            slip = ticket_slip(result, self.terminal.config.station, self.terminal.queue.now())
-            screen.follow(self.terminal.printing.submit(slip))
+            slip = ticket_slip(result, self.services.config.station, self._queue().now())
+            screen.follow(self.services.printing.submit(slip))
         else:
             screen.show_refusal(result)
         # The identity was for this ticket only.
         self.session.pop("queue_identity", None)
         self.go_to("ticket")
+
+    def _queue(self) -> QueueDesk:
+        queue = self.services.queue
+        assert queue is not None, "the queue's screens and codes exist only with a queue"
+        return queue
 
     def show_slip_on_screen(self, slip: Slip, reason: str) -> None:
         screen = self.screens.get_screen("slip")
@@ -289,7 +264,7 @@ class KioskApp(App):
         """The public notice board takes over a home screen nobody has touched."""
         if self.screens.current != "home" or self.idle is None or self.in_use():
             return
-        if self.idle.seconds_idle() >= self.terminal.config.guide.signage_after_s:
+        if self.idle.seconds_idle() >= self.services.config.guide.signage_after_s:
             self.screens.current = "signage"
 
     # -- the resident's session -------------------------------------------------------

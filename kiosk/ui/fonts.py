@@ -43,10 +43,10 @@ def find_cjk_fonts(explicit: str, cache_dir: Path) -> CjkFonts:
             raise FontError(f"display.font names {explicit}, which does not exist; {INSTALL_HINT}")
         return CjkFonts(path, path)
     regular = _match("regular")
-    bold = _match("bold") or regular
     if regular is None:
         raise FontError(f"no font with Simplified Chinese glyphs found through fontconfig; "
                         f"{INSTALL_HINT}")
+    bold = _match("bold") or regular
     return CjkFonts(_single_face(regular, cache_dir), _single_face(bold, cache_dir))
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from devices.progress import ProgressBeat
-from kiosk.app.terminal import Terminal
-from kiosk.config.schema import DisplayConfig, KioskConfig
+from kiosk.config.schema import DisplayConfig
 from kiosk.ui.fonts import CjkFonts
 from kiosk.ui.kivy_env import prepare_kivy_environment
+from kiosk.ui.services import TerminalServices
 from kiosk.ui.theme import SCREEN_SIZES
 
 # How often the Kivy thread proves to the watchdog that its loop turns (kiosk/app/watchdog.py).
@@ -38,36 +38,19 @@ def configure_kivy(display: DisplayConfig, kivy_home: Path) -> None:
     Config.set("kivy", "exit_on_escape", "0")
 
 
-def run_app(terminal: Terminal, fonts: CjkFonts, kivy_home: Path,
+def run_app(services: TerminalServices, fonts: CjkFonts, kivy_home: Path,
             ui_progress: ProgressBeat | None = None) -> None:
     """Runs the terminal's UI until it stops; ``ui_progress`` is beaten from the Kivy
     thread every UI_BEAT_INTERVAL_S while its loop turns."""
-    configure_kivy(terminal.config.display, kivy_home)
+    configure_kivy(services.config.display, kivy_home)
     from kivy.clock import Clock
 
     from kiosk.ui.app import KioskApp
 
-    app = KioskApp(terminal, fonts)
+    app = KioskApp(services, fonts)
     if ui_progress is not None:
         beat = ui_progress
         Clock.schedule_interval(lambda _dt: beat.beat(), UI_BEAT_INTERVAL_S)
-
-    def request_stop(_signal: int, _frame: Any) -> None:
-        Clock.schedule_once(lambda _dt: app.stop())
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    app.run()
-
-
-def run_call_display_app(config: KioskConfig, fonts: CjkFonts, kivy_home: Path,
-                         client: Any, announcer: Any) -> None:
-    configure_kivy(config.display, kivy_home)
-    from kivy.clock import Clock
-
-    from kiosk.call_display.app import CallDisplayApp
-
-    app = CallDisplayApp(config, fonts, client, announcer)
 
     def request_stop(_signal: int, _frame: Any) -> None:
         Clock.schedule_once(lambda _dt: app.stop())

@@ -3,17 +3,21 @@ help button (呼叫帮助). The app hands them the screen shown; they own the re
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from kivy.clock import mainthread
 
 from kiosk.i18n import Translate, translator
-from kiosk.services.help_desk import HelpDesk, HelpRequest
+from kiosk.services.help_desk import HelpCall, HelpDesk, HelpRequest
 from kiosk.services.speech import ResidentVoice
+from kiosk.ui.futures import on_result
 from kiosk.ui.help_call_text import help_answered_text, help_called_text
 from kiosk.ui.spoken_text import spelled
 from kiosk.ui.widgets.help_called import HelpCalled
 from kiosk.ui.widgets.status_bar import StatusBar
+
+log = logging.getLogger(__name__)
 
 
 class ResidentAids:
@@ -49,9 +53,13 @@ class ResidentAids:
 
     def call_for_help(self, screen: str) -> None:
         """Staff (and the district center) hear which screen the resident is on."""
-        if self._help_desk is None:
-            return
-        call = self._help_desk.request(screen)
+        if self._help_desk is not None:
+            on_result(self._help_desk.call(screen), self._called)
+
+    def _called(self, call: HelpCall | Exception) -> None:
+        if isinstance(call, Exception):
+            log.error("help: the call could not be recorded: %s", call)
+            call = HelpCall(0, "", already_called=False, staffed_now=False)
 
         def words(tr: Translate, phone: str) -> str:
             return help_called_text(tr, staffed_now=call.staffed_now,

@@ -28,6 +28,7 @@ from devices.qr.serial_scanner import SerialQrScanner
 from devices.smartcard.pcsc_reader import PcscCardReader
 from kiosk.app.systemd_notify import SystemdNotifier, watchdog_interval
 from kiosk.app.watchdog import WatchdogSupervisor
+from tests.fixtures.clock import FakeClock
 from tests.fixtures.system import require
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,14 +73,6 @@ def abstract_socket() -> Iterator[NotifySocket]:
     receiver = NotifySocket(b"\0" + name.encode(), "@" + name)
     yield receiver
     receiver.socket.close()
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 # The sender.
@@ -152,14 +145,15 @@ def test_no_usable_watchdog_usec_means_no_pings(usec):
 
 def test_ready_once_every_participant_has_beaten(path_socket):
     clock = FakeClock()
-    ui, scanner = ProgressBeat("ui", 30, clock=clock), ProgressBeat("qr_scanner", 30, clock=clock)
+    ui = ProgressBeat("ui", 30, clock=clock.monotonic)
+    scanner = ProgressBeat("qr_scanner", 30, clock=clock.monotonic)
     supervisor = WatchdogSupervisor(SystemdNotifier(path_socket.name, 15.0), [ui, scanner],
-                                    clock=clock)
+                                    clock=clock.monotonic)
     scanner.beat()
     assert not supervisor.check()
     assert path_socket.received() == [b"STATUS=starting; waiting for ui"]
 
-    clock.now += 1
+    clock.advance(1)
     ui.beat()
     assert supervisor.check()
     assert supervisor.ready
@@ -169,10 +163,10 @@ def test_ready_once_every_participant_has_beaten(path_socket):
 
 def test_pings_stop_while_a_participant_stalls_and_resume_when_it_beats(path_socket, caplog):
     clock = FakeClock()
-    ui = ProgressBeat("ui", 30, clock=clock)
-    printer = ProgressBeat("printer", 120, clock=clock)
+    ui = ProgressBeat("ui", 30, clock=clock.monotonic)
+    printer = ProgressBeat("printer", 120, clock=clock.monotonic)
     supervisor = WatchdogSupervisor(SystemdNotifier(path_socket.name, 15.0), [ui, printer],
-                                    clock=clock)
+                                    clock=clock.monotonic)
     ui.beat()
     printer.beat()
     assert supervisor.check()
@@ -181,16 +175,16 @@ def test_pings_stop_while_a_participant_stalls_and_resume_when_it_beats(path_soc
     with caplog.at_level(logging.INFO, logger="kiosk.app.watchdog"):
         # The printer is quiet for 100 s, within its 120 s; the UI keeps beating.
         for _ in range(4):
-            clock.now += 25
+            clock.advance(25)
             ui.beat()
             assert supervisor.check()
         assert path_socket.received() == [b"WATCHDOG=1"] * 4
 
         # Now it is 125 s: no pings, one log line naming it, the status says why.
-        clock.now += 25
+        clock.advance(25)
         ui.beat()
         assert not supervisor.check()
-        clock.now += 15
+        clock.advance(15)
         ui.beat()
         assert not supervisor.check()
         assert path_socket.received() == [b"STATUS=stalled: printer silent for 125 s",
@@ -210,9 +204,10 @@ def test_pings_stop_while_a_participant_stalls_and_resume_when_it_beats(path_soc
 
 def test_a_participant_that_never_beats_stalls_from_the_start(path_socket):
     clock = FakeClock()
-    ui = ProgressBeat("ui", 30, clock=clock)
-    supervisor = WatchdogSupervisor(SystemdNotifier(path_socket.name, 15.0), [ui], clock=clock)
-    clock.now += 31
+    ui = ProgressBeat("ui", 30, clock=clock.monotonic)
+    supervisor = WatchdogSupervisor(SystemdNotifier(path_socket.name, 15.0), [ui],
+                                    clock=clock.monotonic)
+    clock.advance(31)
     assert not supervisor.check()
     assert not supervisor.ready
     assert path_socket.received() == [b"STATUS=starting; waiting for ui"]

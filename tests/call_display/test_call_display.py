@@ -9,21 +9,21 @@ from devices.voice.command_announcer import CommandAnnouncer
 from kiosk.api.window import WindowApi
 from kiosk.api.window_client import WindowApiClient
 from kiosk.services.help_desk import HelpDesk
-from tests.devices.voice.test_command_announcer import speaking_program, wait_for_lines
 from tests.fixtures.queue import issue
+from tests.fixtures.voice import wait_for_lines
 from tests.ui.screen_checks import assert_shows
 
 pytestmark = pytest.mark.ui
 
 
 def test_calls_show_large_and_are_announced_in_order(launch_call_display, window_api, queue,
-                                                     tmp_path):
+                                                     speaking_program):
     url = f"http://127.0.0.1:{window_api.port}"
     for _ in range(3):
         issue(queue, "general")
     windows = WindowApiClient(url)
     windows.act(1, "next")                       # before the display starts: shown, not said
-    program, log = speaking_program(tmp_path, seconds=0.1)
+    program, log = speaking_program(seconds=0.1)
     ui = launch_call_display(url, CommandAnnouncer((str(program), "{text}")),
                              {"display": {"orientation": "landscape"}})
     ui.wait_until(lambda: ui.app.display.latest_label == "A001", what="the first call shown")

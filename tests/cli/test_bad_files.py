@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli.main import main
-from tests.services.guide.test_catalog import SHIPPED
+from tests.fixtures.configs import SHIPPED_CATALOG as SHIPPED
 
 SHIPPED_CONFIG = Path(__file__).resolve().parents[2] / "config" / "kiosk.toml"
 

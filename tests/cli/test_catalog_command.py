@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.cli.main import main
-from tests.services.guide.test_catalog import SHIPPED
+from tests.fixtures.configs import SHIPPED_CATALOG as SHIPPED
 
 
 def test_the_shipped_catalog_checks_out(capsys):

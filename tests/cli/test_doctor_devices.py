@@ -14,7 +14,6 @@ import pytest
 from devices.idcard.simulator import IdCardReaderSimulator
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
-from kiosk.api.admin import AdminServer
 from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.store import open_store
@@ -106,7 +105,7 @@ def test_the_running_terminal_is_asked_instead_of_the_line(write_config, boards,
     store = open_store(config.store.path)
     terminal = build_terminal(config, store)
     terminal.start()
-    admin = AdminServer(terminal)
+    admin = terminal.admin_server()
     admin.start()
     try:
         assert terminal.locker.ready.wait(10)

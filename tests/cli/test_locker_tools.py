@@ -12,7 +12,6 @@ import pytest
 
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
-from kiosk.api.admin import AdminServer
 from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.store import open_store
@@ -114,7 +113,7 @@ def test_locker_open_asks_the_running_terminal_and_is_audited(write_config, boar
     store = open_store(config.store.path)
     terminal = build_terminal(config, store)
     terminal.start()
-    admin = AdminServer(terminal)
+    admin = terminal.admin_server()
     admin.start()
     try:
         assert terminal.locker.ready.wait(10)

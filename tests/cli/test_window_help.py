@@ -19,7 +19,7 @@ from kiosk.call_display.feed import HelpFeed
 from kiosk.cli.main import main
 from kiosk.services.help_desk import HelpDesk
 from kiosk.services.queue.service import QueueService
-from tests.fixtures.queue import Clock
+from tests.fixtures.clock import FakeClock
 from tests.fixtures.queue import api_url as url
 from tests.waiting import wait_until
 
@@ -28,13 +28,13 @@ START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START)
+def clock() -> FakeClock:
+    return FakeClock(wall=START)
 
 
 @pytest.fixture
-def desk(queue: QueueService, clock: Clock) -> Iterator[HelpDesk]:
-    desk = HelpDesk(queue.store, 600, clock=clock)
+def desk(queue: QueueService, clock: FakeClock) -> Iterator[HelpDesk]:
+    desk = HelpDesk(queue.store, 600, clock=clock.now)
     yield desk
     desk.close()
 

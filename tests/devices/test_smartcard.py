@@ -6,13 +6,12 @@ import queue
 import time
 
 import pytest
-from smartcard import scard
 
 from devices.health import DeviceState
 from devices.smartcard.pcsc_reader import PcscCardReader
 from devices.smartcard.port import CardPresented, CardRemoved
 from devices.smartcard.simulator import SmartcardSimulator
-from tests.fixtures.pcsc import vpcd_reader_name
+from tests.fixtures.pcsc import vpcd_reader_name, wait_for_empty_reader
 
 
 def wait_for_state(reader, state, timeout_s=10.0):
@@ -20,24 +19,6 @@ def wait_for_state(reader, state, timeout_s=10.0):
     while reader.health.current.state is not state:
         assert time.monotonic() < deadline, f"still {reader.health.current}"
         time.sleep(0.05)
-
-
-def wait_for_empty_reader(reader: str, timeout_s: float = 5.0) -> None:
-    """pcscd notices a vpcd card's removal some 0.3 s after it (it polls the driver): a
-    test that starts sooner would see the previous test's card still in the reader."""
-    result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-    assert result == scard.SCARD_S_SUCCESS, "pcscd is not running"
-    try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            result, states = scard.SCardGetStatusChange(
-                context, 0, [(reader, scard.SCARD_STATE_UNAWARE)])
-            if result == scard.SCARD_S_SUCCESS and not states[0][1] & scard.SCARD_STATE_PRESENT:
-                return
-            assert time.monotonic() < deadline, f"a card stays in {reader}"
-            time.sleep(0.02)
-    finally:
-        scard.SCardReleaseContext(context)
 
 
 @pytest.fixture

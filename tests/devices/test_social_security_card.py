@@ -25,8 +25,7 @@ from devices.smartcard.virtual_cards import (
 )
 from devices.traffic import TRAFFIC
 from kiosk.cli.doctor.smartcard import read_one
-from tests.devices.test_smartcard import wait_for_empty_reader
-from tests.fixtures.pcsc import vpcd_reader_name
+from tests.fixtures.pcsc import vpcd_reader_name, wait_for_empty_reader
 
 READER = vpcd_reader_name(0)
 NAME, ID_NUMBER, CARD_NUMBER = "张三", "110101198506151230", "SIM000123"

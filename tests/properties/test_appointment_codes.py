@@ -29,7 +29,8 @@ from kiosk.services.queue.appointments import (
 from kiosk.services.queue.model import IssuedTicket, Refused
 from kiosk.services.queue.service import QueueService
 from kiosk.store import open_store
-from tests.fixtures.queue import CATEGORIES, MONDAY, STATION, Clock
+from tests.fixtures.clock import FakeClock
+from tests.fixtures.queue import CATEGORIES, MONDAY, STATION
 from tests.properties.profiles import scaled
 from tests.properties.strategies import any_text, mutated, outcome
 
@@ -100,7 +101,7 @@ def queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueueService]:
     config = QueueConfig(enabled=True, categories=CATEGORIES,
                          appointment_public_key=base64.b64encode(public).decode())
     service = QueueService(store, config, STATION, KeyedHash(b"k" * 32))
-    service.now = Clock(MONDAY)
+    service.now = FakeClock(wall=MONDAY).now
     yield service
     store.close()
 

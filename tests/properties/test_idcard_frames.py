@@ -19,32 +19,34 @@ from hypothesis import strategies as st
 
 import devices.idcard.line as line_module
 from devices.errors import DeviceTimeout
+from devices.idcard.card_text import (
+    CardTextError,
+    UnsupportedCardType,
+    decode_text,
+    format_sam_id,
+    split_read_reply,
+)
 from devices.idcard.line import SamLine
 from devices.idcard.protocol import (
     COMMANDS,
     MAX_LEN,
     PREAMBLE,
     READ_TEXT_PHOTO,
-    CardTextError,
     FrameError,
     FrameParser,
     Reply,
     ReplyParser,
-    SamError,
-    UnsupportedCardType,
     checksum,
-    decode_text,
     encode_reply,
     encode_request,
-    format_sam_id,
     request_parser,
-    split_read_reply,
-    status_error,
 )
+from devices.idcard.sam_status import SamError, status_error
 from devices.idcard.simulator import id_number_for, make_card
 from kiosk.services.identity import IdentityError, identity_from_id_card
 from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
-from tests.fixtures.scripted_serial import ScriptedClock, ScriptedLine
+from tests.fixtures.clock import FakeClock
+from tests.fixtures.scripted_serial import ScriptedLine
 from tests.properties.strategies import (
     any_text,
     chunks_of,
@@ -160,7 +162,7 @@ def test_a_damaged_read_reply_is_reported_without_the_residents_data(
 def test_a_line_exchange_ends_in_a_reply_or_a_device_error(data: st.DataObject) -> None:
     valid = data.draw(replies, label="valid reply")
     stream = data.draw(st.one_of(st.just(valid), damaged_or_random(replies)), label="stream")
-    clock = ScriptedClock(50.0)
+    clock = FakeClock(50.0)
     line = SamLine(ScriptedLine(data.draw(chunks_of(stream), label="chunks"),  # type: ignore[arg-type]
                                 clock=clock, device="id_card"),
                    frame_gap_s=0.05)

@@ -19,7 +19,8 @@ import devices.locker.line as line_module
 from devices.errors import DeviceTimeout, ProtocolError
 from devices.locker.line import LockerLine
 from devices.locker.protocols.base import Request
-from tests.fixtures.scripted_serial import ScriptedClock, ScriptedLine
+from tests.fixtures.clock import FakeClock
+from tests.fixtures.scripted_serial import ScriptedLine
 from tests.properties.locker_frames import (
     ANSWERS,
     G8A,
@@ -169,7 +170,7 @@ READ_SLICE_S = 0.005
 
 def scripted_line(name: str,
                   chunks: list[bytes]) -> tuple[LockerLine, AbstractContextManager[object]]:
-    clock = ScriptedClock()
+    clock = FakeClock()
     scripted = ScriptedLine(chunks, clock=clock, device="locker", read_slice_s=READ_SLICE_S)
     line = LockerLine(scripted, protocol(name),  # type: ignore[arg-type]
                       where="on bus test", gap_s=0.003)

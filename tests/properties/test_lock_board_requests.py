@@ -181,7 +181,7 @@ def bus_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def reply_parser_for(name: str, command: Command, bus: LockerBusSimulator) -> ReplyParser:
     """The parser a host would read the answer to ``command`` with, knowing how many
     channels the board reports."""
-    board = bus._boards.get(command.board) if command.board is not None else None
+    board = bus.boards.get(command.board) if command.board is not None else None
     status_locks = board.status_locks if board is not None else 56
     request = Request(command.frame, "from the fuzzer", command.board)
     return protocol(name).reply_parser(request, status_locks)
@@ -202,7 +202,7 @@ def test_the_simulated_bus_answers_any_command_with_frames_the_host_accepts(
               if isinstance(outcome, bytes)]
     for now, frame in enumerate(frames, start=1):
         command = codec.decode_request(frame)
-        for reply in bus._apply(command, float(now)):
+        for reply in bus.boards.answer(command, float(now)):
             parser = reply_parser_for(name, command, bus)
             parser.feed(reply)
             replies, damaged = drain_replies(parser)
@@ -223,8 +223,8 @@ def test_a_simulated_board_reports_its_doors_to_a_status_request(
     for lock, is_shut in enumerate(shut, start=1):
         bus.set_door(config.address, lock, open=not is_shut)
     request = codec.status_request(config.address)
-    (reply,) = bus._apply(codec.decode_request(request.frame), 1.0)
-    board = bus._boards[config.address]
+    (reply,) = bus.boards.answer(codec.decode_request(request.frame), 1.0)
+    board = bus.boards.board(config.address)
     parser = codec.reply_parser(request, board.status_locks)
     parser.feed(reply)
     (answer,), damaged = drain_replies(parser)

@@ -21,7 +21,7 @@ from devices.errors import DeviceNotFound
 from devices.qr.code_text import decode_code
 from devices.qr.port import ScannedCode, UnreadableCode
 from devices.qr.serial_scanner import MAX_CODE_BYTES, QUIET_END_S, TERMINATORS, SerialQrScanner
-from tests.fixtures.scripted_serial import ScriptedClock
+from tests.fixtures.clock import FakeClock
 from tests.properties.strategies import chunks_of
 
 Terminator = Literal["CR", "LF", "CRLF", "none"]
@@ -34,7 +34,7 @@ class ScriptedSerial:
     """Stands in for SerialLink under SerialQrScanner._run: plays back reads, quiet and
     unplugging on a scripted clock, then reports the port closed for good."""
 
-    def __init__(self, clock: ScriptedClock, events: list[Event]) -> None:
+    def __init__(self, clock: FakeClock, events: list[Event]) -> None:
         self.clock = clock
         self.events: deque[Event] = deque(events)
         # The line goes quiet at the end, as a scanner's line does between scans.
@@ -48,10 +48,10 @@ class ScriptedSerial:
         if event == UNPLUG:
             raise DeviceNotFound("qr_scanner: /dev/scripted went away")
         if isinstance(event, float):
-            self.clock.now += event
+            self.clock.advance(event)
             return b""
         assert isinstance(event, bytes)
-        self.clock.now += 0.001
+        self.clock.advance(0.001)
         if len(event) > size:
             self.events.appendleft(event[size:])
         return event[:size]
@@ -63,7 +63,7 @@ class ScriptedSerial:
 def scanned(terminator: Terminator, events: list[Event]) -> list[bytes]:
     """The raw bytes of every code the scanner delivers for ``events``."""
     scanner = SerialQrScanner("/dev/scripted", 9600, terminator)
-    clock = ScriptedClock(100.0)
+    clock = FakeClock(100.0)
     scanner._link = ScriptedSerial(clock, events)  # type: ignore[assignment]
     delivered: list[ScannedCode | UnreadableCode] = []
     scanner.on_scan(delivered.append)

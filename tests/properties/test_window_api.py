@@ -25,7 +25,8 @@ from kiosk.config.schema import QueueConfig
 from kiosk.services.keys import KeyedHash
 from kiosk.services.queue.service import QueueService
 from kiosk.store import open_store
-from tests.fixtures.queue import CATEGORIES, MONDAY, STATION, Clock
+from tests.fixtures.clock import FakeClock
+from tests.fixtures.queue import CATEGORIES, MONDAY, STATION
 from tests.properties.profiles import scaled
 from tests.properties.strategies import any_text, nested
 
@@ -75,7 +76,7 @@ def queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[QueueService]:
     store = open_store(Path(tmp_path_factory.mktemp("window-api")) / "kiosk.db")
     service = QueueService(store, QueueConfig(enabled=True, categories=CATEGORIES),
                            STATION, KeyedHash(b"k" * 32))
-    service.now = Clock(MONDAY)
+    service.now = FakeClock(wall=MONDAY).now
     for category in ("general", "general", "assisted"):
         service.issue(category)
     yield service

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
-import time
+from datetime import datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -19,9 +19,9 @@ from kiosk.services.guide.service import GuideService
 from kiosk.services.printing import PrintService
 from kiosk.services.station_settings import HoursRules, StationSettings
 from kiosk.simulation.center import make_command
-from tests.services.guide.test_catalog import SHIPPED
-from tests.services.guide.test_library import newer
-from tests.services.guide.test_notice import STATION
+from tests.fixtures.clock import FakeClock
+from tests.fixtures.configs import SHIPPED_CATALOG as SHIPPED
+from tests.fixtures.guide_catalogs import STATION, newer
 
 CONFIGURED_HOURS = WeeklyHours.from_sessions(
     (OpeningSession(days=(1, 2, 3, 4, 5), start="09:00", end="17:00"),))
@@ -259,11 +259,11 @@ def test_hours_set_under_another_configuration_give_way_when_its_queues_cannot_k
 
 def test_an_announcement_ends_on_its_own(store_and_guide):
     store, _guide = store_and_guide
-    now = [time.time()]
-    settings = StationSettings(store, WeeklyHours(), clock=lambda: now[0])
-    settings.set_announcement("临时通知", int((now[0] + 60) * 1000), "test")
+    clock = FakeClock(wall=datetime.now())
+    settings = StationSettings(store, WeeklyHours(), clock=clock.time)
+    settings.set_announcement("临时通知", int((clock.time() + 60) * 1000), "test")
     assert settings.announcement() == "临时通知"
-    now[0] += 61
+    clock.advance(61)
     assert settings.announcement() == ""
 
 

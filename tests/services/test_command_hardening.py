@@ -7,8 +7,9 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import time
 import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -17,17 +18,10 @@ from kiosk.services.command_signing import sign_command
 from kiosk.services.commands import CommandProcessor
 from kiosk.simulation.center import make_command
 from kiosk.store import open_store
+from tests.fixtures.clock import FakeClock
 
 DISTRICT, TERMINAL = "d1", "t1"
-YEAR_S = 365 * 86400
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
+A_YEAR = timedelta(days=365)
 
 
 @pytest.fixture
@@ -36,7 +30,7 @@ def processor_for(tmp_path):
     center = Ed25519PrivateKey.generate()
     carried_out: list[str] = []
 
-    def make(wall: Clock, monotonic: Clock) -> CommandProcessor:
+    def make(wall: Callable[[], float], monotonic: Callable[[], float]) -> CommandProcessor:
         return CommandProcessor(store, district_id=DISTRICT, terminal_id=TERMINAL,
                                 signing_key=center.public_key(),
                                 handlers={"locker.open": lambda c: carried_out.append(c.id)
@@ -79,8 +73,8 @@ HOSTILE = {
 @pytest.mark.parametrize("payload", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_envelopes_get_one_rejected_result_and_one_audit_line(processor_for, payload,
                                                                       caplog):
-    clock = Clock(time.time())
-    processor = processor_for(clock, clock)
+    clock = FakeClock(wall=datetime.now())
+    processor = processor_for(clock.time, clock.monotonic)
     with caplog.at_level(logging.DEBUG):
         result = processor.handle(payload)
     assert (result.status, result.reason) == ("rejected", "malformed")
@@ -97,11 +91,11 @@ def test_hostile_envelopes_get_one_rejected_result_and_one_audit_line(processor_
 
 
 def test_hostile_text_inside_a_signed_body_is_escaped(processor_for, caplog):
-    clock = Clock(time.time())
-    processor = processor_for(clock, clock)
+    clock = FakeClock(wall=datetime.now())
+    processor = processor_for(clock.time, clock.monotonic)
     body = {"schema": 1, "id": str(uuid.uuid4()), "district": DISTRICT,
             "terminal": "t1\n2026-12-04 12:00:00 INFO kiosk: door opened", "type": "locker.open",
-            "issuedAt": int(clock.now * 1000), "expiresAt": int(clock.now * 1000) + 60_000,
+            "issuedAt": int(clock.time() * 1000), "expiresAt": int(clock.time() * 1000) + 60_000,
             "args": {}}
     with caplog.at_level(logging.DEBUG):
         result = processor.handle(sign_command(processor_for.center, body))
@@ -111,26 +105,26 @@ def test_hostile_text_inside_a_signed_body_is_escaped(processor_for, caplog):
 
 
 def test_a_command_body_schema_must_be_the_integer_one(processor_for):
-    clock = Clock(time.time())
-    processor = processor_for(clock, clock)
+    clock = FakeClock(wall=datetime.now())
+    processor = processor_for(clock.time, clock.monotonic)
     body = {"schema": 1.0, "id": str(uuid.uuid4()), "district": DISTRICT, "terminal": TERMINAL,
-            "type": "locker.open", "issuedAt": int(clock.now * 1000),
-            "expiresAt": int(clock.now * 1000) + 60_000, "args": {}}
+            "type": "locker.open", "issuedAt": int(clock.time() * 1000),
+            "expiresAt": int(clock.time() * 1000) + 60_000, "args": {}}
     assert processor.handle(sign_command(processor_for.center, body)).reason == "malformed"
 
 
 def test_no_replay_after_the_clock_jumps_forward_and_back(processor_for):
-    wall, monotonic = Clock(time.time()), Clock(1000.0)
-    processor = processor_for(wall, monotonic)
+    clock = FakeClock(wall=datetime.now())
+    processor = processor_for(clock.time, clock.monotonic)
     captured = make_command(processor_for.center, DISTRICT, TERMINAL, "locker.open",
-                            issued_at=wall.now, lifetime_s=3600)
+                            issued_at=clock.time(), lifetime_s=3600)
     assert processor.handle(captured).status == "accepted"
 
     # The clock jumps a year ahead: commands are refused, and no id is let go.
-    wall.now += YEAR_S
-    monotonic.now += 5
+    clock.set_wall(clock.now() + A_YEAR)
+    clock.advance(5)
     later = make_command(processor_for.center, DISTRICT, TERMINAL, "locker.open",
-                         issued_at=wall.now)
+                         issued_at=clock.time())
     refused = processor.handle(later)
     assert (refused.status, refused.reason) == ("rejected", "clock_jumped")
     with processor_for.store.reading() as db:
@@ -138,8 +132,8 @@ def test_no_replay_after_the_clock_jumps_forward_and_back(processor_for):
                           "cleared_at IS NULL").fetchone()[0] == 1
 
     # Set right again: the captured command is still in date, and still refused.
-    wall.now -= YEAR_S
-    monotonic.now += 5
+    clock.set_wall(clock.now() - A_YEAR)
+    clock.advance(5)
     assert processor.handle(captured).reason == "replayed"
     assert len(processor_for.carried_out) == 1
     with processor_for.store.reading() as db:
@@ -148,34 +142,33 @@ def test_no_replay_after_the_clock_jumps_forward_and_back(processor_for):
 
 
 def test_no_replay_when_the_terminal_restarted_during_the_jump(processor_for):
-    wall = Clock(time.time())
-    processor = processor_for(wall, Clock(1000.0))
+    clock = FakeClock(wall=datetime.now())
+    processor = processor_for(clock.time, clock.monotonic)
     captured = make_command(processor_for.center, DISTRICT, TERMINAL, "locker.open",
-                            issued_at=wall.now, lifetime_s=3600)
+                            issued_at=clock.time(), lifetime_s=3600)
     assert processor.handle(captured).status == "accepted"
     # Restarted with the clock a year ahead: nothing to compare with, so commands run
-    # and old ids are purged by date...
-    wall.now += YEAR_S
-    processor = processor_for(wall, Clock(50.0))
+    # and old ids are purged by date... (A restart starts the monotonic clock again.)
+    clock = FakeClock(50.0, wall=clock.now() + A_YEAR)
+    processor = processor_for(clock.time, clock.monotonic)
     later = make_command(processor_for.center, DISTRICT, TERMINAL, "locker.open",
-                         issued_at=wall.now)
+                         issued_at=clock.time())
     assert processor.handle(later).status == "accepted"
     # ...but the newest ids are kept whatever the date says.
-    wall.now -= YEAR_S
-    processor = processor_for(wall, Clock(90.0))
+    clock = FakeClock(90.0, wall=clock.now() - A_YEAR)
+    processor = processor_for(clock.time, clock.monotonic)
     assert processor.handle(captured).reason == "replayed"
     assert len(processor_for.carried_out) == 2
 
 
 def test_a_lasting_clock_correction_is_accepted_after_it_settles(processor_for):
-    wall, monotonic = Clock(time.time()), Clock(1000.0)
-    processor = processor_for(wall, monotonic)
-    wall.now += 3600                      # the clock was an hour slow, and is right now
+    clock = FakeClock(wall=datetime.now())
+    processor = processor_for(clock.time, clock.monotonic)
+    clock.set_wall(clock.now() + timedelta(hours=1))  # it was an hour slow, and is right now
     first = make_command(processor_for.center, DISTRICT, TERMINAL, "locker.open",
-                         issued_at=wall.now)
+                         issued_at=clock.time())
     assert processor.handle(first).reason == "clock_jumped"
-    monotonic.now += 601
-    wall.now += 601
+    clock.advance(601)
     second = make_command(processor_for.center, DISTRICT, TERMINAL, "locker.open",
-                          issued_at=wall.now)
+                          issued_at=clock.time())
     assert processor.handle(second).status == "accepted"

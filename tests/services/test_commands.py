@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 import uuid
+from datetime import datetime
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -21,23 +21,16 @@ from kiosk.services.commands import (
 )
 from kiosk.simulation.center import make_command
 from kiosk.store import open_store
+from tests.fixtures.clock import FakeClock
 
 DISTRICT, TERMINAL = "d1", "t1"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
 def rig(tmp_path):
     store = open_store(tmp_path / "kiosk.db")
     center = Ed25519PrivateKey.generate()
-    clock = Clock()
+    clock = FakeClock(wall=datetime.now())
     executed: list[tuple[str, dict]] = []
 
     def carry_out(command):
@@ -52,7 +45,7 @@ def rig(tmp_path):
         signing_key=center.public_key(),
         handlers={"display.set_announcement": carry_out, "locker.open": carry_out,
                   "locker.refuse": refuse},
-        clock=clock, monotonic=clock)    # one clock for both: it never jumps here
+        clock=clock.time, monotonic=clock.monotonic)    # they move together: no jump here
 
     class Rig:
         pass
@@ -64,7 +57,7 @@ def rig(tmp_path):
         return make_command(overrides.pop("key", center), overrides.pop("district", DISTRICT),
                             overrides.pop("terminal", TERMINAL), command_type,
                             {"compartment": 3} if args is None else args,
-                            issued_at=overrides.pop("issued_at", clock.now), **overrides)
+                            issued_at=overrides.pop("issued_at", clock.time()), **overrides)
 
     def rows(sql, *args):
         with r.store.reading() as db:
@@ -131,7 +124,7 @@ def test_forged_unsigned_and_tampered_commands_are_rejected(rig):
 
 
 def test_expired_and_future_commands_are_rejected_within_the_skew(rig):
-    now = rig.clock.now
+    now = rig.clock.time()
     rejected(rig, rig.command(issued_at=now - 400, lifetime_s=300 - CLOCK_SKEW_S - 1),
              "expired")
     rejected(rig, rig.command(issued_at=now + CLOCK_SKEW_S + 5), "not_yet_valid")
@@ -154,7 +147,7 @@ def test_a_replayed_command_is_rejected_even_after_a_restart(rig, tmp_path):
     again = CommandProcessor(rig.store, district_id=DISTRICT, terminal_id=TERMINAL,
                              signing_key=rig.center.public_key(),
                              handlers={"locker.open": lambda c: rig.executed.append(c) or {}},
-                             clock=rig.clock)
+                             clock=rig.clock.time)
     rig.processor = again
     rejected(rig, payload, "replayed")
     assert len(rig.executed) == 1
@@ -163,14 +156,15 @@ def test_a_replayed_command_is_rejected_even_after_a_restart(rig, tmp_path):
 def test_seen_ids_are_kept_until_expiry_and_a_grace_period(rig):
     rig.processor = CommandProcessor(rig.store, district_id=DISTRICT, terminal_id=TERMINAL,
                                      signing_key=rig.center.public_key(),
-                                     handlers={"locker.open": lambda c: {}}, clock=rig.clock,
-                                     monotonic=rig.clock, keep_ids=1)
+                                     handlers={"locker.open": lambda c: {}},
+                                     clock=rig.clock.time, monotonic=rig.clock.monotonic,
+                                     keep_ids=1)
     payload = rig.command(lifetime_s=60)
     rig.processor.handle(payload)
-    rig.clock.now += 60 + CLOCK_SKEW_S + SEEN_ID_GRACE_S - 10
+    rig.clock.advance(60 + CLOCK_SKEW_S + SEEN_ID_GRACE_S - 10)
     rig.processor.handle(rig.command())       # prunes, but not yet this one
     assert rig.rows("SELECT count(*) FROM command_ids")[0][0] == 2
-    rig.clock.now += 20
+    rig.clock.advance(20)
     rig.processor.handle(rig.command())
     ids = {i for (i,) in rig.rows("SELECT id FROM command_ids")}
     assert body_of(payload)["id"] not in ids
@@ -203,8 +197,8 @@ def signed_body(rig, body: dict | bytes) -> bytes:
 
 def full_body(rig, **changes):
     body = {"schema": 1, "id": str(uuid.uuid4()), "district": DISTRICT, "terminal": TERMINAL,
-            "type": "locker.open", "issuedAt": int(rig.clock.now * 1000),
-            "expiresAt": int(rig.clock.now * 1000) + 60_000, "args": {"compartment": 1}}
+            "type": "locker.open", "issuedAt": int(rig.clock.time() * 1000),
+            "expiresAt": int(rig.clock.time() * 1000) + 60_000, "args": {"compartment": 1}}
     body.update(changes)
     return {k: v for k, v in body.items() if v is not None}
 
@@ -234,7 +228,7 @@ def test_unknown_types_and_handler_refusals_are_rejected(rig):
 def test_without_a_signing_key_every_command_is_rejected(rig):
     rig.processor = CommandProcessor(rig.store, district_id=DISTRICT, terminal_id=TERMINAL,
                                      signing_key=None, handlers={"locker.open": lambda c: {}},
-                                     clock=rig.clock)
+                                     clock=rig.clock.time)
     rejected(rig, rig.command(), "no_signing_key")
 
 

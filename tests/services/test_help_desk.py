@@ -17,7 +17,7 @@ from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.alarms import active_alarms
 from kiosk.services.help_desk import HelpCall, HelpDesk, HelpRequest, staffed_now_during
 from kiosk.store import open_store
-from tests.fixtures.queue import Clock
+from tests.fixtures.clock import FakeClock
 from tests.waiting import wait_until
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)     # Monday 9:00 in Beijing
@@ -33,13 +33,13 @@ def store(tmp_path: Path):
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(START)
+def clock() -> FakeClock:
+    return FakeClock(wall=START)
 
 
 @pytest.fixture
 def desk(store, clock):
-    desk = HelpDesk(store, TEN_MINUTES, clock=clock)
+    desk = HelpDesk(store, TEN_MINUTES, clock=clock.now)
     yield desk
     desk.close()
 
@@ -90,7 +90,7 @@ def test_a_second_tap_while_the_first_is_open_finds_it(desk, store, clock):
 
 
 def test_after_hours_the_resident_is_told_nobody_is_at_the_windows(store, clock):
-    desk = HelpDesk(store, TEN_MINUTES, staffed_now=lambda: False, clock=clock)
+    desk = HelpDesk(store, TEN_MINUTES, staffed_now=lambda: False, clock=clock.now)
 
     assert desk.request("queue").staffed_now is False
 
@@ -99,7 +99,7 @@ def test_a_broken_hours_source_still_calls_someone(store, clock):
     def broken() -> bool:
         raise RuntimeError("hours unavailable")
 
-    desk = HelpDesk(store, TEN_MINUTES, staffed_now=broken, clock=clock)
+    desk = HelpDesk(store, TEN_MINUTES, staffed_now=broken, clock=clock.now)
 
     assert desk.request("queue") == HelpCall(1, "queue", False, True)
 

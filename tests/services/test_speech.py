@@ -15,7 +15,7 @@ from devices.health import DeviceState
 from devices.voice.prompt_speaker import PromptSpeaker
 from devices.voice.simulator import read_record, simulator_command
 from kiosk.services.speech import HISTORY_LENGTH, ResidentVoice
-from tests.devices.voice.test_prompt_speaker import running
+from tests.fixtures.processes import running
 from tests.waiting import wait_until
 
 ENTER_CODE = "请输入八位取件码"

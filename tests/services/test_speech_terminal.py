@@ -13,8 +13,8 @@ from kiosk.config import ConfigError
 from kiosk.config.schema import VoiceConfig
 from kiosk.services.speech import ResidentVoice
 from kiosk.store import open_store
-from tests.devices.voice.test_prompt_speaker import children_of_this_process, running
 from tests.fixtures.configs import voice_record
+from tests.fixtures.processes import children_of_this_process, running
 from tests.waiting import wait_until
 
 

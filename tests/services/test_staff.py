@@ -7,6 +7,7 @@ import pytest
 from kiosk.config.schema import StaffMemberConfig
 from kiosk.services.staff import SignInRefused, StaffDirectory, StaffMember, hash_pin
 from kiosk.store import open_store
+from tests.fixtures.clock import FakeClock
 
 BADGE = "a" * 64
 
@@ -19,8 +20,8 @@ def directory(tmp_path):
                           badge_hash=BADGE),
         StaffMemberConfig(id="pin-only", role="admin", pin_hash=hash_pin("2222")),
     )
-    clock = [0.0]
-    yield StaffDirectory(members, store, clock=lambda: clock[0]), store, clock
+    clock = FakeClock(0.0)
+    yield StaffDirectory(members, store, clock=clock.monotonic), store, clock
     store.close()
 
 
@@ -43,7 +44,7 @@ def test_wrong_pins_lock_sign_in(directory):
         assert staff.sign_in("0000") == SignInRefused("wrong")
     assert staff.sign_in("0000") == SignInRefused("locked", 120.0)
     assert staff.sign_in("2222").reason == "locked"
-    clock[0] += 121
+    clock.advance(121)
     assert staff.sign_in("2222") == StaffMember("pin-only", "admin")
 
 

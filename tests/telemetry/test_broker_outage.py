@@ -14,17 +14,11 @@ from kiosk.app.terminal import build_terminal
 from kiosk.config import load_config
 from kiosk.services.outbox import PRIORITY_ALARM, PRIORITY_BUSINESS, PRIORITY_REPORT, append_event
 from kiosk.store import open_store
+from tests.fixtures.event_order import assert_order_per_class
 from tests.telemetry.brokers import durable_broker
 from tests.telemetry.center import Center
 
 PRIORITIES = (PRIORITY_BUSINESS, PRIORITY_BUSINESS, PRIORITY_ALARM, PRIORITY_REPORT)
-
-
-def assert_order_per_class(events: list[dict]) -> None:
-    """docs/mqtt.md: within a priority class, first deliveries come in seq order."""
-    for priority in set(PRIORITIES):
-        seqs = [e["seq"] for e in events if e["priority"] == priority]
-        assert seqs == sorted(seqs), f"class {priority} out of order"
 
 
 class Flow(threading.Thread):

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.store import open_store
+from tests.fixtures.event_order import assert_order_per_class
 from tests.telemetry.center import Center
-from tests.telemetry.test_broker_outage import assert_order_per_class
 
 KILLS = 20
 REPO = Path(__file__).resolve().parents[2]

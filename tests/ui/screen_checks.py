@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import subprocess
 from typing import Any
 
@@ -26,6 +27,8 @@ def ocr(image: Image.Image, page_mode: int = 3) -> str:
     result = subprocess.run(
         ["tesseract", "-", "-", "-l", "chi_sim+eng", "--psm", str(page_mode)],
         input=_png(image), capture_output=True, check=False,
+        # One thread: tesseract's OpenMP threads only spin against the other test worker.
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     )
     if b"chi_sim" in result.stderr and result.returncode != 0:
         raise AssertionError("tesseract has no chi_sim data: install tesseract-ocr-chi-sim")

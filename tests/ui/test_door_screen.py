@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.clock import FakeClock
+from tests.fixtures.idle_clock import use_fake_idle_clock
 from tests.fixtures.locker_ui import store_result, type_digits, wait_door
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
 
@@ -49,11 +51,9 @@ def test_the_open_door_is_lit_on_a_drawing_of_the_cabinet(locker_ui):
 def test_the_screen_stays_while_the_door_is_open(locker_ui):
     ui = locker_ui()
     door, number = open_for_pickup(ui)
-    clock = [1000.0]
-    ui.app.idle.now = lambda: clock[0]
-    ui.app.idle._last_activity = clock[0]
+    clock = use_fake_idle_clock(ui)
 
-    clock[0] += 10 * ui.terminal.config.display.idle_timeout_s
+    clock.advance(10 * ui.terminal.config.display.idle_timeout_s)
     ui.pump(1.5)
     assert ui.screen == "door", "left an open door"
     assert ui.app.idle.prompt is None, "asked to leave an open door"
@@ -61,23 +61,23 @@ def test_the_screen_stays_while_the_door_is_open(locker_ui):
     ui.simulator.take_item(0, number)
     ui.simulator.close_door(0, number)
     ui.wait_until(lambda: door.finished, what="the door closed")
-    clock[0] += ui.terminal.config.display.idle_timeout_s + 1
+    clock.advance(ui.terminal.config.display.idle_timeout_s + 1)
     ui.wait_until(lambda: ui.app.idle.prompt is not None, what="the idle prompt, once shut")
 
 
 def test_a_countdown_to_the_door_alarm_then_the_alarm_on_screen(locker_ui):
     ui = locker_ui(door_open_alarm_min=3)
-    clock = [500.0]
-    ui.app.screens.get_screen("door").now = lambda: clock[0]
+    clock = FakeClock(500.0)
+    ui.app.screens.get_screen("door").now = clock.monotonic
     door, _number = open_for_pickup(ui)
 
     ui.pump(1.2)
     assert door.ids.countdown.text == "请关好柜门。3:00 后柜门仍开着，将通知工作人员。"
-    clock[0] += 100
+    clock.advance(100)
     ui.pump(1.2)
     assert "1:20 后" in door.ids.countdown.text
     assert not door.overdue
-    clock[0] += 81
+    clock.advance(81)
     ui.pump(1.2)
     assert door.overdue
     assert door.ids.countdown.text == "柜门已开了 3 分钟，已通知工作人员。请关好柜门。"

@@ -13,6 +13,7 @@ from devices.locker.simulator import LockerBusSimulator
 from devices.printer.simulator import PrinterSimulator
 from devices.qr.simulator import QrScannerSimulator
 from kiosk.services.locker.receipts import receipt_qr_payload
+from tests.fixtures.idle_clock import use_fake_idle_clock
 from tests.fixtures.locker_ui import BOARD, drop_off_by_taps, locker_settings, sign_in, wait_door
 from tests.fixtures.ui import ARTIFACTS
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
@@ -166,14 +167,12 @@ def test_the_receipt_has_no_timer_of_its_own_but_idle_clears_it(receipt_ui):
     receipt, number = drop_off_by_service(ui)
     ui.app.show_dropoff_receipt(receipt, number)
     assert ui.app.in_use()
-    clock = [1000.0]
-    ui.app.idle.now = lambda: clock[0]
-    ui.app.idle._last_activity = clock[0]
-    clock[0] += ui.terminal.config.display.idle_timeout_s - 1
+    clock = use_fake_idle_clock(ui)
+    clock.advance(ui.terminal.config.display.idle_timeout_s - 1)
     ui.pump(1.5)
     assert ui.screen == "dropoff_receipt"
     assert ui.app.idle.prompt is None
-    clock[0] += 2
+    clock.advance(2)
     ui.wait_until(lambda: ui.app.idle.prompt is not None, what="are you still there?")
     ui.wait_until(lambda: ui.screen == "home", timeout_s=15, what="home")
     assert not [text for text in texts_anywhere(ui) if receipt in text]

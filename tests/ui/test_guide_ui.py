@@ -10,8 +10,8 @@ from pyzbar.pyzbar import ZBarSymbol, decode
 
 from devices.printer.simulator import PrinterSimulator
 from kiosk.services.alarms import active_alarms
+from tests.fixtures.idle_clock import use_fake_idle_clock
 from tests.ui.screen_checks import assert_not_blank, assert_shows, assert_widget_reads
-from tests.ui.test_session import use_fake_clock
 
 pytestmark = pytest.mark.ui
 
@@ -130,7 +130,7 @@ def test_without_a_printer_the_notice_is_shown_with_a_qr_code_a_phone_can_read(l
 def test_the_idle_home_screen_becomes_the_notice_board_and_a_touch_wakes_it(launch_ui):
     ui = launch_ui({"guide": {"signage_after_s": 30}, "station": {
         "windows": [{"number": 1, "name": "综合受理"}, {"number": 3, "name": "帮办代办"}]}})
-    clock = use_fake_clock(ui)
+    clock = use_fake_idle_clock(ui)
     # A resident looks an item up, then leaves: it counts towards "asked for most".
     ui.tap(ui.widget("guide"))
     ui.tap(ui.widget("search"))
@@ -139,13 +139,13 @@ def test_the_idle_home_screen_becomes_the_notice_board_and_a_touch_wakes_it(laun
     ui.tap(wanted)
     ui.app.end_session("test")
 
-    clock.now += 31
+    clock.advance(31)
     ui.wait_until(lambda: ui.screen == "signage", what="the notice board")
 
     image = ui.screenshot("signage-portrait")
     assert_shows(image, "测试社区便民服务站", "服务窗口", "1号窗口", "综合受理", "轻触屏幕开始")
     first_line = listed(ui.widget("popular_items"))[0].text
-    assert first_line == f"1. {ui.app.terminal.guide.catalog.item(wanted.item_id).name}"
+    assert first_line == f"1. {ui.terminal.guide.catalog.item(wanted.item_id).name}"
     assert not ui.app.in_use()
 
     signage = ui.app.screens.get_screen("signage")

@@ -9,6 +9,7 @@ import pytest
 from devices.idcard.simulator import make_card
 from kiosk.services.alarms import raise_alarm
 from kiosk.services.locker.codes import qr_payload
+from tests.fixtures.idle_clock import use_fake_idle_clock
 from tests.fixtures.locker_ui import sign_in, store_result, type_digits, wait_door
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
 
@@ -143,10 +144,8 @@ def test_idle_signs_staff_out(locker_ui):
     ui = locker_ui()
     ui.app.staff = type("Member", (), {"id": "admin-1", "role": "admin", "is_admin": True})()
     ui.app.go_to("staff_menu")
-    clock = [1000.0]
-    ui.app.idle.now = lambda: clock[0]
-    ui.app.idle._last_activity = clock[0]
-    clock[0] += ui.terminal.config.display.idle_timeout_s + 1
+    clock = use_fake_idle_clock(ui)
+    clock.advance(ui.terminal.config.display.idle_timeout_s + 1)
     ui.wait_until(lambda: ui.app.idle.prompt is not None, what="the prompt")
     ui.wait_until(lambda: ui.app.staff is None, timeout_s=10, what="signed out")
     assert ui.screen == "home"
@@ -359,10 +358,8 @@ def test_an_identity_left_on_the_prompt_is_wiped_at_idle(locker_ui):
     ui = locker_ui()
     ui.tap(ui.widget("pickup"))
     ui.tap(ui.widget("with_id_card"))
-    clock = [1000.0]
-    ui.app.idle.now = lambda: clock[0]
-    ui.app.idle._last_activity = clock[0]
-    clock[0] += ui.terminal.config.display.idle_timeout_s + 1
+    clock = use_fake_idle_clock(ui)
+    clock.advance(ui.terminal.config.display.idle_timeout_s + 1)
     ui.wait_until(lambda: ui.screen == "home", timeout_s=15, what="home")
     assert ui.app._identity_prompt is None
     assert ui.app.session == {}

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from devices.idcard.simulator import make_card
+from tests.fixtures.clock import FakeClock
+from tests.fixtures.idle_clock import use_fake_idle_clock
 from tests.fixtures.locker_ui import sign_in, type_digits
 
 pytestmark = pytest.mark.ui
@@ -89,27 +91,20 @@ def assert_no_trace(ui: Any, typed: str) -> None:
     assert ui.app.session == {}, f"the session still holds {sorted(ui.app.session)}"
 
 
-def use_fake_idle_clock(ui: Any) -> list[float]:
-    clock = [1000.0]
-    ui.app.idle.now = lambda: clock[0]
-    ui.app.idle._last_activity = clock[0]
-    return clock
-
-
-def leave(ui: Any, way: str, clock: list[float]) -> None:
+def leave(ui: Any, way: str, clock: FakeClock) -> None:
     screen = ui.app.screens.current_screen
     if way == "home":
         ui.tap(screen.ids.back_bar.ids.home)
     elif way == "back":
         ui.tap(screen.ids.back_bar.ids.back)
     elif way == "idle":
-        clock[0] += ui.terminal.config.display.idle_timeout_s + 1
+        clock.advance(ui.terminal.config.display.idle_timeout_s + 1)
         ui.wait_until(lambda: ui.app.idle.prompt is not None, what="the idle prompt")
-        clock[0] += ui.terminal.config.display.idle_warning_s + 1
+        clock.advance(ui.terminal.config.display.idle_warning_s + 1)
         ui.wait_until(lambda: ui.screen == "home", timeout_s=15, what="the idle wipe")
     elif way == "notice_board":
         ui.tap(screen.ids.back_bar.ids.home)
-        clock[0] += ui.terminal.config.guide.signage_after_s + 1
+        clock.advance(ui.terminal.config.guide.signage_after_s + 1)
         ui.wait_until(lambda: ui.screen == "signage", timeout_s=5, what="the notice board")
         ui.tap(ui.app.screens.get_screen("signage"))
         assert ui.screen == "home"

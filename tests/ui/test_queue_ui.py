@@ -132,17 +132,17 @@ def test_out_of_hours_the_screen_shows_the_hours_and_where_else_to_go(queue_ui):
     assert_widget_reads(ui.screenshot("queue-closed-card"), card, "综合受理")
 
 
-def test_a_synthetic_day_with_two_windows(queue_ui, tmp_path):
+def test_a_synthetic_day_with_two_windows(queue_ui, speaking_program):
     """Residents take numbers by touch, by ID card and by appointment; two windows work
     through them with the window client; the voice follows every call in order; the day's
     summary counts it all."""
     from devices.voice.command_announcer import CommandAnnouncer
     from kiosk.call_display.feed import CallFeed
     from kiosk.services.queue.announcements import call_text
-    from tests.devices.voice.test_command_announcer import speaking_program, wait_for_lines
+    from tests.fixtures.voice import wait_for_lines
 
     ui = queue_ui()
-    program, log = speaking_program(tmp_path, seconds=0.05)
+    program, log = speaking_program(seconds=0.05)
     voice = CommandAnnouncer((str(program), "{text}"))
     voice.start()
     feed = CallFeed(ui.windows, lambda calls, fresh: [voice.say(call_text(c)) for c in calls

@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.idle_clock import use_fake_idle_clock
 from tests.ui.screen_checks import assert_shows, assert_widget_reads
 
 pytestmark = pytest.mark.ui
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def use_fake_clock(ui) -> FakeClock:
-    clock = FakeClock()
-    ui.app.idle.now = clock
-    ui.app.idle._last_activity = clock.now
-    return clock
 
 
 def walk_away_from_help_in_english(ui) -> None:
@@ -33,10 +19,10 @@ def walk_away_from_help_in_english(ui) -> None:
 
 def test_idle_terminal_asks_then_clears_the_session(launch_ui):
     ui = launch_ui({"display": {"idle_timeout_s": 60, "idle_warning_s": 2}})
-    clock = use_fake_clock(ui)
+    clock = use_fake_idle_clock(ui)
     walk_away_from_help_in_english(ui)
 
-    clock.now += 61
+    clock.advance(61)
     ui.wait_until(lambda: ui.app.idle.prompt is not None, what="the 'still there?' prompt")
     prompt = ui.app.idle.prompt
     image = ui.screenshot("idle-prompt")
@@ -55,36 +41,36 @@ def test_idle_terminal_asks_then_clears_the_session(launch_ui):
 
 def test_a_touch_on_the_prompt_keeps_the_session(launch_ui):
     ui = launch_ui({"display": {"idle_timeout_s": 60, "idle_warning_s": 30}})
-    clock = use_fake_clock(ui)
+    clock = use_fake_idle_clock(ui)
     walk_away_from_help_in_english(ui)
-    clock.now += 61
+    clock.advance(61)
     ui.wait_until(lambda: ui.app.idle.prompt is not None, what="the prompt")
 
     ui.tap(ui.app.idle.prompt.ids.keep_going)
 
     assert ui.app.idle.prompt is None
     assert (ui.screen, ui.app.language) == ("help", "en")
-    clock.now += 59  # the wait starts again from the touch
+    clock.advance(59)  # the wait starts again from the touch
     ui.pump(1.0)
     assert ui.app.idle.prompt is None
 
 
 def test_touches_postpone_the_prompt(launch_ui):
     ui = launch_ui({"display": {"idle_timeout_s": 60}})
-    clock = use_fake_clock(ui)
+    clock = use_fake_idle_clock(ui)
     ui.tap(ui.widget("help"))
-    clock.now += 50
+    clock.advance(50)
     ui.tap(ui.app.screens.get_screen("help").ids.back_bar.ids.back)
     ui.tap(ui.widget("help"))
-    clock.now += 50
+    clock.advance(50)
     ui.pump(1.0)
     assert ui.app.idle.prompt is None
 
 
 def test_untouched_home_never_prompts(launch_ui):
     ui = launch_ui({"display": {"idle_timeout_s": 60}})
-    clock = use_fake_clock(ui)
-    clock.now += 3600
+    clock = use_fake_idle_clock(ui)
+    clock.advance(3600)
     ui.pump(1.5)
     assert ui.app.idle.prompt is None
     # Left alone, home gives way to the notice board, which is no session either.
@@ -94,7 +80,7 @@ def test_untouched_home_never_prompts(launch_ui):
 
 def test_no_warning_clears_at_once(launch_ui):
     ui = launch_ui({"display": {"idle_timeout_s": 60, "idle_warning_s": 0}})
-    clock = use_fake_clock(ui)
+    clock = use_fake_idle_clock(ui)
     ui.tap(ui.widget("help"))
-    clock.now += 61
+    clock.advance(61)
     ui.wait_until(lambda: ui.screen == "home", what="home")

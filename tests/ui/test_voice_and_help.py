@@ -14,6 +14,7 @@ import pytest
 
 from devices.voice.simulator import read_record
 from tests.fixtures.configs import voice_record
+from tests.fixtures.idle_clock import use_fake_idle_clock
 from tests.fixtures.locker_ui import (
     drop_off_by_taps,
     sign_in,
@@ -102,10 +103,8 @@ def test_repeat_says_the_prompt_again_and_staff_can_mute_the_voice(locker_ui):
 def test_the_idle_warning_is_read_aloud(locker_ui):
     ui = locker_ui()
     ui.tap(ui.widget("pickup"))
-    clock = [1000.0]
-    ui.app.idle.now = lambda: clock[0]
-    ui.app.idle._last_activity = clock[0]
-    clock[0] += ui.terminal.config.display.idle_timeout_s + 1
+    clock = use_fake_idle_clock(ui)
+    clock.advance(ui.terminal.config.display.idle_timeout_s + 1)
     ui.wait_until(lambda: ui.app.idle.prompt is not None, what="the idle prompt")
     wait_said(ui, "您还在吗")
 

@@ -93,7 +93,7 @@ class ReplyParser:
 
 
 class _Decoder(Protocol):
-    def __call__(self, frame: bytes) -> Reply: ...
+    def __call__(self, frame: bytes, /) -> Reply: ...
 
 
 class LockProtocol(Protocol):

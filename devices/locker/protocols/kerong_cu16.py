@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from devices.locker.port import ProtocolName
-from devices.locker.protocols.base import Command, RawStatus, Reply, ReplyParser, Request
+from devices.locker.protocols.base import (
+    Command,
+    RawStatus,
+    Reply,
+    ReplyKind,
+    ReplyParser,
+    Request,
+)
 from devices.locker.protocols.checksums import sum8
 from devices.locker.protocols.scanner import SKIP, FrameScanner, Measure, bad, frame, need
 
@@ -170,6 +177,7 @@ def _bits(data: bytes) -> tuple[bool, ...]:
 
 def _decode_reply(data: bytes) -> Reply:
     code = data[2]
+    kind: ReplyKind
     if code in (REPLY_STATUS, REPLY_STATUS_ALL):
         kind = "status"
     elif code == REPLY_UNLOCK_TIME:

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from devices.errors import DeviceError
-from kiosk.cli.support import load_config_or_report
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, load_config_or_report
 from kiosk.services.identity import (
     Identity,
     IdentityError,

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from devices.errors import DeviceNotFound, DeviceTimeout
+from devices.idcard.card_text import decode_text, format_sam_id, split_read_reply
 from devices.idcard.line import QuietSerialLink, SamLine
 from devices.idcard.port import CardRead
 from devices.idcard.protocol import (
@@ -22,10 +23,6 @@ from devices.idcard.protocol import (
     SELECT_CARD,
     Command,
     Reply,
-    decode_text,
-    format_sam_id,
-    split_read_reply,
-    status_error,
 )
 from devices.idcard.sam_reader import (
     FIND_TIMEOUT_S,
@@ -34,6 +31,7 @@ from devices.idcard.sam_reader import (
     SAM_ID_TIMEOUT_S,
     SELECT_TIMEOUT_S,
 )
+from devices.idcard.sam_status import status_error
 from devices.serial_link import open_once
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,7 @@ from devices.locker.port import BoardConfig, ProtocolName
 from devices.locker.protocols import protocol_named
 from devices.serial_link import SerialLink, open_once
 from kiosk.api.admin import admin_client
-from kiosk.cli.support import load_config_or_report
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, load_config_or_report
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +116,8 @@ def _configured_boards(config: KioskConfig) -> tuple[list[dict[str, Any]], list[
             boards.setdefault((door["bus"], door["board"]), []).append(
                 {"door": door["lock"], "compartment": door["compartment"],
                  "open": door["open"], "item": door["item"]})
-        for (bus, board), doors in sorted(boards.items()):
-            report.append({"bus": bus, "board": board, "source": "running terminal",
+        for (bus_name, board_address), doors in sorted(boards.items()):
+            report.append({"bus": bus_name, "board": board_address, "source": "running terminal",
                            "doors": doors})
         return report, problems
     for name, bus in config.locker.buses.items():

@@ -18,7 +18,7 @@ from typing import Any
 from devices.printer.port import PrinterError, PrinterStatus
 from devices.printer.slip import Qr, Rule, Slip, Text, plain_lines
 from kiosk.app.printer_setup import build_printer
-from kiosk.cli.support import load_config_or_report
+from kiosk.config import load_config_or_report
 from kiosk.config.devices_schema import PrinterConfig
 
 TEST_URL = "https://zwfw.example.gov.cn/kiosk/print-test"

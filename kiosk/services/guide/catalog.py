@@ -7,12 +7,12 @@ named, and the terminal keeps the catalog it has.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from kiosk.config.binding import bind, setting
 from kiosk.config.errors import ConfigError
@@ -131,7 +131,7 @@ class Catalog:
 
     def levels(self) -> list[tuple[Level, int]]:
         counts = _counted(item.level for item in self.items)
-        return sorted(counts, key=lambda pair: LEVELS.index(pair[0]))  # type: ignore[arg-type]
+        return sorted(counts, key=lambda pair: LEVELS.index(pair[0]))
 
     def items_of_owner(self, owner: str) -> list[ServiceItem]:
         return [item for item in self.items if item.owner == owner]
@@ -143,8 +143,11 @@ class Catalog:
         return [item for item in self.items if theme_id in item.themes]
 
 
-def _counted(values: Any) -> list[tuple[Any, int]]:
-    counts: dict[Any, int] = {}
+_Counted = TypeVar("_Counted", bound=Hashable)
+
+
+def _counted(values: Iterable[_Counted]) -> list[tuple[_Counted, int]]:
+    counts: dict[_Counted, int] = {}
     for value in values:
         counts[value] = counts.get(value, 0) + 1
     return sorted(counts.items(), key=lambda pair: -pair[1])

@@ -56,6 +56,10 @@ class GuideService:
             record_lookup(self.store, item.id)
         return item
 
+    def count_lookup(self, item: ServiceItem) -> None:
+        """Counts a resident's look at ``item`` for the most-asked list."""
+        record_lookup(self.store, item.id)
+
     def most_asked(self, limit: int = 6) -> list[ServiceItem]:
         """Residents' own lookups first, topped up with the configured featured items."""
         catalog = self.catalog

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 from kiosk.config.weekly_hours import WeeklyHours
@@ -45,12 +46,24 @@ class IssuedTicket:
     windows: tuple[int, ...] = ()   # the windows that serve its category
 
 
+class TicketRefusal(StrEnum):
+    """Why no ticket was issued; the words for each are in kiosk/ui/refusal_text.py."""
+
+    CLOSED = "closed"                        # the queue is not open now
+    HAS_TICKET = "has_ticket"                # this resident already holds one
+    NO_PRIORITY = "no_priority"              # priority asked for, not offered
+    UNKNOWN_CATEGORY = "unknown_category"    # the queue went away since the screen was drawn
+    USED_APPOINTMENT = "used_appointment"
+    WRONG_DAY = "wrong_day"                  # an appointment for another day
+    INVALID_APPOINTMENT = "invalid_appointment"
+    FAILED = "failed"                        # the terminal could not issue it (a fault)
+
+
 @dataclass(frozen=True)
 class Refused:
-    """Why no ticket was issued. ``reason`` is one of: closed, has_ticket, no_priority,
-    unknown_category, used_appointment, wrong_day, invalid_appointment."""
+    """Why no ticket was issued, with what the words about it need."""
 
-    reason: str
+    reason: TicketRefusal
     category_name: str = ""
     ticket_label: str = ""   # has_ticket: the one they already hold
     hours: WeeklyHours | None = None   # closed: when it is open

@@ -6,7 +6,6 @@ after the commit, on the thread that made the call (a window's API request)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -19,14 +18,15 @@ from kiosk.config.schema import QueueCategory, QueueConfig, StationConfig
 from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.identity import Identity
 from kiosk.services.keys import KeyedHash
-from kiosk.services.outbox import PRIORITY_BUSINESS, PRIORITY_REPORT, append_event
+from kiosk.services.outbox import PRIORITY_REPORT, append_event
 from kiosk.services.queue.appointments import (
     Appointment,
     AppointmentInvalid,
     public_key_from_base64,
     read_appointment,
 )
-from kiosk.services.queue.day_summary import summarise_day, summary_from_json, summary_to_json
+from kiosk.services.queue.day_closing import close_open_day, days_to_close, stored_summary
+from kiosk.services.queue.day_summary import summarise_day
 from kiosk.services.queue.hours import category_hours
 from kiosk.services.queue.model import (
     RANK_APPOINTMENT,
@@ -39,8 +39,12 @@ from kiosk.services.queue.model import (
     QueueError,
     Refused,
     Ticket,
+    TicketRefusal,
 )
+from kiosk.services.queue.ticket_issue import insert_ticket
 from kiosk.services.queue.ticket_rows import (
+    calls_later_than,
+    calls_since,
     close_current,
     current,
     current_or_none,
@@ -54,8 +58,6 @@ log = logging.getLogger(__name__)
 
 CallListener = Callable[[Call], None]
 OPEN_STATES = ("waiting", "called")
-
-
 
 
 class QueueService:
@@ -129,7 +131,7 @@ class QueueService:
         ticket goes to the 帮办代办 queue ahead of walk-ins."""
         if priority:
             if not self.offers_priority(identity):
-                return Refused("no_priority")
+                return Refused(TicketRefusal.NO_PRIORITY)
             assisted = self.assisted_category()
             assert assisted is not None
             category_id = assisted.id
@@ -147,14 +149,14 @@ class QueueService:
             appointment = read_appointment(code, self.appointment_key)
         except AppointmentInvalid as error:
             log.info("appointment code refused: %s", error)
-            return Refused("invalid_appointment")
+            return Refused(TicketRefusal.INVALID_APPOINTMENT)
         return self.check_in(appointment)
 
     def check_in(self, appointment: Appointment) -> IssuedTicket | Refused:
         """A verified appointment (see appointments.read_appointment) joins its queue."""
         today = self.now().date().isoformat()
         if appointment.day != today:
-            return Refused("wrong_day")
+            return Refused(TicketRefusal.WRONG_DAY)
         rank = RANK_PRIORITY if appointment.priority else RANK_APPOINTMENT
         return self._issue(appointment.category, rank, "appointment", None, appointment.id)
 
@@ -162,45 +164,22 @@ class QueueService:
                appointment_id: str | None) -> IssuedTicket | Refused:
         category = self.categories.get(category_id)
         if category is None:
-            return Refused("unknown_category")
+            return Refused(TicketRefusal.UNKNOWN_CATEGORY)
         self.roll_over()
         now = self.now()
         hours = category_hours(category, self.staffed_hours())
         if not hours.is_open(now):
-            return Refused("closed", category.name, hours=hours)
-        day = now.date().isoformat()
+            return Refused(TicketRefusal.CLOSED, category.name, hours=hours)
         with self.store.transaction() as db:
-            if appointment_id is not None and db.execute(
-                    "SELECT 1 FROM queue_tickets WHERE appointment_id = ?",
-                    [appointment_id]).fetchone():
-                return Refused("used_appointment", category.name)
-            if person is not None:
-                held = db.execute(
-                    "SELECT label FROM queue_tickets WHERE day = ? AND category = ? AND "
-                    "person_hash = ? AND state IN ('waiting', 'called')",
-                    [day, category.id, person]).fetchone()
-                if held:
-                    return Refused("has_ticket", category.name, held[0])
-            number = self._next_number(db, day, category.id)
-            label = f"{category.prefix}{number:03d}"
-            ahead = tickets_ahead(db, day, category.id, rank)
-            estimate_s = round(self._estimate(db, category, ahead, exact=True) * 60)
-            ticket_id = db["queue_tickets"].insert({
-                "day": day, "category": category.id, "label": label, "rank": rank,
-                "state": "waiting", "source": source, "person_hash": person,
-                "appointment_id": appointment_id, "issued_at": now.isoformat(),
-                "ahead_at_issue": ahead, "estimate_s": estimate_s,
-            }).last_pk
-            append_event(db, "queue.ticket_issued", {
-                "ticket": label, "day": day, "category": category.id, "rank": rank,
-                "source": source, "real_name": person is not None, "ahead": ahead,
-                "estimate_s": estimate_s, "at": now.isoformat(timespec="seconds"),
-            })
-            ticket = ticket_by_id(db, ticket_id)
-        log.info("ticket %s issued (%s, %d ahead)", label, category.id, ahead)
-        return IssuedTicket(ticket=ticket, category_name=category.name, ahead=ahead,
-                            estimate_min=max(0, round(estimate_s / 60)),
-                            status_url=self._status_url(day, label),
+            issued = insert_ticket(db, self.config, category, rank=rank, source=source,
+                                   person=person, appointment_id=appointment_id, now=now)
+        if isinstance(issued, Refused):
+            return issued
+        ticket = issued.ticket
+        log.info("ticket %s issued (%s, %d ahead)", ticket.label, category.id, issued.ahead)
+        return IssuedTicket(ticket=ticket, category_name=category.name, ahead=issued.ahead,
+                            estimate_min=max(0, round(issued.estimate_s / 60)),
+                            status_url=self._status_url(ticket.day, ticket.label),
                             windows=category.windows)
 
     # -- windows ------------------------------------------------------------------------
@@ -208,15 +187,15 @@ class QueueService:
     def open_window(self, window: int) -> None:
         self._check_window(window)
         with self.store.transaction() as db:
-            db["queue_windows"].upsert({"number": window, "open": 1,
-                                        "since": self.now().isoformat()}, pk="number")
+            db.table("queue_windows").upsert({"number": window, "open": 1,
+                                              "since": self.now().isoformat()}, pk="number")
             append_event(db, "queue.window_opened", {"window": window}, PRIORITY_REPORT)
 
     def close_window(self, window: int) -> None:
         self._check_window(window)
         with self.store.transaction() as db:
-            db["queue_windows"].upsert({"number": window, "open": 0,
-                                        "since": self.now().isoformat()}, pk="number")
+            db.table("queue_windows").upsert({"number": window, "open": 0,
+                                              "since": self.now().isoformat()}, pk="number")
             append_event(db, "queue.window_closed", {"window": window}, PRIORITY_REPORT)
 
     def call_next(self, window: int) -> Call | None:
@@ -230,8 +209,8 @@ class QueueService:
         served = [c.id for c in self.config.categories if window in c.windows]
         with self.store.transaction() as db:
             close_current(db, window, "finished", now)
-            db["queue_windows"].upsert({"number": window, "open": 1,
-                                        "since": now.isoformat()}, pk="number")
+            db.table("queue_windows").upsert({"number": window, "open": 1,
+                                              "since": now.isoformat()}, pk="number")
             marks = ",".join("?" * len(served))
             row = db.execute(
                 f"SELECT id FROM queue_tickets WHERE day = ? AND state = 'waiting' AND "
@@ -309,22 +288,14 @@ class QueueService:
         """Today's latest calls, newest first."""
         day = self.now().date().isoformat()
         with self.store.reading() as db:
-            rows = db.execute(
-                "SELECT id, label, window, recall, at FROM queue_calls WHERE at >= ? "
-                "ORDER BY id DESC LIMIT ?", [day, limit]).fetchall()
-        return [Call(id=r[0], label=r[1], window=r[2], recall=bool(r[3]), at=r[4])
-                for r in rows]
+            return calls_since(db, day, limit)
 
     def calls_after(self, call_id: int, wait_s: float = 0.0) -> list[Call]:
         """Calls after ``call_id``, oldest first, waiting up to ``wait_s`` for one to
         come (a call display's long poll)."""
         def newer() -> list[Call]:
             with self.store.reading() as db:
-                rows = db.execute(
-                    "SELECT id, label, window, recall, at FROM queue_calls WHERE id > ? "
-                    "ORDER BY id LIMIT 50", [call_id]).fetchall()
-            return [Call(id=r[0], label=r[1], window=r[2], recall=bool(r[3]), at=r[4])
-                    for r in rows]
+                return calls_later_than(db, call_id)
 
         # Checked under the condition: a call committed after the check cannot notify
         # before this thread waits, so no call is slept through.
@@ -352,26 +323,16 @@ class QueueService:
         is recorded. Numbering restarts by itself, being per day."""
         today = self.now().date().isoformat()
         with self.store.reading() as db:
-            days = [r[0] for r in db.execute(
-                "SELECT DISTINCT day FROM queue_tickets WHERE day < ? AND day NOT IN "
-                "(SELECT day FROM queue_days_closed) ORDER BY day", [today]).fetchall()]
+            days = days_to_close(db, today)
         return [self.close_day(day) for day in days]
 
     def close_day(self, day: str) -> DaySummary:
         now = self.now()
         with self.store.transaction() as db:
-            closed = db.execute("SELECT summary FROM queue_days_closed WHERE day = ?",
-                                [day]).fetchone()
-            if closed:
-                return summary_from_json(json.loads(closed[0]))
-            db.execute("UPDATE queue_tickets SET state = 'expired', finished_at = ? "
-                       "WHERE day = ? AND state IN ('waiting', 'called')",
-                       [now.isoformat(), day])
-            summary = summarise_day(db, day, self.config.categories)
-            payload = summary_to_json(summary)
-            db["queue_days_closed"].insert({"day": day, "closed_at": now.isoformat(),
-                                            "summary": json.dumps(payload, ensure_ascii=False)})
-            append_event(db, "queue.daily_summary", payload, PRIORITY_BUSINESS)
+            stored = stored_summary(db, day)
+            if stored is not None:
+                return stored
+            summary = close_open_day(db, day, self.config.categories, now)
         log.info("queue day %s closed: %d tickets", day, summary.issued)
         return summary
 
@@ -394,17 +355,11 @@ class QueueService:
         if not any(window in c.windows for c in self.config.categories):
             raise QueueError(f"window {window} serves no queue category")
 
-    def _next_number(self, db: sqlite_utils.Database, day: str, category: str) -> int:
-        db.execute("INSERT INTO queue_numbers (day, category, last) VALUES (?, ?, 1) "
-                   "ON CONFLICT (day, category) DO UPDATE SET last = last + 1",
-                   [day, category])
-        return int(db.execute("SELECT last FROM queue_numbers WHERE day = ? AND category = ?",
-                              [day, category]).fetchone()[0])
-
-    def _estimate(self, db: sqlite_utils.Database, category: QueueCategory, ahead: int,
-                  exact: bool = False) -> float:
-        return estimate_min(db, category, ahead, self.config.default_handling_min,
-                            self.config.average_over, exact=exact)
+    def _estimate(self, db: sqlite_utils.Database, category: QueueCategory,
+                  ahead: int) -> int:
+        """Whole minutes, as the take-a-number screen shows them (estimate_min rounded)."""
+        return round(estimate_min(db, category, ahead, self.config.default_handling_min,
+                                  self.config.average_over, exact=True))
 
     def _announce(self, call: Call) -> None:
         with self._new_call:

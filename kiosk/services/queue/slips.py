@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from devices.printer.slip import Qr, Rule, Slip, Spacer, Text
+from devices.printer.slip import Block, Qr, Rule, Slip, Spacer, Text
 from kiosk.config.schema import StationConfig
 from kiosk.services.queue.model import DaySummary, IssuedTicket
 
@@ -13,7 +13,7 @@ RANK_NOTES = {0: "优先办理（帮办代办）", 1: "预约办理"}
 
 def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime) -> Slip:
     ticket = issued.ticket
-    blocks = [
+    blocks: list[Block] = [
         Text(station.name, align="center"),
         Text(issued.category_name, size="large", bold=True, align="center"),
         Text(ticket.label, size="number", bold=True, align="center"),
@@ -42,7 +42,7 @@ def windows_line(windows: tuple[int, ...]) -> str:
 
 
 def summary_slip(summary: DaySummary, station: StationConfig) -> Slip:
-    blocks: list = [
+    blocks: list[Block] = [
         Text("排队日报", size="title", bold=True, align="center"),
         Text(f"{station.name} {summary.day}", align="center"),
         Rule(),

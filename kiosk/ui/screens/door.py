@@ -58,12 +58,12 @@ class DoorScreen(KioskScreen):
     now: Callable[[], float] = staticmethod(time.monotonic)   # replaceable in tests
 
     def on_kv_post(self, _base_widget: object) -> None:
-        locker = App.get_running_app().terminal.config.locker
+        locker = App.get_running_app().services.config.locker
         self.plan = plan_cabinet(locker.compartments)
 
     def on_compartment(self, *_args: object) -> None:
         # A jammed door's replacement is placed afresh.
-        locker = App.get_running_app().terminal.locker
+        locker = App.get_running_app().services.locker
         self.placed_low = (locker is not None
                            and self.compartment in locker.lower_compartments)
 
@@ -98,7 +98,7 @@ class DoorScreen(KioskScreen):
         n, purpose = self.compartment, self.purpose
         self.state = state
         self.outcome = outcome or ""
-        hotline = app.terminal.config.station.hotline
+        hotline = app.services.config.station.hotline
         words: Callable[[Translate], tuple[str, str]]
         if state == "unlock_sent":
             def words(tr: Translate) -> tuple[str, str]:
@@ -153,7 +153,7 @@ class DoorScreen(KioskScreen):
         if self._opened_at is None:
             return
         app = App.get_running_app()
-        alarm_min = app.terminal.config.locker.door_open_alarm_min
+        alarm_min = app.services.config.locker.door_open_alarm_min
         limit_s = alarm_min * 60
         left_s = limit_s - (self.now() - self._opened_at)
         if left_s <= 0 and not self.overdue and self.purpose in RESIDENT_PURPOSES:

@@ -10,7 +10,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.services.locker.model import Started
 from kiosk.ui.futures import on_result
-from kiosk.ui.locker_refusals import refusal_text
+from kiosk.ui.refusal_text import refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 
@@ -23,7 +23,7 @@ class DropoffScreen(KioskScreen):
     busy = BooleanProperty(False)
 
     def on_pre_enter(self, *_args: object) -> None:
-        locker = App.get_running_app().terminal.locker
+        locker = App.get_running_app().services.locker
         if locker is not None:
             free = locker.free_compartments()
             self.free_s, self.free_m, self.free_l = free["S"], free["M"], free["L"]
@@ -33,7 +33,7 @@ class DropoffScreen(KioskScreen):
         if self.busy:
             return
         self.busy = True
-        on_result(app.terminal.locker.dropoff(size), self._answered)
+        on_result(app.services.locker.dropoff(size), self._answered)
 
     def _answered(self, result: object) -> None:
         app = App.get_running_app()

@@ -39,7 +39,7 @@ class DropoffReceiptScreen(KioskScreen):
         self.receipt = receipt
         self.compartment = compartment
         self.qr_data = slip.qr_codes[0].data if slip.qr_codes else ""
-        self.has_printer = app.terminal.printer is not None
+        self.has_printer = app.services.devices.has_printer
         # A print still running for an earlier receipt reports to nobody now.
         self.printing = self.print_failed = False
         self.print_line = ""
@@ -56,7 +56,7 @@ class DropoffReceiptScreen(KioskScreen):
         self.printing = True
         self.print_failed = False
         self.print_line = print_status_text(app.tr, None)
-        on_result(app.terminal.printing.submit(self._slip),
+        on_result(app.services.printing.submit(self._slip),
                   lambda outcome: self._printed(generation, outcome))
 
     def _printed(self, generation: int, outcome: PrintOutcome | Exception) -> None:

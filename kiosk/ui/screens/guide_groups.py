@@ -21,7 +21,7 @@ class GuideGroupsScreen(KioskScreen):
 
     def show(self, kind: str) -> None:
         app = App.get_running_app()
-        catalog = app.terminal.guide.catalog
+        catalog = app.services.guide.catalog
         self.kind = kind
         self.title = app.tr(BROWSE_KINDS[kind])
         groups: list[tuple[str, str, list[ServiceItem]]] = []

@@ -62,7 +62,7 @@ class GuideItemScreen(KioskScreen):
         self.name_text = item.name
         self.message = ""
         self.online_url = item.online_url
-        source = app.terminal.guide.catalog.source(item.source)
+        source = app.services.guide.catalog.source(item.source)
         self.source_text = app.tr("Source: {source}").format(
             source=f"{source.title} {source.document}".strip() if source else item.source)
         self.unpublished_text = self._unpublished(item)
@@ -82,9 +82,9 @@ class GuideItemScreen(KioskScreen):
         """What the guide cannot tell yet, once, with when to ask (the handling window's
         own hours, else the station's staffed hours in force) and the hotline."""
         app = App.get_running_app()
-        guide = app.terminal.guide
+        guide = app.services.guide
         window = guide.handling_window(item)
-        settings = app.terminal.station_settings
+        settings = app.services.settings
         hours = window_hours(window)
         if hours is None:
             hours = settings.staffed_hours() if settings is not None else WeeklyHours()
@@ -96,7 +96,7 @@ class GuideItemScreen(KioskScreen):
         app = App.get_running_app()
         self.message = app.tr("Printing…")
         self.ids.print_button.disabled = True
-        slip, printing = app.terminal.guide.print_notice(self._item)
+        slip, printing = app.services.guide.print_notice(self._item)
         on_result(printing, lambda outcome: self._printed(slip, outcome))
 
     def _printed(self, slip: Slip, outcome: PrintOutcome | Exception) -> None:

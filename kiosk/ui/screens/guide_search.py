@@ -35,7 +35,7 @@ class GuideSearchScreen(KioskScreen):
             self.message = app.tr("Type the pinyin of the item, or just the first letters: "
                                   "dbsq finds 城乡居民最低生活保障待遇申请")
             return
-        items = app.terminal.guide.search(query, limit=RESULTS_SHOWN)
+        items = app.services.guide.search(query, limit=RESULTS_SHOWN)
         self.message = (app.tr("{count} found, best first").format(count=len(items)) if items
                         else app.tr("Nothing found. Check the letters, or ask the staff."))
         for item in items:

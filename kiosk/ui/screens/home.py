@@ -36,7 +36,7 @@ class HomeScreen(KioskScreen):
             self._remove("pickup")
             self._remove("dropoff")
             self._remove("staff")
-        settings = app.terminal.station_settings
+        settings = app.services.settings
         if settings is not None:
             # The district center may change both at any time, from the command thread.
             settings.subscribe(self._notices_changed)
@@ -45,7 +45,7 @@ class HomeScreen(KioskScreen):
         # An announcement with an end time ends without a change to announce it.
         from kivy.app import App
 
-        settings = App.get_running_app().terminal.station_settings
+        settings = App.get_running_app().services.settings
         if settings is not None:
             self._notices_changed(settings.current())
 

@@ -13,7 +13,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kiosk.services.identity import Identity
 from kiosk.services.locker.model import Refused, Started
 from kiosk.ui.futures import on_result
-from kiosk.ui.locker_refusals import lockout_text, refusal_text
+from kiosk.ui.refusal_text import lockout_text, refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
 
@@ -37,10 +37,10 @@ class PickupScreen(KioskScreen):
 
     def _count_down(self, *_args: object) -> None:
         app = App.get_running_app()
-        if app.terminal.locker is None:
+        if app.services.locker is None:
             return
         was_locked = self.locked_s > 0
-        self.locked_s = math.ceil(app.terminal.locker.keypad_locked_for())
+        self.locked_s = math.ceil(app.services.locker.keypad_locked_for())
         if self.locked_s > 0:
             self.message = lockout_text(app.tr, self.locked_s)
         elif was_locked:
@@ -51,14 +51,14 @@ class PickupScreen(KioskScreen):
 
     def submit_code(self, code: str, via: str) -> None:
         app = App.get_running_app()
-        if self.checking or app.terminal.locker is None:
+        if self.checking or app.services.locker is None:
             return
         self.checking = True
         self.message = app.tr("Checking…")
         proxy = app.session.get("proxy_id_number")
-        future = (app.terminal.locker.pickup(code, via=via, proxy_id_number=proxy)
+        future = (app.services.locker.pickup(code, via=via, proxy_id_number=proxy)
                   if via == "code" else
-                  app.terminal.locker.pickup_with_qr(code, proxy_id_number=proxy))
+                  app.services.locker.pickup_with_qr(code, proxy_id_number=proxy))
         on_result(future, self._answered)
 
     def ask_for_card(self) -> None:
@@ -67,11 +67,11 @@ class PickupScreen(KioskScreen):
 
     def _identified(self, identity: Identity) -> None:
         app = App.get_running_app()
-        if self.checking or app.terminal.locker is None:
+        if self.checking or app.services.locker is None:
             return
         self.checking = True
         self.message = app.tr("Checking…")
-        on_result(app.terminal.locker.pickup_with_identity(identity), self._answered)
+        on_result(app.services.locker.pickup_with_identity(identity), self._answered)
 
     def handle_scan(self, text: str) -> bool:
         self.submit_code(text, via="qr")

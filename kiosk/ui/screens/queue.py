@@ -3,6 +3,7 @@ residents aged 65 or more are offered a priority ticket."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from kivy.app import App
@@ -12,9 +13,12 @@ from kivy.properties import BooleanProperty, StringProperty
 from kiosk.services.identity import Identity
 from kiosk.services.opening_hours_text import describe_hours
 from kiosk.services.queue.model import CategoryNow
+from kiosk.ui.futures import on_result
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 from kiosk.ui.widgets.buttons import KioskButton, QuietButton
+
+log = logging.getLogger(__name__)
 
 
 class QueueScreen(KioskScreen):
@@ -27,8 +31,12 @@ class QueueScreen(KioskScreen):
         self.refresh()
 
     def refresh(self) -> None:
-        app = App.get_running_app()
-        categories = app.terminal.queue.categories_now()
+        on_result(App.get_running_app().services.queue.categories_now(), self._show)
+
+    def _show(self, categories: list[CategoryNow] | Exception) -> None:
+        if isinstance(categories, Exception):
+            log.error("the queues could not be read: %s", categories)
+            categories = []
         self.all_closed = not any(c.open for c in categories)
         self.hours_text = self._hours_text(categories)
         box = self.ids.categories
@@ -65,8 +73,7 @@ class QueueScreen(KioskScreen):
             if app.has_locker:
                 offers.append(("to_locker", app.tr("Document locker"),
                                lambda: app.go("pickup")))
-        elif not self.identity_line and (app.terminal.id_card_reader is not None
-                                         or app.terminal.card_reader is not None):
+        elif not self.identity_line and app.services.devices.has_card_reader:
             offers.append(("real_name", app.tr("Use my ID card (65 or older: priority)"),
                            self.use_id_card))
         for widget_id, text, action in offers:
@@ -99,14 +106,14 @@ class QueueScreen(KioskScreen):
         app.session["queue_identity"] = identity
         name = identity.masked_name or identity.masked_id_number
         self.identity_line = app.tr("Taking a number for {name}").format(name=name)
-        self.offer_priority = app.terminal.queue.offers_priority(identity)
+        self.offer_priority = app.services.queue.offers_priority(identity)
         self._offer_actions()
 
     def choose(self, category: CategoryNow) -> None:
         App.get_running_app().take_ticket(category.id, priority=False)
 
     def choose_priority(self) -> None:
-        assisted = App.get_running_app().terminal.queue.assisted_category()
+        assisted = App.get_running_app().services.queue.assisted_category()
         if assisted is not None:
             App.get_running_app().take_ticket(assisted.id, priority=True)
 

@@ -12,6 +12,8 @@ from kivy.lang import Builder
 from kivy.properties import ObjectProperty, StringProperty
 
 from kiosk.config.weekly_hours import WeeklyHours
+from kiosk.services.guide.catalog import ServiceItem
+from kiosk.ui.futures import on_result
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import buttons  # noqa: F401  (classes used in the .kv)
 
@@ -22,9 +24,9 @@ class SignageScreen(KioskScreen):
 
     def on_pre_enter(self, *_args: object) -> None:
         app = App.get_running_app()
-        station = app.terminal.config.station
+        station = app.services.config.station
         self.station_name = station.name
-        settings = app.terminal.station_settings
+        settings = app.services.settings
         # The staffed hours in force: the district center may have set them.
         self.staffed_hours = (settings.staffed_hours() if settings is not None
                               else WeeklyHours.from_sessions(station.staffed_hours))
@@ -34,11 +36,16 @@ class SignageScreen(KioskScreen):
             windows.add_widget(Factory.BoardLine(
                 text=app.tr("Window {number}: {name}").format(number=window.number,
                                                               name=window.name)))
+        self.ids.popular_items.clear_widgets()
+        if app.services.guide is not None:
+            on_result(app.services.guide.most_asked(limit=5), self._show_popular)
+
+    def _show_popular(self, most_asked: list[ServiceItem] | Exception) -> None:
         items = self.ids.popular_items
         items.clear_widgets()
-        if app.terminal.guide is not None:
-            for rank, item in enumerate(app.terminal.guide.most_asked(limit=5), start=1):
-                items.add_widget(Factory.BoardLine(text=f"{rank}. {item.name}"))
+        for rank, item in enumerate(most_asked if not isinstance(most_asked, Exception)
+                                    else [], start=1):
+            items.add_widget(Factory.BoardLine(text=f"{rank}. {item.name}"))
 
     def on_touch_down(self, touch: object) -> bool:
         # The touch that wakes the terminal only wakes it: taken here whole, it cannot

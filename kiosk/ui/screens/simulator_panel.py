@@ -16,6 +16,8 @@ from kivy.lang import Builder
 from kivy.properties import ListProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.simulation.center import DeliveredCode
+from kiosk.ui.futures import on_result
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 from kiosk.ui.widgets.buttons import KioskButton
@@ -40,13 +42,15 @@ class SimulatorPanelScreen(KioskScreen):
 
     def show_codes(self) -> None:
         """The pickup codes the (demo) district center would have texted to residents."""
-        terminal = App.get_running_app().terminal
-        if terminal.demo_center is None:
+        demo = App.get_running_app().services.demo
+        if demo is None:
             self.codes = ""
             return
-        delivered = terminal.demo_center.codes_for_stored(terminal.store)
-        self.codes = "\n".join(f"{d.compartment}: {d.code}  ({d.case_number})"
-                               for d in delivered)
+        on_result(demo.delivered_codes(), self._show_codes)
+
+    def _show_codes(self, delivered: list[DeliveredCode] | Exception) -> None:
+        self.codes = str(delivered) if isinstance(delivered, Exception) else "\n".join(
+            f"{d.compartment}: {d.code}  ({d.case_number})" for d in delivered)
 
     def refresh(self) -> None:
         if self.control is None:

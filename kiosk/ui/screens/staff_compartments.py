@@ -11,7 +11,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kiosk.services.locker.model import Started
 from kiosk.ui import theme
 from kiosk.ui.futures import on_result
-from kiosk.ui.locker_refusals import refusal_text
+from kiosk.ui.refusal_text import refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 from kiosk.ui.widgets.buttons import QuietButton
@@ -28,7 +28,7 @@ class StaffCompartmentsScreen(KioskScreen):
 
     def refresh(self) -> None:
         app = App.get_running_app()
-        locker = app.terminal.locker
+        locker = app.services.locker
         grid = self.ids.grid
         grid.clear_widgets()
         if locker is None:
@@ -66,7 +66,7 @@ class StaffCompartmentsScreen(KioskScreen):
         if not app.staff.is_admin:
             self.message = app.tr("Only an administrator may open a compartment for maintenance.")
             return
-        on_result(app.terminal.locker.open_for_maintenance(app.staff.id, self.selected),
+        on_result(app.services.locker.open_for_maintenance(app.staff.id, self.selected),
                   self._opened)
 
     def _opened(self, result: object) -> None:
@@ -80,8 +80,8 @@ class StaffCompartmentsScreen(KioskScreen):
         app = App.get_running_app()
         if not self.selected or app.staff is None:
             return
-        in_service = self.selected in app.terminal.locker.out_of_service()
-        on_result(app.terminal.locker.set_in_service(app.staff.id, self.selected, in_service),
+        in_service = self.selected in app.services.locker.out_of_service()
+        on_result(app.services.locker.set_in_service(app.staff.id, self.selected, in_service),
                   lambda _r: self.refresh())
 
     def reset(self) -> None:

@@ -15,7 +15,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from kiosk.services.locker.model import Started
 from kiosk.ui.futures import on_result
-from kiosk.ui.locker_refusals import refusal_text
+from kiosk.ui.refusal_text import refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
 
@@ -30,7 +30,7 @@ class StaffDepositScreen(KioskScreen):
     lower = BooleanProperty(False)     # 放在低处柜格: a wheelchair user or an elderly applicant
 
     def on_kv_post(self, _base_widget: object) -> None:
-        if not App.get_running_app().terminal.locker.lower_compartments:
+        if not App.get_running_app().services.locker.lower_compartments:
             toggle = self.ids.lower      # none configured (locker.seated_reach_rows)
             toggle.parent.remove_widget(toggle)
 
@@ -58,7 +58,7 @@ class StaffDepositScreen(KioskScreen):
         if self.busy or app.staff is None:
             return
         self.busy = True
-        future = app.terminal.locker.deposit(app.staff.id, self.case_number,
+        future = app.services.locker.deposit(app.staff.id, self.case_number,
                                              self.size_choice or None, self.applicant or None,
                                              lower=self.lower)
         on_result(future, self._answered)

@@ -8,7 +8,9 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
+from kiosk.services.alarms import Alarm
 from kiosk.ui.alarm_text import describe_alarm
+from kiosk.ui.futures import on_result
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 
@@ -23,13 +25,19 @@ class StaffMenuScreen(KioskScreen):
     def on_pre_enter(self, *_args: object) -> None:
         app = App.get_running_app()
         self.staff_id = app.staff.id if app.staff else ""
-        locker = app.terminal.locker
+        locker = app.services.locker
         if locker is not None:
             self.waiting = len(locker.waiting_for_staff())
-        self.alarms = "\n".join(describe_alarm(app.tr, a.kind, a.subject)
-                                for a in app.terminal.active_alarms())
+        on_result(app.services.active_alarms(), self._show_alarms)
         self.voice_fitted = app.voice.available
         self.voice_muted = app.voice.muted
+
+    def _show_alarms(self, alarms: list[Alarm] | Exception) -> None:
+        tr = App.get_running_app().tr
+        if isinstance(alarms, Exception):
+            self.alarms = tr("The alarms could not be read: {error}").format(error=alarms)
+            return
+        self.alarms = "\n".join(describe_alarm(tr, a.kind, a.subject) for a in alarms)
 
     def toggle_voice(self) -> None:
         voice = App.get_running_app().voice

@@ -12,7 +12,7 @@ from kivy.properties import StringProperty
 from kiosk.services.locker.model import DepositView, Started
 from kiosk.services.locker.receipts import is_receipt_qr, receipt_from_qr
 from kiosk.ui.futures import on_result
-from kiosk.ui.locker_refusals import refusal_text
+from kiosk.ui.refusal_text import refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons  # noqa: F401  (classes used in the .kv)
 from kiosk.ui.widgets.buttons import QuietButton
@@ -25,7 +25,7 @@ class StaffRetrieveScreen(KioskScreen):
         app = App.get_running_app()
         box = self.ids.entries
         box.clear_widgets()
-        waiting = app.terminal.locker.waiting_for_staff() if app.terminal.locker else []
+        waiting = app.services.locker.waiting_for_staff() if app.services.locker else []
         self.message = "" if waiting else app.tr("Nothing is waiting.")
         for deposit in waiting:
             button = QuietButton(text=self.describe(deposit))
@@ -46,11 +46,11 @@ class StaffRetrieveScreen(KioskScreen):
         if not is_receipt_qr(text):
             return False
         app = App.get_running_app()
-        receipt = receipt_from_qr(text, app.terminal.config.station.terminal_id)
+        receipt = receipt_from_qr(text, app.services.config.station.terminal_id)
         if receipt is None:
             self.message = app.tr("This receipt is not from this terminal's locker.")
             return True
-        waiting = app.terminal.locker.waiting_for_staff() if app.terminal.locker else []
+        waiting = app.services.locker.waiting_for_staff() if app.services.locker else []
         deposit = next((d for d in waiting if d.kind == "dropoff" and d.receipt == receipt),
                        None)
         if deposit is None:
@@ -63,7 +63,7 @@ class StaffRetrieveScreen(KioskScreen):
 
     def retrieve(self, deposit: DepositView) -> None:
         app = App.get_running_app()
-        on_result(app.terminal.locker.retrieve(app.staff.id, deposit.id), self._answered)
+        on_result(app.services.locker.retrieve(app.staff.id, deposit.id), self._answered)
 
     def _answered(self, result: object) -> None:
         app = App.get_running_app()

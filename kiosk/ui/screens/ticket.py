@@ -9,11 +9,11 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 
 from kiosk.i18n import Translate
-from kiosk.services.opening_hours_text import describe_hours
 from kiosk.services.printing import PrintOutcome
 from kiosk.services.queue.model import IssuedTicket, Refused
 from kiosk.ui.futures import on_result
-from kiosk.ui.queue_text import PRINT_RESULTS, TICKET_REFUSALS, windows_text
+from kiosk.ui.queue_text import PRINT_RESULTS, windows_text
+from kiosk.ui.refusal_text import ticket_refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.spoken_text import ticket_prompt
 from kiosk.ui.widgets import back_bar, buttons, qr_code  # noqa: F401  (used in the .kv)
@@ -57,14 +57,14 @@ class TicketScreen(KioskScreen):
         app = App.get_running_app()
         self.reset()
         self._refused = refused
-        self.refusal = refusal_words(app.tr, refused)
+        self.refusal = ticket_refusal_text(app.tr, refused)
 
     def spoken(self, tr: Translate) -> str:
         if self._issued is not None:
             issued = self._issued
             return ticket_prompt(tr, issued.ticket.label, issued.ahead,
                                  windows_text(issued.windows, tr))
-        return refusal_words(tr, self._refused) if self._refused is not None else ""
+        return ticket_refusal_text(tr, self._refused) if self._refused is not None else ""
 
     def follow(self, future: object) -> None:
         on_result(future, self.printed)  # type: ignore[arg-type]
@@ -77,13 +77,6 @@ class TicketScreen(KioskScreen):
         self.label = self.category_name = self.waiting_line = self.note = ""
         self.windows_line = ""
         self.print_line = self.status_url = self.refusal = ""
-
-
-def refusal_words(tr: Translate, refused: Refused) -> str:
-    return tr(TICKET_REFUSALS.get(refused.reason, TICKET_REFUSALS["invalid_appointment"])
-              ).format(category=refused.category_name, ticket=refused.ticket_label,
-                       hours=(describe_hours(refused.hours, tr)
-                              if refused.hours is not None else ""))
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -8,6 +8,7 @@ import qrcode
 from kivy.core.image import Image as CoreImage
 from kivy.properties import StringProperty
 from kivy.uix.image import Image
+from qrcode.image.pil import PilImage
 
 
 class QrCode(Image):
@@ -24,7 +25,8 @@ class QrCode(Image):
         code.add_data(data)
         code.make(fit=True)
         buffer = io.BytesIO()
-        code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+        code.make_image(image_factory=PilImage, fill_color="black",
+                        back_color="white").save(buffer, format="PNG")
         buffer.seek(0)
         texture = CoreImage(buffer, ext="png").texture
         texture.mag_filter = "nearest"  # crisp modules, no blur between them

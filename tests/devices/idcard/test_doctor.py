@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from devices.errors import DeviceNotFound, DeviceTimeout
-from devices.idcard.protocol import SamFault, SelectFailed
 from devices.idcard.sam_reader import SamIdCardReader
+from devices.idcard.sam_status import SamFault, SelectFailed
 from devices.idcard.simulator import IdCardReaderSimulator
 from devices.serial_link import PortInUse
 from kiosk.cli.doctor.idcard import read_one_card

@@ -8,29 +8,37 @@ import pytest
 
 from devices.errors import DeviceError, ProtocolError
 from devices.idcard import protocol as p
+from devices.idcard.card_text import (
+    CardTextError,
+    UnsupportedCardType,
+    card_type_of,
+    decode_text,
+    format_sam_id,
+    split_read_reply,
+)
+from devices.idcard.nations import nation_name
 from devices.idcard.protocol import (
     FIND_CARD,
     READ_TEXT_PHOTO,
     SELECT_CARD,
     BadChecksum,
     BadLength,
-    CardReadError,
-    CardTextError,
-    NoCard,
     ReplyParser,
-    SamFault,
-    SelectFailed,
     TruncatedFrame,
-    UnknownCardType,
-    UnsupportedCardType,
-    decode_text,
     encode_frame,
     encode_reply,
-    format_sam_id,
-    split_read_reply,
-    status_error,
 )
-from devices.idcard.simulator import SAM_ID_DATA, SAMPLE_CARDS, make_card
+from devices.idcard.sam_status import (
+    CardReadError,
+    NoCard,
+    SamFault,
+    SelectFailed,
+    UnknownCardType,
+    status_error,
+    sw3_info,
+)
+from devices.idcard.sample_cards import SAMPLE_CARDS, make_card
+from devices.idcard.simulator import SAM_ID_DATA
 from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
 
 PRE = "AA AA AA 96 69 "
@@ -190,7 +198,7 @@ def test_sw3_codes_map_to_named_errors(sw3, cls, code):
 def test_sw3_messages_say_what_to_do():
     assert "hold it still" in str(status_error(SELECT_CARD, 0x81))
     assert "power-cycle" in str(status_error(FIND_CARD, 0x60))
-    assert str(p.sw3_info(0x9F).meaning) == "a card was found"
+    assert str(sw3_info(0x9F).meaning) == "a card was found"
 
 
 def test_sam_id_is_formatted_as_the_vendor_tools_do():
@@ -231,14 +239,14 @@ def test_resident_card_decodes():
     assert text.authority == "示例市公安局示例分局"
     assert (text.valid_from, text.valid_to) == (date(2020, 1, 1), date(2040, 1, 1))
     assert text.pass_number == ""
-    assert p.nation_name(text.nation_code) == "汉"
+    assert nation_name(text.nation_code) == "汉"
 
 
 def test_valid_for_life_is_none():
     text = decode_text(SAMPLE_CARDS["li_si"].text)
     assert text.valid_to is None
     assert (text.name, text.sex, text.nation_code) == ("李四", "2", "03")
-    assert p.nation_name("03") == "回"
+    assert nation_name("03") == "回"
 
 
 def test_hk_macao_taiwan_residence_permit():
@@ -259,7 +267,7 @@ def test_foreign_permanent_residence_card_is_refused_not_misread():
 def test_card_type_byte_is_at_248():
     block = bytearray(SAMPLE_CARDS["zhang_san"].text)
     block[248:250] = "J".encode("utf-16-le")
-    assert p.card_type_of(bytes(block)) == "hk_mo_tw"
+    assert card_type_of(bytes(block)) == "hk_mo_tw"
 
 
 def test_damaged_text_names_the_field_not_its_value():

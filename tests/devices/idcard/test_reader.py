@@ -7,7 +7,7 @@ from datetime import date
 from devices.health import DeviceState
 from devices.idcard.port import CardLeft, CardRead, ReadFailed
 from devices.idcard.sam_reader import SamIdCardReader
-from devices.idcard.simulator import make_card
+from devices.idcard.sample_cards import make_card
 from tests.waiting import wait_until
 
 

@@ -358,13 +358,13 @@ def test_no_board_answering_is_a_line_fault(bus_rig):
 def test_the_all_boards_status_is_dropped_when_boards_ignore_it(bus_rig, caplog):
     rig = bus_rig("kerong-cu16")
     # Boards that ignore 0x32 (other firmware): the bus falls back to 0x30 per board.
-    original = rig.sim._apply
+    original = rig.sim.boards.answer
 
-    def no_broadcast(command, now):
-        return [] if command.kind == "status_all" else original(command, now)
+    def no_broadcast(command, now, open_delay_s=0.0):
+        return [] if command.kind == "status_all" else original(command, now, open_delay_s)
 
     with caplog.at_level(logging.WARNING, logger="devices.locker"):
-        rig.sim._apply = no_broadcast
+        rig.sim.boards.answer = no_broadcast
         wait_until(lambda: "not to status of all boards 0x32" in caplog.text, what="fallback")
     rig.sim.clear_traffic()
     wait_until(lambda: len(rig.sim.requests()) >= 4, what="traffic")

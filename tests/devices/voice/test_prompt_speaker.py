@@ -6,7 +6,6 @@ what reached the program's argv, which processes ran and which were cut off.
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -15,32 +14,11 @@ import pytest
 from devices.health import DeviceState
 from devices.voice.prompt_speaker import PromptSpeaker, volume_argument
 from devices.voice.simulator import SpokenText, read_record, simulator_command
+from tests.fixtures.processes import children_of_this_process, running
 from tests.waiting import wait_until
 
 LONG_PROMPT = "请在键盘上输入八位取件码，输完后请按确定键，如果忘记取件码请刷身份证"  # 33 chars
 SHORT_PROMPT = "柜门已打开，请取出您的材料"
-
-
-def running(pid: int) -> bool:
-    """True while ``pid`` exists and is not a zombie waiting to be reaped."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
-
-
-def children_of_this_process() -> list[int]:
-    me = str(os.getpid())
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        if fields[1] == me:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def spoken(record: Path, count: int) -> list[SpokenText]:
@@ -156,7 +134,7 @@ def test_a_missing_program_is_absent_and_nothing_breaks(record):
         assert speaker.health.current.state is DeviceState.ABSENT
     finally:
         speaker.stop()
-    assert not speaker._worker.is_alive()
+    assert not speaker._worker.running
 
 
 def test_a_program_that_fails_is_a_fault_naming_its_message(tmp_path, record):
@@ -211,7 +189,7 @@ def test_stop_leaves_no_program_running(record):
 
     assert not running(pid)
     assert set(children_of_this_process()) - before == set()
-    assert not speaker._worker.is_alive()
+    assert not speaker._worker.running
     speaker.say(SHORT_PROMPT)   # after stop: ignored, nothing started
     time.sleep(0.2)
     assert len(read_record(record)) == 1

@@ -9,29 +9,7 @@ import pytest
 
 from kiosk.services.guide.catalog import CatalogError, load_catalog, parse_catalog
 from tests.fixtures.configs import SHIPPED_CATALOG as SHIPPED
-
-MINIMAL = """
-[catalog]
-version = "t-1"
-title = "测试目录"
-published = "2026-11-22"
-
-[[sources]]
-id = "test-list"
-title = "测试清单"
-
-[[themes]]
-id = "birth"
-name = "生育"
-
-[[items]]
-id = "t-001"
-source = "test-list"
-name = "一胎、二胎生育登记"
-level = "street"
-handling = "网办"
-themes = ["birth"]
-"""
+from tests.fixtures.guide_catalogs import MINIMAL
 
 
 def test_the_shipped_catalog_loads_every_seed_list():

@@ -9,12 +9,8 @@ import pytest
 
 from kiosk.services.guide.catalog import CatalogError
 from kiosk.services.guide.library import CatalogLibrary
-from tests.services.guide.test_catalog import MINIMAL, SHIPPED
-
-
-def newer(version: str, name: str = "再生育审批") -> bytes:
-    return (MINIMAL.replace('version = "t-1"', f'version = "{version}"')
-            .replace("一胎、二胎生育登记", name).encode())
+from tests.fixtures.configs import SHIPPED_CATALOG as SHIPPED
+from tests.fixtures.guide_catalogs import newer
 
 
 def test_starts_on_the_shipped_catalog_and_installs_a_newer_one(tmp_path: Path):

@@ -9,15 +9,11 @@ from datetime import datetime
 
 from devices.printer.escpos_render import ReceiptLayout, printed_lines, render_slip
 from devices.printer.slip import Text, plain_lines
-from kiosk.config.schema import OpeningSession, QueueCategory, StationConfig
+from kiosk.config.schema import OpeningSession, QueueCategory
 from kiosk.services.guide.catalog import parse_catalog
 from kiosk.services.guide.notice import compose_notice
-from tests.services.guide.test_catalog import MINIMAL
+from tests.fixtures.guide_catalogs import MINIMAL, STATION
 
-STATION = StationConfig(terminal_id="t-01", station_id="s", district_id="d",
-                        name="测试社区便民服务站", hotline="029-12345678",
-                        staffed_hours=(OpeningSession(days=(1, 2, 3, 4, 5), start="09:00",
-                                                      end="17:00"),))
 PRINTED = datetime(2026, 11, 22, 9, 30)
 STATEMENT = ("本事项的所需材料、受理条件、办理时限、收费标准、办理地点尚未公布。"
              "请在办理时间（周一至周五 9:00–17:00）到窗口咨询，或致电 029-12345678。")

@@ -3,6 +3,10 @@ with a typo, in a sensible order, and pinyin is never worked out again at search
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+
 import pypinyin
 import pytest
 
@@ -221,10 +225,13 @@ def test_search_never_romanises_again(monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("pypinyin called at search time")
 
+    modules = [search_module, *(importlib.import_module(f"{search_module.__name__}.{m.name}")
+                                for m in pkgutil.iter_modules(search_module.__path__))]
     for name in ("pinyin", "lazy_pinyin", "slug"):
         monkeypatch.setattr(pypinyin, name, refuse)
-        if hasattr(search_module, name):   # in case it is ever imported by name
-            monkeypatch.setattr(search_module, name, refuse)
+        for module in modules:   # in case it is ever imported by name
+            if hasattr(module, name) and not inspect.ismodule(getattr(module, name)):
+                monkeypatch.setattr(module, name, refuse)
     for query in ("社保卡", "shebaoka", "sbk", "低保sq", "shebso", "龘", "重度", "xqzv"):
         index.search(query)
     assert names(index.search("zuidi"))[0] == "最低生活保障"
@@ -237,3 +244,13 @@ def test_the_shipped_catalog_is_searchable():
     for query in ("社保卡", "shebaoka", "sbk"):
         assert catalog.search(query)[0].name == "社保卡申领及发放"
     assert catalog.search("dbsq")[0].name == "城乡居民最低生活保障待遇申请"
+
+
+def test_the_reading_in_context_survives_characters_without_pinyin():
+    from kiosk.services.guide.search.pinyin import MAX_READINGS_PER_CHAR, Romaniser
+
+    romaniser = Romaniser()
+    # 差 has more readings than are kept; ☆ and x have none, and must not shift the
+    # readings pypinyin picked for the characters after them.
+    assert len(romaniser._char_readings("差")) > MAX_READINGS_PER_CHAR
+    assert romaniser._readings_in_context("差☆☆x差") == ["cha", "", "", "", "cha"]

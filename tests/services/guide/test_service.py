@@ -17,9 +17,8 @@ from kiosk.services.guide.lookups import record_lookup
 from kiosk.services.guide.service import GuideService
 from kiosk.services.printing import PrintService
 from kiosk.store import open_store
-from tests.services.guide.test_catalog import MINIMAL, SHIPPED
-from tests.services.guide.test_library import newer
-from tests.services.guide.test_notice import STATION
+from tests.fixtures.configs import SHIPPED_CATALOG as SHIPPED
+from tests.fixtures.guide_catalogs import MINIMAL, STATION, newer
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from kiosk.services.guide.unpublished import (
     unpublished_statement,
     window_hours,
 )
-from tests.services.guide.test_catalog import MINIMAL
+from tests.fixtures.guide_catalogs import MINIMAL
 
 ENGLISH = translator("en")
 CHINESE = translator("zh_CN")

@@ -28,11 +28,11 @@ def events(queue: QueueService, kind: str) -> list[dict]:
         return [json.loads(r[0]) for r in rows.fetchall()]
 
 
-def test_numbers_run_per_category_and_restart_the_next_day(queue):
+def test_numbers_run_per_category_and_restart_the_next_day(queue, queue_clock):
     labels = [issue(queue, c).ticket.label for c in ("general", "general", "instant")]
     assert labels == ["A001", "A002", "B001"]
 
-    queue.now.at = MONDAY + timedelta(days=1)
+    queue_clock.set_wall(MONDAY + timedelta(days=1))
     tuesday = issue(queue, "general")
 
     assert tuesday.ticket.label == "A001"
@@ -57,12 +57,24 @@ def test_the_ticket_knows_who_is_ahead_and_an_estimate(queue):
                       "at": "2026-11-23T09:00:00"}
 
 
-def test_estimates_learn_the_real_handling_time(queue):
+def test_the_take_a_number_screen_shows_whole_minutes(queue):
+    for _ in range(4):
+        issue(queue, "general")
+
+    general = next(c for c in queue.categories_now() if c.id == "general")
+
+    # The same 16 minutes the next ticket's slip will say, as a whole number ("16", not
+    # "16.0", in "about {minutes} min").
+    assert (general.waiting, general.estimate_min) == (4, 16)
+    assert type(general.estimate_min) is int
+
+
+def test_estimates_learn_the_real_handling_time(queue, queue_clock):
     queue.open_window(1)
     for _ in range(4):
         issue(queue, "general")
         queue.call_next(1)
-        queue.now.advance(3)
+        queue_clock.advance(minutes=3)
     queue.finish(1)
     for _ in range(2):
         issue(queue, "general")
@@ -73,11 +85,11 @@ def test_estimates_learn_the_real_handling_time(queue):
     assert (third.ahead, third.estimate_min) == (2, 6)
 
 
-def test_windows_call_priority_then_appointments_then_first_come(queue):
+def test_windows_call_priority_then_appointments_then_first_come(queue, queue_clock):
     walk_in = issue(queue, "general")
-    queue.now.advance(1)
+    queue_clock.advance(minutes=1)
     instant = issue(queue, "instant")
-    queue.now.advance(1)
+    queue_clock.advance(minutes=1)
     booked = queue.check_in(Appointment(id="AP-1", category="general", day="2026-11-23",
                                         slot="09:00", priority=False))
     assert booked.ticket.label == "A002"
@@ -115,13 +127,13 @@ def test_one_open_ticket_per_person_and_category(queue):
     assert len(stored) == 64
 
 
-def test_no_show_recall_transfer_and_finish(queue):
+def test_no_show_recall_transfer_and_finish(queue, queue_clock):
     heard = []
     queue.on_call(heard.append)
     issue(queue, "general")
-    queue.now.advance(1)
+    queue_clock.advance(minutes=1)
     issue(queue, "general")
-    queue.now.advance(1)
+    queue_clock.advance(minutes=1)
     issue(queue, "general")
 
     queue.call_next(1)            # A001
@@ -163,8 +175,8 @@ def test_two_windows_calling_at_once_never_share_a_ticket(queue):
     assert len(set(everyone)) == 40
 
 
-def test_out_of_hours_no_ticket_is_issued(queue):
-    queue.now.at = MONDAY.replace(hour=12, minute=30)
+def test_out_of_hours_no_ticket_is_issued(queue, queue_clock):
+    queue_clock.set_wall(MONDAY.replace(hour=12, minute=30))
 
     refused = queue.issue("general")
     assert (refused.reason, refused.category_name) == ("closed", "综合受理")
@@ -199,17 +211,17 @@ def test_appointments_are_verified_once_and_for_their_day(queue):
         read_appointment("hello", key.public_key())
 
 
-def test_the_day_summary_counts_waits_no_shows_and_handling(queue):
+def test_the_day_summary_counts_waits_no_shows_and_handling(queue, queue_clock):
     queue.open_window(1)
     for _ in range(3):
         issue(queue, "general")
-    queue.now.advance(10)
+    queue_clock.advance(minutes=10)
     queue.call_next(1)          # A001 waited 10 min
-    queue.now.advance(4)
+    queue_clock.advance(minutes=4)
     queue.call_next(1)          # A001 finished after 4; A002 waited 14
     queue.no_show(1)
 
-    queue.now.at = MONDAY + timedelta(days=1)
+    queue_clock.set_wall(MONDAY + timedelta(days=1))
     (summary,) = queue.roll_over()
 
     general = summary.categories[0]

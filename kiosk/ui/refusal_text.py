@@ -1,5 +1,6 @@
-"""What the person at the locker reads (and hears) when the locker says no (no Kivy
-here, so tests can produce the same words without a window)."""
+"""What a resident reads (and hears) when the terminal says no: to a ticket, at the locker.
+Every refusal's words are here, keyed by the services' typed reasons; no Kivy, so tests can
+produce the same words without a window."""
 
 from __future__ import annotations
 
@@ -7,6 +8,30 @@ import math
 
 from kiosk.i18n import Translate
 from kiosk.services.locker.model import Refused
+from kiosk.services.opening_hours_text import describe_hours
+from kiosk.services.queue.model import Refused as TicketRefused
+from kiosk.services.queue.model import TicketRefusal
+
+TICKET_REFUSALS: dict[TicketRefusal, str] = {
+    TicketRefusal.CLOSED: "{category} is not open now. It is open {hours}; the service guide "
+                          "and the document locker work at any hour.",
+    TicketRefusal.HAS_TICKET: "You already hold ticket {ticket} for {category}. Please wait "
+                              "to be called.",
+    TicketRefusal.NO_PRIORITY: "Priority tickets are for residents aged 65 or more.",
+    TicketRefusal.UNKNOWN_CATEGORY: "That queue no longer exists. Please choose again.",
+    TicketRefusal.USED_APPOINTMENT: "This appointment has already been checked in.",
+    TicketRefusal.WRONG_DAY: "This appointment is for another day.",
+    TicketRefusal.INVALID_APPOINTMENT: "This appointment code cannot be used here. Please ask "
+                                       "the staff.",
+    TicketRefusal.FAILED: "Something went wrong. Please ask the staff, or try again later.",
+}
+
+
+def ticket_refusal_text(tr: Translate, refused: TicketRefused) -> str:
+    """Why no ticket was issued, and what to do now."""
+    return tr(TICKET_REFUSALS[TicketRefusal(refused.reason)]).format(
+        category=refused.category_name, ticket=refused.ticket_label,
+        hours=describe_hours(refused.hours, tr) if refused.hours is not None else "")
 
 
 def refusal_text(tr: Translate, refused: Refused | Exception) -> str:
