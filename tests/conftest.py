@@ -10,6 +10,7 @@ pytest_plugins = [
     "tests.fixtures.ui",
     "tests.fixtures.locker_ui",
     "tests.fixtures.queue_ui",
+    "tests.fixtures.everything_ui",
     "tests.fixtures.locker",
     "tests.fixtures.printer",
     "tests.fixtures.queue",

@@ -37,6 +37,7 @@ from kiosk.services.heartbeat_sources import register_standard_sources
 from kiosk.services.help_desk import HelpDesk, staffed_now_during
 from kiosk.services.identity_source import IdentitySource
 from kiosk.services.keys import KeyedHash, load_or_create_key
+from kiosk.services.locker.desk import LockerDesk
 from kiosk.services.locker.sealing import public_key_from_base64
 from kiosk.services.locker.service import LockerService
 from kiosk.services.printing import PrintService
@@ -85,6 +86,7 @@ class Terminal:
     identity: IdentitySource | None = None
     locker_buses: dict[str, LockerBus] = field(default_factory=dict)
     locker: LockerService | None = None
+    locker_desk: LockerDesk | None = None  # the locker as the touch screen calls it
     staff_directory: StaffDirectory | None = None
     station_settings: StationSettings | None = None  # the center's announcement and hours
     help_desk: HelpDesk | None = None  # residents' calls for help (the help button)
@@ -137,7 +139,7 @@ class Terminal:
             self.window_api.stop()
         if self.queue is not None:
             self.queue.stop()
-        for desk in (self.queue_desk, self.guide_desk):
+        for desk in (self.queue_desk, self.guide_desk, self.locker_desk):
             if desk is not None:
                 desk.stop()
         self.reads.stop()
@@ -175,7 +177,7 @@ class Terminal:
                 has_card_reader=self.id_card_reader is not None or self.card_reader is not None,
                 has_printer=self.printer is not None),
             active_alarms=lambda: self.reads.submit(self.active_alarms),
-            locker=self.locker, guide=self.guide_desk,
+            locker=self.locker_desk, guide=self.guide_desk,
             queue=self.queue_desk, identity=self.identity, staff_directory=self.staff_directory,
             demo=demo)
 
@@ -338,4 +340,5 @@ def _build_locker(terminal: Terminal, keyed_hash: KeyedHash) -> None:
         terminal_id=config.station.terminal_id, keyed_hash=keyed_hash,
         center_key=public_key_from_base64(config.security.center_public_key),
     )
+    terminal.locker_desk = LockerDesk(terminal.locker)
     terminal.staff_directory = StaffDirectory(config.security.staff, terminal.store)

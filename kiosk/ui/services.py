@@ -18,7 +18,7 @@ from kiosk.services.alarms import Alarm
 from kiosk.services.guide.desk import GuideDesk
 from kiosk.services.help_desk import HelpDesk
 from kiosk.services.identity_source import IdentitySource
-from kiosk.services.locker.service import LockerService
+from kiosk.services.locker.desk import LockerDesk
 from kiosk.services.printing import PrintService
 from kiosk.services.queue.desk import QueueDesk
 from kiosk.services.speech import ResidentVoice
@@ -59,7 +59,7 @@ class TerminalServices:
     help_desk: HelpDesk
     devices: DeviceSignals
     active_alarms: Callable[[], Future[list[Alarm]]]
-    locker: LockerService | None = None
+    locker: LockerDesk | None = None
     guide: GuideDesk | None = None
     queue: QueueDesk | None = None
     identity: IdentitySource | None = None

@@ -12,29 +12,22 @@ are kept as screenshots in test-artifacts/fit-*.png.
 from __future__ import annotations
 
 import os
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from devices.idcard.simulator import IdCardReaderSimulator, make_card
-from devices.locker.simulator import LockerBusSimulator
-from devices.printer.simulator import PrinterSimulator
-from devices.qr.simulator import QrScannerSimulator
+from devices.idcard.simulator import make_card
 from kiosk.services.locker.model import OperationUpdate, Started
 from kiosk.services.locker.model import Refused as LockerRefused
 from kiosk.services.queue.model import Refused
 from kiosk.ui import theme
-from tests.fixtures.locker_ui import BOARD, locker_settings
 from tests.fixtures.ui import UiDriver
 from tests.ui.fit_checks import Problem, check_screen, signature, window_box
 
 pytestmark = pytest.mark.ui
 
-ALL_DAY = [{"days": [1, 2, 3, 4, 5, 6, 7], "start": "00:00", "end": "24:00"}]
 # What the district center might put on the home screen.
 ANNOUNCEMENT = "本周六上午 9:00–12:00 系统升级，窗口暂停受理，自助终端照常使用"
 # FIT_SCREENSHOTS=1 keeps a picture of every screen checked, not only of those that fail.
@@ -43,69 +36,6 @@ MODES = [(orientation, language, large)
          for orientation in ("portrait", "landscape")
          for language in ("zh_CN", "en")
          for large in (False, True)]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def fit_ui(launch_ui: Callable[..., UiDriver], tmp_path: Path
-           ) -> Iterator[Callable[[str], UiDriver]]:
-    """fit_ui(orientation): a terminal with every service and device, its printer out of
-    paper."""
-    locker = LockerBusSimulator(tmp_path / "dev" / "locker", "kerong-cu16", (BOARD,))
-    scanner = QrScannerSimulator(tmp_path / "dev" / "qr")
-    id_reader = IdCardReaderSimulator(tmp_path / "dev" / "idcard")
-    printer = PrinterSimulator(tmp_path / "dev" / "printer", paper_width_mm=58)
-    for simulator in (locker, scanner, id_reader, printer):
-        simulator.start()
-
-    def launch(orientation: str) -> UiDriver:
-        printer.run_out_of_paper()
-        ui = launch_ui({
-            "station": {"address": "杭州市西湖区文三路 100 号社区服务中心一楼",
-                        "hotline": "0571-12345678", "staffed_hours": ALL_DAY,
-                        "windows": [{"number": 1, "name": "综合受理"},
-                                    {"number": 2, "name": "综合受理"},
-                                    {"number": 3, "name": "帮办代办"}]},
-            "display": {"orientation": orientation},
-            "guide": {"featured": ["linyi-a2-003", "linyi-a2-025", "chencang-a2-006",
-                                   "chencang-a2-007"]},
-            "queue": {
-                "enabled": True, "api_port": free_port(),
-                "status_url": "https://q.example.cn/{terminal}/{day}/{ticket}",
-                "categories": [
-                    {"id": "general", "name": "综合受理", "description": "各类事项的申请和咨询",
-                     "prefix": "A", "windows": [1, 2]},
-                    {"id": "assisted", "name": "帮办代办", "prefix": "C", "windows": [3],
-                     "assisted": True}],
-            },
-            "devices": {"qr_scanner": {"driver": "serial", "port": scanner.path},
-                        "id_card": {"driver": "sam", "port": id_reader.path},
-                        "printer": {"driver": "escpos", "transport": "serial",
-                                    "port": printer.path, "baud": 115200}},
-            **locker_settings(locker.path, tmp_path),
-        })
-        ui.locker, ui.id_reader = locker, id_reader
-        assert_rules_follow(ui.app)
-        ui.wait_until(lambda: ui.terminal.locker.ready.is_set(), what="locker ready")
-        return ui
-
-    yield launch
-    for simulator in (printer, id_reader, scanner, locker):
-        simulator.stop()
-
-
-def assert_rules_follow(app: Any) -> None:
-    """The .kv rules' `app` is this app, not the last test's (launch_ui's teardown sees to
-    it): otherwise the screens would follow another app's orientation, language and size."""
-    from kivy.lang.parser import global_idmap
-
-    followed = object.__getattribute__(global_idmap["app"], "_obj")
-    assert followed is app, "the .kv rules follow another app than the one under test"
 
 
 # -- visiting ------------------------------------------------------------------------
@@ -286,10 +216,10 @@ def visit_staff_screens(visit: Visit) -> None:
 @pytest.mark.parametrize(("orientation", "language", "large_text"), MODES,
                          ids=[f"{o}-{lang}-{'large' if big else 'normal'}"
                               for o, lang, big in MODES])
-def test_every_screen_fits_and_is_large_enough(fit_ui, orientation, language, large_text):
+def test_every_screen_fits_and_is_large_enough(everything_ui, orientation, language, large_text):
     """No text cut or spilling out of its box, nothing off the screen or under the back
     bar, no two texts over each other; touch targets 15 mm and text 5 mm at display.dpi."""
-    ui = fit_ui(orientation)
+    ui = everything_ui(orientation)
     ui.app.set_language(language)
     ui.app.text_scale = theme.LARGE_TEXT_SCALE if large_text else 1.0
     mode = f"{orientation}-{language}-{'large' if large_text else 'normal'}"

@@ -242,7 +242,9 @@ def test_staff_take_out_a_dropoff(locker_ui):
     ui.simulator.close_door(0, started.compartment)
     ui.wait_until(lambda: ui.terminal.locker.waiting_for_staff(), what="the drop-off stored")
     sign_in(ui)
-    assert ui.widget("retrieve").text == "取出群众存件和逾期件（1）"
+    # The count is read off the Kivy thread and shown when it arrives.
+    ui.wait_until(lambda: ui.widget("retrieve").text == "取出群众存件和逾期件（1）",
+                  what="the count of what waits for staff")
     ui.tap(ui.widget("retrieve"))
     screen = ui.app.screens.get_screen("staff_retrieve")
     [item] = screen.ids.entries.children
@@ -287,7 +289,9 @@ def test_a_compartment_left_unclear_by_a_restart_asks_staff_to_look(locker_ui):
         raise_alarm(db, "needs_check", "compartment 3", {"operation": 1})
         db.execute("UPDATE compartments SET in_service = 0 WHERE number = 3")
     sign_in(ui)
-    assert "3号柜：重启后柜内情况不明，请开柜查看后再恢复使用" in ui.widget("alarms").text
+    # The alarms are read off the Kivy thread and shown when they arrive.
+    ui.wait_until(lambda: "3号柜：重启后柜内情况不明，请开柜查看后再恢复使用"
+                  in ui.widget("alarms").text, what="the needs-check alarm on the staff menu")
     ui.tap(ui.widget("compartments"))
     screen = ui.app.screens.get_screen("staff_compartments")
     tiles = {int(t.text.split()[0]): t for t in screen.ids.grid.children}

@@ -39,7 +39,7 @@ class LockerRecords:
                 "AND NOT EXISTS (SELECT 1 FROM deposits d WHERE d.compartment = c.number AND "
                 "d.state IN ('loading', 'stored')) GROUP BY size"
             ).fetchall()
-        counts = {size: 0 for size in SIZES}
+        counts: dict[str, int] = {size: 0 for size in SIZES}
         counts.update({r[0]: r[1] for r in rows})
         return counts
 

@@ -25,8 +25,12 @@ class DropoffScreen(KioskScreen):
     def on_pre_enter(self, *_args: object) -> None:
         locker = App.get_running_app().services.locker
         if locker is not None:
-            free = locker.free_compartments()
-            self.free_s, self.free_m, self.free_l = free["S"], free["M"], free["L"]
+            on_result(locker.free_compartments(), self._show_free)
+
+    def _show_free(self, free: dict[str, int] | Exception) -> None:
+        if isinstance(free, Exception):
+            return      # the sizes stay offered; a full locker still answers "none free"
+        self.free_s, self.free_m, self.free_l = free["S"], free["M"], free["L"]
 
     def choose(self, size: str) -> None:
         app = App.get_running_app()

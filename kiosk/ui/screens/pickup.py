@@ -36,11 +36,16 @@ class PickupScreen(KioskScreen):
         Clock.unschedule(self._count_down)
 
     def _count_down(self, *_args: object) -> None:
+        locker = App.get_running_app().services.locker
+        if locker is not None:
+            on_result(locker.keypad_locked_for(), self._show_lockout)
+
+    def _show_lockout(self, locked_for: float | Exception) -> None:
         app = App.get_running_app()
-        if app.services.locker is None:
-            return
+        if isinstance(locked_for, Exception):
+            return      # the next second asks again; a code typed meanwhile is checked anyway
         was_locked = self.locked_s > 0
-        self.locked_s = math.ceil(app.services.locker.keypad_locked_for())
+        self.locked_s = math.ceil(locked_for)
         if self.locked_s > 0:
             self.message = lockout_text(app.tr, self.locked_s)
         elif was_locked:

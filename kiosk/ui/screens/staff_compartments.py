@@ -8,6 +8,7 @@ from kivy.app import App
 from kivy.lang import Builder
 from kivy.properties import NumericProperty, StringProperty
 
+from kiosk.services.locker.desk import CompartmentStates
 from kiosk.services.locker.model import Started
 from kiosk.ui import theme
 from kiosk.ui.futures import on_result
@@ -22,20 +23,26 @@ CHECK_FILL = (1.0, 0.94, 0.84, 1)     # a pale amber behind the warning colour: 
 class StaffCompartmentsScreen(KioskScreen):
     selected = NumericProperty(0)
     message = StringProperty("")
+    _states = CompartmentStates({}, frozenset(), frozenset())
 
     def on_pre_enter(self, *_args: object) -> None:
         self.refresh()
 
     def refresh(self) -> None:
+        locker = App.get_running_app().services.locker
+        if locker is not None:
+            on_result(locker.compartment_states(), self._show)
+
+    def _show(self, states: CompartmentStates | Exception) -> None:
         app = App.get_running_app()
         locker = app.services.locker
         grid = self.ids.grid
         grid.clear_widgets()
-        if locker is None:
+        if locker is None or isinstance(states, Exception):
+            self.message = str(states) if isinstance(states, Exception) else ""
             return
-        stored = {d.compartment: d for d in locker.stored()}
-        out = set(locker.out_of_service())
-        unchecked = set(locker.needing_check())
+        self._states = states
+        stored, out, unchecked = states.stored, states.out_of_service, states.needing_check
         for number, compartment in sorted(locker.compartments.items()):
             if number in unchecked:
                 # A restart left its contents unknown: look inside, then put it back.
@@ -80,7 +87,8 @@ class StaffCompartmentsScreen(KioskScreen):
         app = App.get_running_app()
         if not self.selected or app.staff is None:
             return
-        in_service = self.selected in app.services.locker.out_of_service()
+        # What the grid shows is what staff decided on: the selected door's state there.
+        in_service = self.selected in self._states.out_of_service
         on_result(app.services.locker.set_in_service(app.staff.id, self.selected, in_service),
                   lambda _r: self.refresh())
 

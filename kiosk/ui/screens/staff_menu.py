@@ -9,6 +9,7 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
 from kiosk.services.alarms import Alarm
+from kiosk.services.locker.model import DepositView
 from kiosk.ui.alarm_text import describe_alarm
 from kiosk.ui.futures import on_result
 from kiosk.ui.screens.base import KioskScreen
@@ -27,10 +28,13 @@ class StaffMenuScreen(KioskScreen):
         self.staff_id = app.staff.id if app.staff else ""
         locker = app.services.locker
         if locker is not None:
-            self.waiting = len(locker.waiting_for_staff())
+            on_result(locker.waiting_for_staff(), self._show_waiting)
         on_result(app.services.active_alarms(), self._show_alarms)
         self.voice_fitted = app.voice.available
         self.voice_muted = app.voice.muted
+
+    def _show_waiting(self, waiting: list[DepositView] | Exception) -> None:
+        self.waiting = 0 if isinstance(waiting, Exception) else len(waiting)
 
     def _show_alarms(self, alarms: list[Alarm] | Exception) -> None:
         tr = App.get_running_app().tr

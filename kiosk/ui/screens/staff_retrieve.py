@@ -22,10 +22,18 @@ class StaffRetrieveScreen(KioskScreen):
     message = StringProperty("")
 
     def on_pre_enter(self, *_args: object) -> None:
+        self.ids.entries.clear_widgets()
+        locker = App.get_running_app().services.locker
+        if locker is not None:
+            on_result(locker.waiting_for_staff(), self._show)
+
+    def _show(self, waiting: list[DepositView] | Exception) -> None:
         app = App.get_running_app()
         box = self.ids.entries
         box.clear_widgets()
-        waiting = app.services.locker.waiting_for_staff() if app.services.locker else []
+        if isinstance(waiting, Exception):
+            self.message = app.tr("The list could not be read: {error}").format(error=waiting)
+            return
         self.message = "" if waiting else app.tr("Nothing is waiting.")
         for deposit in waiting:
             button = QuietButton(text=self.describe(deposit))
@@ -50,16 +58,25 @@ class StaffRetrieveScreen(KioskScreen):
         if receipt is None:
             self.message = app.tr("This receipt is not from this terminal's locker.")
             return True
-        waiting = app.services.locker.waiting_for_staff() if app.services.locker else []
+        if app.services.locker is not None:
+            on_result(app.services.locker.waiting_for_staff(),
+                      lambda waiting: self._retrieve_by_receipt(receipt, waiting))
+        return True
+
+    def _retrieve_by_receipt(self, receipt: str,
+                             waiting: list[DepositView] | Exception) -> None:
+        app = App.get_running_app()
+        if isinstance(waiting, Exception):
+            self.message = app.tr("The list could not be read: {error}").format(error=waiting)
+            return
         deposit = next((d for d in waiting if d.kind == "dropoff" and d.receipt == receipt),
                        None)
         if deposit is None:
             self.message = app.tr("No drop-off with receipt {receipt} is in the locker: it "
                                   "may have been taken out already.").format(receipt=receipt)
-            return True
+            return
         self.message = ""
         self.retrieve(deposit)
-        return True
 
     def retrieve(self, deposit: DepositView) -> None:
         app = App.get_running_app()

@@ -17,14 +17,14 @@ def active(rig):
         "SELECT kind, subject FROM alarms WHERE cleared_at IS NULL")}
 
 
-def test_an_expired_code_counts_against_the_streak(locker_rig):
+def test_an_expired_code_counts_against_the_streak(fake_locker):
     # Four guesses, then the expired code its owner knows, over and over: the expired
     # code must not reset the count, or guessing never locks the keypad.
-    rig = locker_rig(retention_days=1, wrong_codes_before_lockout=5, first_lockout_s=30)
+    rig = fake_locker(retention_days=1, wrong_codes_before_lockout=5, first_lockout_s=30)
     service = rig.start()
     number = rig.deposit()
     expired = rig.codes()[number]
-    rig.wall.advance(86400 + 60)
+    rig.advance(86400 + 60)
     answers = []
     for round_ in range(2):
         answers += [service.pickup(f"{round_}000000{i}").result(5) for i in range(4)]
@@ -38,26 +38,26 @@ def test_an_expired_code_counts_against_the_streak(locker_rig):
     assert outcomes[:5] == ["wrong"] * 4 + ["expired"]
 
 
-def test_a_used_code_counts_against_the_streak(locker_rig):
-    rig = locker_rig(wrong_codes_before_lockout=5)
+def test_a_used_code_counts_against_the_streak(fake_locker):
+    rig = fake_locker(wrong_codes_before_lockout=5)
     service = rig.start()
     number = rig.deposit()
     code = rig.codes()[number]
     started = service.pickup(code).result(5)
     rig.take_out_and_close(number)
-    rig.wait_update("completed", started.operation_id)
+    rig.next_update("completed", started.operation_id)
     answers = [service.pickup(code).result(5) for _ in range(5)]
     assert [a.tries_left for a in answers] == [4, 3, 2, 1, 0]
     assert answers[-1].reason == "locked"
 
 
-def test_a_long_lockout_alarms_the_staff_and_the_card_way_stays_open(locker_rig):
-    rig = locker_rig(wrong_codes_before_lockout=3, first_lockout_s=30,
+def test_a_long_lockout_alarms_the_staff_and_the_card_way_stays_open(fake_locker):
+    rig = fake_locker(wrong_codes_before_lockout=3, first_lockout_s=30,
                      guessing_alarm_lockout_s=120)
     service = rig.start()
     started = service.deposit("staff-1", "CASE-G", None, APPLICANT_ID).result(5)
     rig.put_in_and_close(started.compartment)
-    rig.wait_update("completed", started.operation_id)
+    rig.next_update("completed", started.operation_id)
     code = rig.codes()[started.compartment]
     lockouts, alarmed = [], []
     for guess in range(5):   # lockouts of 30, 60, 120 s from the third wrong code on
@@ -65,7 +65,7 @@ def test_a_long_lockout_alarms_the_staff_and_the_card_way_stays_open(locker_rig)
         lockouts.append(answer.locked_for_s)
         alarmed.append(("pickup.guessing", "keypad") in active(rig))
         if guess < 4:
-            rig.wall.advance(answer.locked_for_s + 1)
+            rig.advance(answer.locked_for_s + 1)
     assert lockouts == [0, 0, 30, 60, 120]
     assert alarmed == [False, False, False, False, True]
     assert ("pickup.guessing", "keypad") in active(rig)
@@ -83,8 +83,8 @@ def test_a_long_lockout_alarms_the_staff_and_the_card_way_stays_open(locker_rig)
     assert by_card.compartment == started.compartment
 
 
-def test_a_door_opened_by_a_code_ends_the_streak_and_the_alarm(locker_rig):
-    rig = locker_rig(wrong_codes_before_lockout=3, first_lockout_s=30,
+def test_a_door_opened_by_a_code_ends_the_streak_and_the_alarm(fake_locker):
+    rig = fake_locker(wrong_codes_before_lockout=3, first_lockout_s=30,
                      guessing_alarm_lockout_s=30)
     service = rig.start()
     number = rig.deposit()
@@ -92,7 +92,7 @@ def test_a_door_opened_by_a_code_ends_the_streak_and_the_alarm(locker_rig):
     for guess in range(3):
         service.pickup(f"8000000{guess}").result(5)
     assert ("pickup.guessing", "keypad") in active(rig)
-    rig.wall.advance(31)
+    rig.advance(31)
     assert isinstance(service.pickup(code).result(5), Started)
     assert ("pickup.guessing", "keypad") not in active(rig)
     assert service.pickup("80000009").result(5) == Refused("wrong_code", tries_left=2)

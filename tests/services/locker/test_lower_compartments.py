@@ -25,7 +25,7 @@ def store(rig, case, size=None, *, lower=False):
     started = rig.service.deposit("staff-1", case, size, lower=lower).result(5)
     assert isinstance(started, Started), started
     rig.put_in_and_close(started.compartment)
-    assert rig.wait_update("completed", started.operation_id).outcome == "stored"
+    assert rig.next_update("completed", started.operation_id).outcome == "stored"
     return started.compartment
 
 
@@ -35,25 +35,25 @@ def deposited(rig):
             "SELECT payload FROM outbox WHERE type = 'locker.deposited' ORDER BY seq"))}
 
 
-def test_a_marked_deposit_gets_a_lower_compartment(locker_rig):
-    rig = locker_rig(seated_reach_rows=REACH)
+def test_a_marked_deposit_gets_a_lower_compartment(fake_locker):
+    rig = fake_locker(seated_reach_rows=REACH)
     service = rig.start()
     assert service.lower_compartments == {4, 5, 6, 7}
 
     started = service.deposit("staff-1", "LOW-1", None, lower=True).result(5)
 
     assert started.compartment == 4           # not 1, the smallest number
-    rig.wait_for(lambda: rig.door(4).open, what="door 4 open")
+    assert rig.door(4).open
     assert not rig.door(1).open
     rig.put_in_and_close(4)
-    rig.wait_update("completed", started.operation_id)
+    rig.next_update("completed", started.operation_id)
     assert rig.rows("SELECT compartment, state, needs_lower FROM deposits") == [
         (4, "stored", 1)]
     assert deposited(rig)["LOW-1"]["lower"] is True
 
 
-def test_unmarked_deposits_keep_the_lower_compartments_free(locker_rig):
-    rig = locker_rig(seated_reach_rows=REACH)
+def test_unmarked_deposits_keep_the_lower_compartments_free(fake_locker):
+    rig = fake_locker(seated_reach_rows=REACH)
     rig.start()
     # The high small doors first, and the high large door rather than large 7 (low).
     assert [store(rig, f"HIGH-{n}") for n in range(3)] == [1, 2, 3]
@@ -64,8 +64,8 @@ def test_unmarked_deposits_keep_the_lower_compartments_free(locker_rig):
     assert all("lower" not in event for event in deposited(rig).values())
 
 
-def test_with_no_lower_one_free_it_still_stores_and_says_so(locker_rig):
-    rig = locker_rig(seated_reach_rows=REACH)
+def test_with_no_lower_one_free_it_still_stores_and_says_so(fake_locker):
+    rig = fake_locker(seated_reach_rows=REACH)
     service = rig.start()
     assert [store(rig, f"LOW-{n}", lower=True) for n in range(3)] == [4, 5, 6]
     # The need outranks the size: large 7 is low.
@@ -77,24 +77,24 @@ def test_with_no_lower_one_free_it_still_stores_and_says_so(locker_rig):
     assert started.compartment == 1                       # the smallest that fits
     assert started.compartment not in service.lower_compartments   # what staff are told
     rig.put_in_and_close(1)
-    rig.wait_update("completed", started.operation_id)
+    rig.next_update("completed", started.operation_id)
     assert rig.rows("SELECT compartment, needs_lower FROM deposits WHERE case_number = ?",
                     "LOW-4") == [(1, 1)]
     assert deposited(rig)["LOW-4"]["lower"] is True
 
 
-def test_a_jammed_lower_door_moves_the_document_to_another_lower_one(locker_rig):
-    rig = locker_rig(seated_reach_rows=REACH, open_timeout_s=2)
+def test_a_jammed_lower_door_moves_the_document_to_another_lower_one(fake_locker):
+    rig = fake_locker(seated_reach_rows=REACH, open_timeout_s=2)
     service = rig.start()
-    rig.simulator.jam(rig.board.address, 4)
+    rig.bus.jam(rig.board.address, 4)
     started = service.deposit("staff-1", "LOW-J", "S", lower=True).result(5)
     assert started.compartment == 4
-    rig.clock.advance(3)
-    assert rig.wait_update("jammed", started.operation_id).replacement == 5   # not 1
+    rig.advance(3)
+    assert rig.next_update("jammed", started.operation_id).replacement == 5   # not 1
 
 
-def test_without_configured_reach_allocation_is_as_before(locker_rig):
-    rig = locker_rig()
+def test_without_configured_reach_allocation_is_as_before(fake_locker):
+    rig = fake_locker()
     service = rig.start()
     assert service.lower_compartments == frozenset()
     assert store(rig, "A", lower=True) == 1

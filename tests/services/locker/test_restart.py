@@ -1,5 +1,6 @@
 """Start-up reconciliation: what a restart finds, it finishes or abandons, and it never
-sends an unlock pulse on its own."""
+sends an unlock pulse on its own. The terminal restarts in the same process here, on the
+in-memory lock bus; a kill -9 in the middle of the wire's work is test_kill_loop.py."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ def active(rig):
         "SELECT kind, subject FROM alarms WHERE cleared_at IS NULL")}
 
 
-def test_a_deposit_finished_while_the_terminal_was_down_is_stored(locker_rig):
-    rig = locker_rig()
+def test_a_deposit_finished_while_the_terminal_was_down_is_stored(fake_locker):
+    rig = fake_locker()
     service = rig.start()
     started = service.deposit("staff-1", "CASE-R", None).result(5)
-    rig.wait_open(started.compartment)
+    rig.opened(started.compartment)
     rig.stop()                                    # the terminal goes down, door open
-    rig.simulator.put_item(rig.board.address, rig.lock_of(started.compartment))
+    rig.bus.put_item(rig.board.address, rig.lock_of(started.compartment))
     rig.close(started.compartment)                # staff finish anyway
     rig.start()
     assert rig.rows("SELECT state FROM deposits") == [("stored",)]
@@ -27,8 +28,26 @@ def test_a_deposit_finished_while_the_terminal_was_down_is_stored(locker_rig):
     assert rig.door(started.compartment).pulses == 1
 
 
-def test_an_unlock_that_may_not_have_been_sent_is_never_repeated(locker_rig):
-    rig = locker_rig()
+def test_a_door_used_while_the_terminal_was_down_is_settled_by_its_item_sensor(fake_locker):
+    rig = fake_locker()
+    rig.bus.slow_spring = True              # the pulse went out; the door is still shut...
+    service = rig.start()
+    started = service.deposit("staff-1", "CASE-S", None).result(5)
+    number, lock = started.compartment, rig.lock_of(started.compartment)
+    rig.stop()                              # ...when the terminal goes down
+    rig.bus.spring_open(rig.board.address, lock)
+    rig.bus.put_item(rig.board.address, lock)
+    rig.close(number)                       # staff load it anyway
+    rig.bus.slow_spring = False
+    rig.start()
+    assert rig.rows("SELECT state, outcome FROM door_operations") == [("completed", "stored")]
+    assert rig.rows("SELECT state FROM deposits") == [("stored",)]
+    assert number in rig.codes()
+    assert rig.door(number).pulses == 1
+
+
+def test_an_unlock_that_may_not_have_been_sent_is_never_repeated(fake_locker):
+    rig = fake_locker()
     rig.start()
     rig.stop()
     now = datetime.now(UTC).isoformat()
@@ -44,58 +63,60 @@ def test_an_unlock_that_may_not_have_been_sent_is_never_repeated(locker_rig):
                                                                       "interrupted")]
     assert rig.rows("SELECT state FROM deposits") == [("cancelled",)]
     assert rig.door(3).pulses == 0
+    assert rig.bus.unlocks == []
 
 
-def test_a_pickup_whose_door_is_still_open_completes_on_close(locker_rig):
-    rig = locker_rig()
+def test_a_pickup_whose_door_is_still_open_completes_on_close(fake_locker):
+    rig = fake_locker()
     service = rig.start()
     number = rig.deposit()
     started = service.pickup(rig.codes()[number]).result(5)
-    rig.wait_open(number)
+    rig.opened(number)
     rig.stop()
     service = rig.start()
     rig.take_out_and_close(number)
-    assert rig.wait_update("completed", started.operation_id).outcome == "collected"
+    assert rig.next_update("completed", started.operation_id).outcome == "collected"
     assert rig.door(number).pulses == 2
 
 
-def test_records_and_sensors_that_disagree_raise_alarms(locker_rig):
-    rig = locker_rig()
+def test_records_and_sensors_that_disagree_raise_alarms(fake_locker):
+    rig = fake_locker()
     rig.start()
     number = rig.deposit()
     rig.stop()
-    rig.simulator.set_door(rig.board.address, rig.lock_of(number), item=False)  # gone, somehow
-    rig.simulator.set_door(rig.board.address, rig.lock_of(5), item=True)        # unknown
+    rig.bus.set_door(rig.board.address, rig.lock_of(number), item=False)  # gone, somehow
+    rig.bus.set_door(rig.board.address, rig.lock_of(5), item=True)        # unknown
     rig.start()
     assert {("document_missing", f"compartment {number}"),
             ("unexpected_item", "compartment 5")} <= active(rig)
 
 
-def test_without_an_item_sensor_an_unclear_deposit_is_flagged_for_staff(locker_rig):
-    rig = locker_rig("kerong-cu48", item_sensor=False)
-    rig.simulator.open_delay_s = 30     # a slow spring: the door is still shut...
+def test_without_an_item_sensor_an_unclear_deposit_is_flagged_for_staff(fake_locker):
+    rig = fake_locker("kerong-cu48", item_sensor=False)
+    rig.bus.slow_spring = True          # a slow spring: the door is still shut...
     service = rig.start()
     started = service.deposit("staff-1", "CASE-X", None).result(5)
     assert isinstance(started, Started)
+    assert not rig.door(started.compartment).open
     rig.stop()                          # ...when the terminal goes down
-    rig.simulator.set_door(rig.board.address, rig.lock_of(started.compartment), open=False)
+    rig.bus.set_door(rig.board.address, rig.lock_of(started.compartment), open=False)
     rig.start()
     assert ("needs_check", f"compartment {started.compartment}") in active(rig)
     assert rig.rows("SELECT state FROM deposits") == [("cancelled",)]
 
 
-def test_a_compartment_with_unknown_contents_is_given_to_nobody_until_checked(locker_rig):
+def test_a_compartment_with_unknown_contents_is_given_to_nobody_until_checked(fake_locker):
     # Killed after the deposit was recorded; meanwhile the door was opened, filled and shut
     # (a board without item sensors cannot tell). The papers may be inside: the next
     # deposit or drop-off must not be given that compartment.
-    rig = locker_rig("kerong-cu48", item_sensor=False, locks=4)
-    rig.simulator.open_delay_s = 30
+    rig = fake_locker("kerong-cu48", item_sensor=False, locks=4)
+    rig.bus.slow_spring = True
     service = rig.start()
     started = service.deposit("staff-1", "CASE-U", None).result(5)
     unclear = started.compartment
     rig.stop()
-    rig.simulator.set_door(rig.board.address, rig.lock_of(unclear), open=False)
-    rig.simulator.open_delay_s = 0
+    rig.bus.set_door(rig.board.address, rig.lock_of(unclear), open=False)
+    rig.bus.slow_spring = False
     service = rig.start()
     assert ("needs_check", f"compartment {unclear}") in active(rig)
     assert service.needing_check() == [unclear]
@@ -105,9 +126,9 @@ def test_a_compartment_with_unknown_contents_is_given_to_nobody_until_checked(lo
         answer = service.deposit("staff-1", case, None).result(5)
         if isinstance(answer, Started):
             given.append(answer.compartment)
-            rig.wait_open(answer.compartment)
+            rig.opened(answer.compartment)
             rig.close(answer.compartment)
-            rig.wait_update("completed", answer.operation_id)
+            rig.next_update("completed", answer.operation_id)
     assert sorted(given) == sorted(set(service.compartments) - {unclear})
     assert service.dropoff("S").result(5).reason == "no_compartment"
 
