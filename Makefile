@@ -20,7 +20,7 @@ HEADLESS    ?=
 # espeak-ng is the default voice (voice.command); the tests run it too.
 RUNTIME_DEBS := python3-venv libzbar0 swig libpcsclite-dev pcscd fonts-noto-cjk fontconfig \
                 gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0 espeak-ng
-DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth xdotool tesseract-ocr tesseract-ocr-chi-sim \
+DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth libxtst6 tesseract-ocr tesseract-ocr-chi-sim \
                     systemd
 
 LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po)
@@ -31,10 +31,12 @@ LOCALE_MO := $(LOCALE_PO:.po=.mo)
 run: install
 	$(BIN)/kiosk run --config $(CONFIG) $(if $(HEADLESS),--virtual-display)
 
+# pytest in two workers; an idle one takes tests from the other's queue, so the long UI and
+# kill -9 tests do not leave one core waiting at the end.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 sim: install
 	$(BIN)/kiosk sim --config $(CONFIG)

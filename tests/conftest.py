@@ -16,14 +16,3 @@ pytest_plugins = [
     "tests.fixtures.queue",
     "tests.fixtures.voice",
 ]
-
-
-def pytest_collection_modifyitems(items: list) -> None:
-    """With `-n 2 --dist loadgroup` (make test), every UI test runs in one worker, in turn,
-    on that worker's own Xvfb; the tests without a window share the other worker and the
-    gaps. Most UI time is waiting for taps and screens, not CPU, so the two overlap well."""
-    import pytest
-
-    for item in items:
-        if item.get_closest_marker("ui") is not None:
-            item.add_marker(pytest.mark.xdist_group("ui"))

@@ -10,7 +10,7 @@ from kiosk.ui.alarm_text import ALARM_TEXT, DEVICE_NAMES
 from kiosk.ui.guide_text import BROWSE_KINDS, HANDLING_NAMES, LEVEL_NAMES
 from kiosk.ui.identity_text import REFUSALS
 from kiosk.ui.queue_text import PRINT_RESULTS
-from kiosk.ui.refusal_text import TICKET_REFUSALS
+from kiosk.ui.refusal_text import LOCKER_REFUSALS, SIGN_IN_REFUSALS, TICKET_REFUSALS
 from kiosk.ui.slip_text import SLIP_REASONS
 from kiosk.ui.spoken_text import SCREEN_PROMPTS
 
@@ -35,6 +35,8 @@ def msgids_in_source() -> set[str]:
         found.update(table.values())
     found.update(SLIP_REASONS.values())
     found.update(TICKET_REFUSALS.values())
+    found.update(LOCKER_REFUSALS.values())
+    found.update(SIGN_IN_REFUSALS.values())
     found.update(PRINT_RESULTS.values())
     found.update(SCREEN_PROMPTS.values())
     return found

@@ -143,6 +143,8 @@ class Terminal:
             if desk is not None:
                 desk.stop()
         self.reads.stop()
+        if self.staff_directory is not None:
+            self.staff_directory.close()
         if self.printing is not None:
             self.printing.stop()
         if self.device_alarms is not None:

@@ -11,10 +11,13 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
+from enum import StrEnum
 
 from kiosk.config.schema import StaffMemberConfig
 from kiosk.services.audit import record
+from kiosk.services.worker import ServiceWorker
 from kiosk.store import Store
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -46,9 +49,15 @@ class StaffMember:
         return self.role == "admin"
 
 
+class SignInRefusal(StrEnum):
+    WRONG = "wrong"                      # a PIN nobody (or not this badge's holder) has
+    LOCKED = "locked"                    # too many wrong PINs: wait locked_for_s
+    UNKNOWN_BADGE = "unknown_badge"      # a badge not enrolled at this terminal
+
+
 @dataclass(frozen=True)
 class SignInRefused:
-    reason: str            # "wrong" | "locked" | "unknown_badge"
+    reason: SignInRefusal
     locked_for_s: float = 0.0
 
 
@@ -60,23 +69,33 @@ class StaffDirectory:
         self._clock = clock
         self._wrong = 0
         self._locked_until = 0.0
+        # scrypt takes a moment on purpose: the touch screen's sign-ins run here.
+        self._checks = ServiceWorker("staff-sign-in")
 
     def needs_badge(self, badge_hash: str | None) -> bool:
         """Whether a PIN alone is not enough: every member with a badge must show it."""
         return badge_hash is None and all(m.badge_hash for m in self._members)
+
+    def check(self, pin: str, badge_hash: str | None = None
+              ) -> Future[StaffMember | SignInRefused]:
+        """`sign_in` on the directory's own thread, for the touch screen."""
+        return self._checks.submit(self.sign_in, pin, badge_hash)
+
+    def close(self) -> None:
+        self._checks.stop()
 
     def sign_in(self, pin: str, badge_hash: str | None = None) -> StaffMember | SignInRefused:
         """With a badge, the PIN must be that badge holder's. Without one, only members
         who have no badge enrolled may sign in with their PIN."""
         now = self._clock()
         if now < self._locked_until:
-            return SignInRefused("locked", self._locked_until - now)
+            return SignInRefused(SignInRefusal.LOCKED, self._locked_until - now)
         if badge_hash is not None:
             candidates = [m for m in self._members if m.badge_hash == badge_hash]
             if not candidates:
                 with self._store.transaction() as db:
                     record(db, "unknown", "staff.sign_in_refused", detail={"reason": "badge"})
-                return SignInRefused("unknown_badge")
+                return SignInRefused(SignInRefusal.UNKNOWN_BADGE)
         else:
             candidates = [m for m in self._members if not m.badge_hash]
         for member in candidates:
@@ -94,4 +113,4 @@ class StaffDirectory:
             locked = float(LOCKOUT_S)
         with self._store.transaction() as db:
             record(db, "unknown", "staff.sign_in_refused", detail={"locked_for_s": locked})
-        return SignInRefused("locked" if locked else "wrong", locked)
+        return SignInRefused(SignInRefusal.LOCKED if locked else SignInRefusal.WRONG, locked)

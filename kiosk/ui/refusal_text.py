@@ -7,10 +7,13 @@ from __future__ import annotations
 import math
 
 from kiosk.i18n import Translate
-from kiosk.services.locker.model import Refused
+from kiosk.services.locker.model import LockerRefusal, Refused
 from kiosk.services.opening_hours_text import describe_hours
 from kiosk.services.queue.model import Refused as TicketRefused
 from kiosk.services.queue.model import TicketRefusal
+from kiosk.services.staff import SignInRefusal, SignInRefused
+
+SOMETHING_WENT_WRONG = "Something went wrong. Please ask the staff, or try again later."
 
 TICKET_REFUSALS: dict[TicketRefusal, str] = {
     TicketRefusal.CLOSED: "{category} is not open now. It is open {hours}; the service guide "
@@ -23,7 +26,7 @@ TICKET_REFUSALS: dict[TicketRefusal, str] = {
     TicketRefusal.WRONG_DAY: "This appointment is for another day.",
     TicketRefusal.INVALID_APPOINTMENT: "This appointment code cannot be used here. Please ask "
                                        "the staff.",
-    TicketRefusal.FAILED: "Something went wrong. Please ask the staff, or try again later.",
+    TicketRefusal.FAILED: SOMETHING_WENT_WRONG,
 }
 
 
@@ -34,33 +37,47 @@ def ticket_refusal_text(tr: Translate, refused: TicketRefused) -> str:
         hours=describe_hours(refused.hours, tr) if refused.hours is not None else "")
 
 
+LOCKER_REFUSALS: dict[LockerRefusal, str] = {
+    LockerRefusal.WRONG_CODE: "That code is not right. Please check it and try again "
+                              "({tries} tries left).",
+    # The lockout is the keypad's, not the resident's: the card way stays open.
+    LockerRefusal.LOCKED: "Too many wrong codes. Please try again in {seconds} seconds, or "
+                          "collect with your ID card now.",
+    LockerRefusal.EXPIRED: "This code has expired. Please ask the staff: your document is "
+                           "kept for you at the windows during staffed hours.",
+    LockerRefusal.MALFORMED: "Please enter all 8 digits of the code.",
+    LockerRefusal.BAD_ID_NUMBER: "That ID number is not valid. Please check it.",
+    LockerRefusal.NO_COMPARTMENT: "There is no free compartment right now. Please come back "
+                                  "during staffed hours.",
+    LockerRefusal.NOT_FOUND: "Nothing is waiting for this card. If you have a pickup code, "
+                             "please enter it.",
+    LockerRefusal.DEVICE: "The locker cannot open right now. The staff have been told.",
+    LockerRefusal.BUSY: SOMETHING_WENT_WRONG,
+}
+
+
 def refusal_text(tr: Translate, refused: Refused | Exception) -> str:
     """Why the locker said no, and what to do now."""
     if not isinstance(refused, Refused):
-        return tr("Something went wrong. Please ask the staff, or try again later.")
-    if refused.reason == "wrong_code":
-        return tr("That code is not right. Please check it and try again "
-                  "({tries} tries left).").format(tries=refused.tries_left)
-    if refused.reason == "locked":
-        return lockout_text(tr, math.ceil(refused.locked_for_s))
-    if refused.reason == "expired":
-        return tr("This code has expired. Please ask the staff: your document is kept for "
-                  "you at the windows during staffed hours.")
-    if refused.reason == "malformed":
-        return tr("Please enter all 8 digits of the code.") if not refused.detail.startswith(
-            "an ID") else tr("That ID number is not valid. Please check it.")
-    if refused.reason == "device":
-        return tr("The locker cannot open right now. The staff have been told.")
-    if refused.reason == "not_found":
-        return tr("Nothing is waiting for this card. If you have a pickup code, please enter "
-                  "it.")
-    if refused.reason == "no_compartment":
-        return tr("There is no free compartment right now. Please come back during staffed "
-                  "hours.")
-    return tr("Something went wrong. Please ask the staff, or try again later.")
+        return tr(SOMETHING_WENT_WRONG)
+    return tr(LOCKER_REFUSALS[LockerRefusal(refused.reason)]).format(
+        tries=refused.tries_left, seconds=math.ceil(refused.locked_for_s))
 
 
 def lockout_text(tr: Translate, seconds: int) -> str:
-    # The lockout is the keypad's, not the resident's: the card way stays open.
-    return tr("Too many wrong codes. Please try again in {seconds} seconds, or collect "
-                  "with your ID card now.").format(seconds=seconds)
+    return tr(LOCKER_REFUSALS[LockerRefusal.LOCKED]).format(seconds=seconds)
+
+
+SIGN_IN_REFUSALS: dict[SignInRefusal, str] = {
+    SignInRefusal.WRONG: "Wrong PIN.",
+    SignInRefusal.LOCKED: "Too many wrong PINs. Try again in {seconds} seconds.",
+    SignInRefusal.UNKNOWN_BADGE: "This badge is not enrolled at this terminal.",
+}
+
+
+def sign_in_refusal_text(tr: Translate, refused: SignInRefused | Exception) -> str:
+    """Why a member of staff was not signed in."""
+    if not isinstance(refused, SignInRefused):
+        return tr(SOMETHING_WENT_WRONG)
+    return tr(SIGN_IN_REFUSALS[SignInRefusal(refused.reason)]).format(
+        seconds=math.ceil(refused.locked_for_s))

@@ -104,14 +104,14 @@ def test_every_service_fits_on_the_home_screen(launch_ui, tmp_path, large_text):
 
     from devices.locker.port import BoardConfig
     from devices.locker.simulator import LockerBusSimulator
-    from tests.fixtures.queue_ui import ALL_DAY, queue_settings
+    from tests.fixtures.queue_ui import ALL_DAY, free_port, queue_settings
 
     bus = LockerBusSimulator(tmp_path / "dev" / "locker", "kerong-cu16",
                              (BoardConfig(address=0, locks=8),))
     bus.start()
     center = base64.b64encode(X25519PrivateKey.generate().public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
-    settings = queue_settings(8799, "", hours=ALL_DAY)
+    settings = queue_settings(free_port(), "", hours=ALL_DAY)
     settings.update({
         "display": {"large_text": large_text},
         "simulation": {"panel": True, "start": False, "dir": str(tmp_path / "sim")},

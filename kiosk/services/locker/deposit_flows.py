@@ -13,7 +13,7 @@ from collections.abc import Callable
 from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
 from kiosk.services.keys import KeyedHash
 from kiosk.services.locker.deposit_book import iso
-from kiosk.services.locker.model import Purpose, Refused, Size, Started
+from kiosk.services.locker.model import LockerRefusal, Purpose, Refused, Size, Started
 from kiosk.services.locker.operations import DoorOperations
 from kiosk.store import Store
 
@@ -31,17 +31,17 @@ class DepositFlows:
                       lower: bool = False) -> Started | Refused:
         """A result (``deposit``, with its case number) or a drop-off (``dropoff``)."""
         if purpose == "deposit" and not (case_number and case_number.strip()):
-            return Refused("malformed", detail="a case number (办件编号) is needed")
+            return Refused(LockerRefusal.MALFORMED, detail="a case number (办件编号) is needed")
         applicant_hash = None
         if applicant_id_number:
             try:
                 applicant_hash = self._hash("id-number", validate_id_number(applicant_id_number))
             except InvalidIdNumber as error:
-                return Refused("malformed", detail=f"applicant: {error}")
+                return Refused(LockerRefusal.BAD_ID_NUMBER, detail=f"applicant: {error}")
         number = self._operations.allocate(size, lower=lower)
         if number is None:
-            return Refused("no_compartment", detail=f"no free compartment of size {size or 'S'} "
-                                                    "or larger")
+            return Refused(LockerRefusal.NO_COMPARTMENT,
+                           detail=f"no free compartment of size {size or 'S'} or larger")
         deposit_id = str(uuid.uuid4())
         with self._store.transaction() as db:
             db.table("deposits").insert({
@@ -58,5 +58,5 @@ class DepositFlows:
             row = db.execute("SELECT compartment FROM deposits WHERE id = ? AND state = 'stored'",
                              [deposit_id]).fetchone()
         if row is None:
-            return Refused("not_found", detail="nothing stored under that id")
+            return Refused(LockerRefusal.NOT_FOUND, detail="nothing stored under that id")
         return self._operations.open(row[0], "retrieve", deposit_id, staff_id)

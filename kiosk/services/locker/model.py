@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 Size = Literal["S", "M", "L"]
@@ -29,12 +30,24 @@ class Started:
     purpose: Purpose
 
 
+class LockerRefusal(StrEnum):
+    WRONG_CODE = "wrong_code"            # no deposit has that code (tries_left says more)
+    LOCKED = "locked"                    # the keypad is locked after wrong codes
+    EXPIRED = "expired"                  # the code's deadline passed: staff have the papers
+    MALFORMED = "malformed"              # not an 8-digit code, or no case number
+    BAD_ID_NUMBER = "bad_id_number"      # a proxy's or applicant's ID number fails its check
+    NO_COMPARTMENT = "no_compartment"    # none free of the size asked for
+    NOT_FOUND = "not_found"              # nothing for this card, deposit or compartment
+    DEVICE = "device"                    # the lock board cannot open it now
+    BUSY = "busy"                        # that compartment is being opened already
+
+
 @dataclass(frozen=True)
 class Refused:
-    """Nothing was opened. ``reason`` is one of: wrong_code, locked, expired, malformed,
-    no_compartment, not_found, device, busy, not_allowed."""
+    """Nothing was opened, and why; the words for each reason are in
+    kiosk/ui/refusal_text.py."""
 
-    reason: str
+    reason: LockerRefusal
     tries_left: int = 0
     locked_for_s: float = 0.0
     detail: str = ""

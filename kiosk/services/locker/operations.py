@@ -29,6 +29,7 @@ from kiosk.services.locker.deposit_book import DepositBook, iso
 from kiosk.services.locker.doors import DoorSeen, DoorTracker
 from kiosk.services.locker.model import (
     Compartment,
+    LockerRefusal,
     OperationUpdate,
     Purpose,
     Refused,
@@ -116,13 +117,14 @@ class DoorOperations:
         one commit only."""
         compartment = self._compartments.get(number)
         if compartment is None:
-            return Refused("not_found", detail=f"no compartment {number}")
+            return Refused(LockerRefusal.NOT_FOUND, detail=f"no compartment {number}")
         if self.live_for(number) is not None:
-            return Refused("busy", detail=f"compartment {number} is already being opened")
+            return Refused(LockerRefusal.BUSY,
+                           detail=f"compartment {number} is already being opened")
         if self._doors.board_silent(compartment.bus, compartment.board):
             # A pulse to a board that does not answer might open the door unseen, and
             # nothing could tell the resident or staff whether it did: refuse at once.
-            return Refused("device", detail=f"lock board {compartment.bus}/"
+            return Refused(LockerRefusal.DEVICE, detail=f"lock board {compartment.bus}/"
                                             f"{compartment.board} does not answer")
         now = iso(self._wall())
         with self._store.transaction() as db:
@@ -147,7 +149,7 @@ class DoorOperations:
             if deposit_id and purpose in LOADING:
                 with self._store.transaction() as db:
                     self._deposits.finish(db, deposit_id, "cancelled")
-            return Refused("device", detail=str(error))
+            return Refused(LockerRefusal.DEVICE, detail=str(error))
         except DeviceError as error:
             # The pulse may have gone out: treat it as sent and let the door tell
             # (it opens, or the operation counts as jammed after open_timeout_s).

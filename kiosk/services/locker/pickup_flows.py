@@ -17,7 +17,7 @@ from kiosk.services.identity_numbers import InvalidIdNumber, validate_id_number
 from kiosk.services.keys import KeyedHash
 from kiosk.services.locker import codes
 from kiosk.services.locker.deposit_book import iso
-from kiosk.services.locker.model import Refused, Started
+from kiosk.services.locker.model import LockerRefusal, Refused, Started
 from kiosk.services.locker.operations import DoorOperations
 from kiosk.services.locker.pickup_policy import PickupPolicy
 from kiosk.store import Store
@@ -42,9 +42,9 @@ class PickupFlows:
             try:
                 proxy_hash = self._hash("id-number", validate_id_number(proxy_id_number))
             except InvalidIdNumber as error:
-                return Refused("malformed", detail=str(error))
+                return Refused(LockerRefusal.BAD_ID_NUMBER, detail=str(error))
         if not codes.is_well_formed(code):
-            return Refused("malformed", detail="a pickup code has 8 digits")
+            return Refused(LockerRefusal.MALFORMED, detail="a pickup code has 8 digits")
         digest = codes.code_hash(self._hash, code)
         with self._store.reading() as db:
             row = db.execute(
@@ -57,7 +57,7 @@ class PickupFlows:
         deposit_id, number, expires_at = row
         if expires_at is not None and expires_at < iso(self._wall()):
             with self._store.transaction() as db:
-                return self._policy.unusable(db, via, "expired", number, deposit_id)
+                return self._policy.unusable(db, via, LockerRefusal.EXPIRED, number, deposit_id)
 
         def accepted(db: sqlite_utils.Database) -> None:
             record(db, "resident", "locker.pickup_attempt", str(number),
@@ -87,7 +87,7 @@ class PickupFlows:
             with self._store.transaction() as db:
                 record(db, "resident", "locker.pickup_attempt",
                        detail={"via": via, "outcome": "nothing_for_identity"})
-            return Refused("not_found", detail="nothing waits for this card")
+            return Refused(LockerRefusal.NOT_FOUND, detail="nothing waits for this card")
         deposit_id, number = row
 
         def accepted(db: sqlite_utils.Database) -> None:

@@ -6,12 +6,14 @@ service's transactions, on the service's thread."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import sqlite_utils
 
 from kiosk.services.alarms import clear_alarm, raise_alarm
 from kiosk.services.audit import record
 from kiosk.services.locker.guard import GUESSING_ALARM, GUESSING_SUBJECT, GuessGuard
-from kiosk.services.locker.model import Refused
+from kiosk.services.locker.model import LockerRefusal, Refused
 
 
 class PickupPolicy:
@@ -26,9 +28,10 @@ class PickupPolicy:
             return None
         record(db, "resident", "locker.pickup_attempt",
                detail={"via": via, "outcome": "locked"})
-        return Refused("locked", locked_for_s=locked_for)
+        return Refused(LockerRefusal.LOCKED, locked_for_s=locked_for)
 
-    def unusable(self, db: sqlite_utils.Database, via: str, outcome: str,
+    def unusable(self, db: sqlite_utils.Database, via: str,
+                 outcome: Literal["wrong"] | LockerRefusal,
                  compartment: int | None = None, deposit: str | None = None,
                  detail_text: str = "") -> Refused:
         """A code that opens nothing: wrong, expired, used up or refused. Every one of
@@ -44,8 +47,8 @@ class PickupPolicy:
         if wrong.lockout_s >= self.alarm_after_s:
             raise_alarm(db, GUESSING_ALARM, GUESSING_SUBJECT,
                         {"wrong_in_a_row": wrong.streak, "lockout_s": wrong.lockout_s})
-        if outcome == "wrong":
-            return Refused("locked" if wrong.lockout_s else "wrong_code",
+        if not isinstance(outcome, LockerRefusal):    # "wrong": no deposit has that code
+            return Refused(LockerRefusal.LOCKED if wrong.lockout_s else LockerRefusal.WRONG_CODE,
                            tries_left=wrong.tries_left, locked_for_s=wrong.lockout_s)
         return Refused(outcome, tries_left=wrong.tries_left, locked_for_s=wrong.lockout_s,
                        detail=detail_text)

@@ -42,7 +42,7 @@ from kiosk.services.locker.doors import DoorChange, DoorTracker
 from kiosk.services.locker.guard import GuessGuard
 from kiosk.services.locker.job_worker import JobWorker, Worker
 from kiosk.services.locker.layout import compartments_from_config, sync_layout
-from kiosk.services.locker.model import DepositView, Refused, Size, Started
+from kiosk.services.locker.model import DepositView, LockerRefusal, Refused, Size, Started
 from kiosk.services.locker.operations import DoorOperations, UpdateListener
 from kiosk.services.locker.overdue import OverdueWatch
 from kiosk.services.locker.pickup_flows import PickupFlows
@@ -141,7 +141,8 @@ class LockerService:
         code = codes.code_from_qr(text, self._terminal_id)
         if code is None:
             done: Future[Started | Refused] = Future()
-            done.set_result(Refused("malformed", detail="not a pickup code for this terminal"))
+            done.set_result(Refused(LockerRefusal.MALFORMED,
+                                    detail="not a pickup code for this terminal"))
             return done
         return self.pickup(code, via="qr", proxy_id_number=proxy_id_number)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from kivy.app import App
-from kivy.clock import mainthread
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.services.staff import SignInRefused, StaffMember
+from kiosk.services.staff import SignInRefusal, SignInRefused, StaffMember
+from kiosk.ui.futures import on_result
+from kiosk.ui.refusal_text import sign_in_refusal_text
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import back_bar, buttons, keypad  # noqa: F401  (classes used in the .kv)
 
@@ -45,12 +45,9 @@ class StaffSignInScreen(KioskScreen):
             self.checking = False
             self.message = app.tr("Show your staff badge at the card reader first.")
             return
-        # scrypt takes a moment on purpose; keep it off the UI thread.
-        threading.Thread(target=lambda: self._answered(app.staff_directory.sign_in(pin, badge)),
-                         daemon=True, name="staff-sign-in").start()
+        on_result(app.staff_directory.check(pin, badge), self._answered)
 
-    @mainthread
-    def _answered(self, result: StaffMember | SignInRefused) -> None:
+    def _answered(self, result: StaffMember | SignInRefused | Exception) -> None:
         app = App.get_running_app()
         self.checking = False
         if isinstance(result, StaffMember):
@@ -58,15 +55,10 @@ class StaffSignInScreen(KioskScreen):
             app.staff = result
             app.go_to("staff_menu")
             return
-        if result.reason == "unknown_badge":
-            self._badge_hash = None
+        if isinstance(result, SignInRefused) and result.reason is SignInRefusal.UNKNOWN_BADGE:
+            self._badge_hash = None      # show another badge
             self.badge_seen = False
-            self.message = app.tr("This badge is not enrolled at this terminal.")
-        elif result.reason == "locked":
-            self.message = app.tr("Too many wrong PINs. Try again in {seconds} seconds.").format(
-                seconds=int(result.locked_for_s + 0.999))
-        else:
-            self.message = app.tr("Wrong PIN.")
+        self.message = sign_in_refusal_text(app.tr, result)
 
     def reset(self) -> None:
         self.ids.keypad.value = ""

@@ -98,7 +98,7 @@ def test_proxy_pickup_records_a_keyed_hash_of_the_proxy(fake_locker):
     number = rig.deposit()
     code = rig.codes()[number]
     assert service.pickup(code, proxy_id_number="110105194912310021").result(5).reason == \
-        "malformed"
+        "bad_id_number"
     started = service.pickup(code, proxy_id_number=VALID_ID).result(5)
     rig.take_out_and_close(number)
     rig.next_update("completed", started.operation_id)
@@ -318,4 +318,4 @@ def test_the_applicant_collects_with_their_id_card(fake_locker):
     rig.take_out_and_close(started.compartment)
     rig.next_update("completed", pickup.operation_id)
     assert rig.rows("SELECT state, applicant_hash FROM deposits") == [("collected", None)]
-    assert service.deposit("staff-1", "X", None, "123").result(5).reason == "malformed"
+    assert service.deposit("staff-1", "X", None, "123").result(5).reason == "bad_id_number"
