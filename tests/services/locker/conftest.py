@@ -16,9 +16,6 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from devices.locker.port import BoardConfig
 from kiosk.config.locker_schema import (
-    CompartmentGroup,
-    LockBoardConfig,
-    LockerBusConfig,
     LockerConfig,
 )
 from kiosk.services.keys import KeyedHash
@@ -30,7 +27,7 @@ from kiosk.simulation.center import DemoCenter
 from kiosk.store import Store, open_store
 from tests.fixtures.clock import FakeClock
 from tests.fixtures.fake_lock_bus import Delivery, FakeDoor, FakeLockBus
-from tests.fixtures.locker import TERMINAL_KEY
+from tests.fixtures.locker import TERMINAL_KEY, locker_config
 
 
 @dataclass
@@ -150,18 +147,7 @@ def fake_locker(tmp_path: Path, caplog: pytest.LogCaptureFixture
         address = 1 if protocol == "generic-8a" else 0
         board = BoardConfig(address=address, locks=locks, item_sensor=item_sensor)
         clock = FakeClock()
-        config = LockerConfig(
-            enabled=True,
-            buses={"main": LockerBusConfig(protocol=protocol, boards=(LockBoardConfig(
-                address=address, locks=locks, item_sensor=item_sensor),))},
-            compartments=(
-                CompartmentGroup(first_number=1, count=locks - 2, bus="main", board=address,
-                                 size="S"),
-                CompartmentGroup(first_number=locks - 1, count=2, bus="main", board=address,
-                                 first_lock=locks - 1, size="L"),
-            ),
-            **settings,
-        )
+        config = locker_config(protocol, address, locks, item_sensor, **settings)
         db_path = tmp_path / f"var{len(made)}" / "kiosk.db"
         rig = FakeLocker(FakeLockBus((board,), deliver=deliver, clock=clock.monotonic),
                          open_store(db_path), X25519PrivateKey.generate(), config, board,
