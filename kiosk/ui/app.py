@@ -104,8 +104,6 @@ class KioskApp(App):
         display = self.services.config.display
         Window.size = theme.SCREEN_SIZES[display.orientation]
         Window.left, Window.top = 0, 0
-        # The screens draw no background of their own: this is it. Every full-window layer
-        # is drawn again on each frame, which software rendering pays for in full.
         Window.clearcolor = theme.BACKGROUND
         if display.fullscreen:
             Window.fullscreen = "auto"
