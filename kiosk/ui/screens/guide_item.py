@@ -11,7 +11,6 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 
 from devices.printer.slip import Slip
-from kiosk.config.weekly_hours import WeeklyHours
 from kiosk.services.guide.catalog import ServiceItem
 from kiosk.services.guide.unpublished import (
     unpublished_elements,
@@ -84,10 +83,9 @@ class GuideItemScreen(KioskScreen):
         app = App.get_running_app()
         guide = app.services.guide
         window = guide.handling_window(item)
-        settings = app.services.settings
         hours = window_hours(window)
         if hours is None:
-            hours = settings.staffed_hours() if settings is not None else WeeklyHours()
+            hours = app.services.settings.staffed_hours()
         return unpublished_statement(unpublished_elements(item, app.tr), app.tr,
                                      hours=describe_hours(hours, app.tr),
                                      hotline=guide.station.hotline, window=window)

@@ -20,10 +20,8 @@ class HelpScreen(KioskScreen):
     staffed_hours = ObjectProperty(WeeklyHours())   # worded in the .kv, in the language shown
 
     def on_kv_post(self, _base_widget: object) -> None:
-        settings = App.get_running_app().services.settings
-        if settings is not None:
-            # The district center may change the hours at any time, from the command thread.
-            settings.subscribe(self._notices_changed)
+        # The district center may change the hours at any time, from the command thread.
+        App.get_running_app().services.settings.subscribe(self._notices_changed)
 
     @mainthread
     def _notices_changed(self, notices: StationNotices) -> None:

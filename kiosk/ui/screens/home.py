@@ -36,18 +36,14 @@ class HomeScreen(KioskScreen):
             self._remove("pickup")
             self._remove("dropoff")
             self._remove("staff")
-        settings = app.services.settings
-        if settings is not None:
-            # The district center may change both at any time, from the command thread.
-            settings.subscribe(self._notices_changed)
+        # The district center may change both at any time, from the command thread.
+        app.services.settings.subscribe(self._notices_changed)
 
     def on_pre_enter(self, *_args: object) -> None:
         # An announcement with an end time ends without a change to announce it.
         from kivy.app import App
 
-        settings = App.get_running_app().services.settings
-        if settings is not None:
-            self._notices_changed(settings.current())
+        self._notices_changed(App.get_running_app().services.settings.current())
 
     @mainthread
     def _notices_changed(self, notices: StationNotices) -> None:

@@ -26,10 +26,8 @@ class SignageScreen(KioskScreen):
         app = App.get_running_app()
         station = app.services.config.station
         self.station_name = station.name
-        settings = app.services.settings
         # The staffed hours in force: the district center may have set them.
-        self.staffed_hours = (settings.staffed_hours() if settings is not None
-                              else WeeklyHours.from_sessions(station.staffed_hours))
+        self.staffed_hours = app.services.settings.staffed_hours()
         windows = self.ids.windows
         windows.clear_widgets()
         for window in station.windows:
