@@ -31,12 +31,14 @@ LOCALE_MO := $(LOCALE_PO:.po=.mo)
 run: install
 	$(BIN)/kiosk run --config $(CONFIG) $(if $(HEADLESS),--virtual-display)
 
-# pytest in two workers; an idle one takes tests from the other's queue, so the long UI and
-# kill -9 tests do not leave one core waiting at the end.
+# pytest in four workers on two cores: much of the suite waits (kill -9 loops, broker
+# outages, idle timeouts, child processes starting), and two more workers fill those waits.
+# An idle worker takes tests from another's queue, so the long ones do not leave a core
+# waiting at the end.
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n 2 --dist worksteal
+	$(BIN)/python -m pytest -n 4 --dist worksteal
 
 sim: install
 	$(BIN)/kiosk sim --config $(CONFIG)

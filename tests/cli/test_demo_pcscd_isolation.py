@@ -208,11 +208,7 @@ def test_the_demo_terminal_reads_its_own_pcscd_and_no_other(write_config, foreig
 def test_a_taken_vpcd_port_is_named_once(write_config, port):
     config = demo_config(write_config, port)
     with socket.socket() as holder:
-        try:
-            holder.bind(("127.0.0.1", port))
-            holder.listen()
-        except OSError:
-            pass  # someone else listens there already: taken either way
+        take_listening(holder, port)
         simulators = start([*KIOSK, "sim", "--config", str(config)])
         try:
             output = Lines(simulators)
@@ -227,6 +223,23 @@ def test_a_taken_vpcd_port_is_named_once(write_config, port):
     assert "set simulation.vpcd_port to a free port" in warning
     numbers = re.findall(r"\d+", warning)
     assert len(numbers) == len(set(numbers)), f"a port named twice: {warning}"
+
+
+def take_listening(holder: socket.socket, port: int) -> None:
+    """Listens on ``port``, unless another program listens there already (taken either way).
+    A port that cannot be bound but has no listener is some connection's local end for the
+    moment (other tests' clients draw ports from the same range): wait for it to pass."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            holder.bind(("127.0.0.1", port))
+            holder.listen()
+            return
+        except OSError:
+            if listening(port):
+                return
+            assert time.monotonic() < deadline, f"port {port} stayed bound without a listener"
+            time.sleep(0.1)
 
 
 def test_doctor_names_the_reader_its_pcscd_lacks(write_config, vpcd):

@@ -37,28 +37,37 @@ def wait_said(ui, phrase: str) -> None:
                   what=f"the voice to say {phrase!r} (last: {last_said(ui)!r})")
 
 
+def wait_spoken(ui, record_path, phrase: str) -> None:
+    """The app handed ``phrase`` to the voice and the TTS program was started to say it.
+    Waiting for the program too keeps a quick next tap from cutting the prompt off before
+    its program could start, which a resident's slower finger never does."""
+    wait_said(ui, phrase)
+    ui.wait_until(lambda: any(phrase in entry.text for entry in read_record(record_path)),
+                  timeout_s=5, what=f"the TTS program to be started for {phrase!r}")
+
+
 def test_every_step_of_a_pickup_is_spoken(locker_ui, tmp_path):
     ui = locker_ui()
+    record_path = voice_record(tmp_path)
     number, code = store_result(ui)
     assert last_said(ui) == ""                  # home: the terminal does not chatter
 
     ui.tap(ui.widget("pickup"))
-    wait_said(ui, "请输入8位取件码")
+    wait_spoken(ui, record_path, "请输入8位取件码")
     type_digits(ui, ui.widget("keypad"), "00000000")
     ui.tap(ui.widget("open_door"))
-    wait_said(ui, "取件码不对")
+    wait_spoken(ui, record_path, "取件码不对")
     type_digits(ui, ui.widget("keypad"), code)
     ui.tap(ui.widget("open_door"))
     ui.wait_until(lambda: ui.screen == "door", what="the door screen")
     wait_door(ui, number, True)
-    wait_said(ui, f"{number}号柜门已打开")
+    wait_spoken(ui, record_path, f"{number}号柜门已打开")
     ui.simulator.take_item(0, number)
     ui.simulator.close_door(0, number)
-    wait_said(ui, "取件完成")
+    wait_spoken(ui, record_path, "取件完成")
 
-    # The TTS program was started for the prompts, in order (a prompt cut short by the
-    # next one still started its program).
-    record = [entry.text for entry in read_record(voice_record(tmp_path))]
+    # The TTS program was started for the prompts, in order.
+    record = [entry.text for entry in read_record(record_path)]
     steps = [next(i for i, text in enumerate(record) if phrase in text)
              for phrase in ("请输入8位取件码", "取件码不对", f"{number}号柜门已打开",
                             "取件完成")]
