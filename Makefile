@@ -81,13 +81,13 @@ $(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-# The lock: pyproject.toml's dependencies and its dev extra, resolved for CPython 3.11 on
-# x86-64 Linux, with the hashes of every wheel and sdist. A refresh keeps the pins that still
-# fit; UPGRADE=1 moves every package to its newest allowed release.
+# The lock: pyproject.toml's dependencies and its extras (the center, dev), resolved for
+# CPython 3.11 on x86-64 Linux, with the hashes of every wheel and sdist. A refresh keeps the
+# pins that still fit; UPGRADE=1 moves every package to its newest allowed release.
 UPGRADE ?=
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 \
 		--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
 		$(if $(UPGRADE),--upgrade) --quiet --output-file $(LOCK)
 

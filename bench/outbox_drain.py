@@ -25,6 +25,7 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from contract.topics import Topics
 from kiosk.config.schema import MqttConfig
 from kiosk.services import audit
 from kiosk.services.outbox import PRIORITY_BUSINESS, OutboxEvent, append_event
@@ -32,7 +33,6 @@ from kiosk.simulation.broker import LocalBroker
 from kiosk.store import Store, open_store
 from kiosk.telemetry.link import INFLIGHT_RESERVE, BrokerLink
 from kiosk.telemetry.outbox_publisher import OutboxPublisher, event_message
-from kiosk.telemetry.topics import Topics
 
 EVENTS = 20_000
 WINDOW = 100

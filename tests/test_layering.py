@@ -46,6 +46,9 @@ PORT_SIDE = re.compile(
 SEES_ONLY_PORTS = {"services", "ui", "call_display", "api", "telemetry", "store", "config",
                    "i18n"}
 
+# The contract's shared halves stand apart from both sides that import them.
+CONTRACT_NEVER_IMPORTS = {"kiosk", "devices", "center"}
+
 # Third-party libraries that belong to one layer only.
 OWNED_LIBRARIES: dict[str, set[str]] = {
     "kivy": {"kiosk.ui", "kiosk.call_display"},
@@ -79,9 +82,11 @@ def _within(module: str, prefix: str) -> bool:
 
 
 def import_violations(root: Path) -> list[str]:
-    """Every forbidden import under root/kiosk and root/devices, as 'module imports x: why'."""
+    """Every forbidden import under root/kiosk, root/devices and root/contract, as
+    'module imports x: why'."""
     found: list[str] = []
-    for path in sorted([*root.glob("kiosk/**/*.py"), *root.glob("devices/**/*.py")]):
+    for path in sorted([*root.glob("kiosk/**/*.py"), *root.glob("devices/**/*.py"),
+                        *root.glob("contract/**/*.py")]):
         module = _module_name(root, path)
         parts = module.split(".")
         for imported in sorted(imported_modules(path)):
@@ -92,6 +97,8 @@ def import_violations(root: Path) -> list[str]:
                 why = f"only {', '.join(sorted(owners))} may use {top}"
             elif parts[0] == "devices" and top == "kiosk":
                 why = "devices/ never imports the kiosk"
+            elif parts[0] == "contract" and top in CONTRACT_NEVER_IMPORTS:
+                why = "contract/ is shared by both sides and imports neither"
             elif parts[0] == "kiosk" and top == "kiosk" and len(imported.split(".")) > 1:
                 own, theirs = parts[1], imported.split(".")[1]
                 allowed = MAY_IMPORT.get(own, set())
@@ -135,6 +142,8 @@ PLANTED = [
      "kiosk.app may import only api, config, i18n, services, simulation, store, telemetry, ui"),
     ("devices/planted.py", "from kiosk.config import KioskConfig",
      "devices/ never imports the kiosk"),
+    ("contract/planted.py", "from kiosk.services.commands import CommandService",
+     "contract/ is shared by both sides and imports neither"),
     ("kiosk/services/planted.py", "import kivy.app",
      "only kiosk.call_display, kiosk.ui may use kivy"),
     ("kiosk/ui/planted.py", "import paho.mqtt.client",

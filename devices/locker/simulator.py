@@ -72,6 +72,7 @@ class LockerBusSimulator(PtyDevice, ActionDispatch):
         self._traffic: deque[WireFrame] = deque(maxlen=TRAFFIC_KEPT)
         self.rejected: deque[str] = deque(maxlen=REJECTED_KEPT)  # ignored requests, and why
         self.requests_received = 0
+        self._turns = 0             # rounds of the serving loop: each reads, then answers all
         self._lock = threading.RLock()
 
     # The doors, for tests.
@@ -212,6 +213,24 @@ class LockerBusSimulator(PtyDevice, ActionDispatch):
                 raise AssertionError(f"no such request within {timeout_s} s; last: {seen}")
             time.sleep(0.005)
 
+    def wait_quiet(self, timeout_s: float = 5.0) -> None:
+        """Returns once everything written to the bus so far has been read and answered:
+        nothing waits in the pseudo-terminal, and the serving loop has since begun a new
+        round (a round reads, then answers every frame it read). A test that kills the
+        adapter's process calls it to tell that process's last frames from the next one's."""
+        deadline = time.monotonic() + timeout_s
+        while self.endpoint.pending():
+            self._before(deadline, timeout_s)
+        turns = self._turns     # the round that read the last bytes is this one or earlier
+        while self._turns < turns + 2:
+            self._before(deadline, timeout_s)
+
+    @staticmethod
+    def _before(deadline: float, timeout_s: float) -> None:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the simulator did not go quiet within {timeout_s} s")
+        time.sleep(0.002)
+
     # The Simulator protocol: status here, actions() and perform() from sim_actions.py.
 
     def status(self) -> SimStatus:
@@ -248,6 +267,7 @@ class LockerBusSimulator(PtyDevice, ActionDispatch):
         scanner = self.protocol.request_scanner()
         was_plugged = True
         while not self._stopping:
+            self._turns += 1
             plugged = self.endpoint.plugged
             if plugged != was_plugged:
                 scanner = self.protocol.request_scanner()   # a new cable, a clean line

@@ -9,8 +9,11 @@ pseudo-terminal behind the same link, so adapters see what a replugged USB adapt
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import select
+import struct
+import termios
 import threading
 import time
 import tty
@@ -89,6 +92,17 @@ class PtyEndpoint:
             return os.read(master, 4096)
         except (OSError, ValueError):
             return b""
+
+    def pending(self) -> int:
+        """Bytes the adapter wrote that the simulator has not read yet."""
+        master = self._master
+        if master is None:
+            return 0
+        try:
+            waiting = fcntl.ioctl(master, termios.FIONREAD, b"\0\0\0\0")
+        except OSError:
+            return 0
+        return int(struct.unpack("i", waiting)[0])
 
     def close(self) -> None:
         self.unplug()

@@ -12,6 +12,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from contract.sealing import public_key_from_base64
 from devices.idcard.port import IdCardReader
 from devices.idcard.sam_reader import SamIdCardReader
 from devices.locker.port import BoardConfig, LockerBus
@@ -38,7 +39,6 @@ from kiosk.services.help_desk import HelpDesk, staffed_now_during
 from kiosk.services.identity_source import IdentitySource
 from kiosk.services.keys import KeyedHash, load_or_create_key
 from kiosk.services.locker.desk import LockerDesk
-from kiosk.services.locker.sealing import public_key_from_base64
 from kiosk.services.locker.service import LockerService
 from kiosk.services.printing import PrintService
 from kiosk.services.queue.desk import QueueDesk

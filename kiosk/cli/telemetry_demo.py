@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from contract.topics import Topics
 from kiosk.config import load_config
 from kiosk.simulation.center import load_signing_key, make_command
 from kiosk.simulation.host import OVERLAY_NAME
 from kiosk.telemetry.command_sender import send_command
-from kiosk.telemetry.topics import Topics
 
 DEMO_KEY = Path("config/demo/center-ed25519.key")
 

@@ -5,7 +5,7 @@ A command is carried out only if all of this holds, checked in this order:
 
 1. the envelope is well formed and its Ed25519 signature verifies with the center's
    public key (`security.center_signing_key`) over the exact body bytes
-   (kiosk/services/command_signing.py);
+   (contract/command_signing.py);
 2. the body is a well-formed command naming this district and this terminal;
 3. it is in date: issued no later than now + CLOCK_SKEW_S, not expired more than
    CLOCK_SKEW_S ago, and valid for at most MAX_LIFETIME_S;
@@ -19,7 +19,7 @@ A command is carried out only if all of this holds, checked in this order:
 Every command, accepted or not, gets exactly one `command.result` event (through the
 outbox, so the result survives an outage like any event) and one audit line with its
 outcome. A rejected command changes nothing. Text from the wire is made printable before it
-reaches a result or a log (kiosk/services/wire_text.py). No check needs the network, and
+reaches a result or a log (contract/wire_text.py). No check needs the network, and
 nothing here imports paho.
 """
 
@@ -36,12 +36,12 @@ from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from contract.command_signing import EnvelopeRejected, open_envelope, strict_json_object
+from contract.wire_text import printable, printable_tree, quoted
 from kiosk.services import audit
 from kiosk.services.alarms import clear_alarm, raise_alarm
 from kiosk.services.clock_watch import ClockWatch
-from kiosk.services.command_signing import EnvelopeRejected, open_envelope, strict_json_object
 from kiosk.services.outbox import PRIORITY_BUSINESS, append_event
-from kiosk.services.wire_text import printable, printable_tree, quoted
 from kiosk.store import Store
 
 log = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from kiosk.services.command_signing import sign_command
-from kiosk.services.locker.sealing import unseal
+from contract.command_signing import sign_command
+from contract.sealing import unseal
 from kiosk.store import Store
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from contract.command_signing import public_key_from_base64
+from contract.topics import Topics
 from kiosk.config.schema import KioskConfig
 from kiosk.services.command_handlers import build_handlers
-from kiosk.services.command_signing import public_key_from_base64
 from kiosk.services.commands import CommandProcessor
 from kiosk.services.guide.service import GuideService
 from kiosk.services.heartbeat import Heartbeat
@@ -28,7 +29,6 @@ from kiosk.telemetry.outbox_publisher import OutboxPublisher
 from kiosk.telemetry.periodic import PeriodicJobs
 from kiosk.telemetry.presence import PresenceLink
 from kiosk.telemetry.retained_alarms import RetainedAlarms
-from kiosk.telemetry.topics import Topics
 
 ALARM_SYNC_S = 1.0
 CAPS_CHECK_S = 60.0

@@ -8,9 +8,9 @@ import logging
 import queue
 import threading
 
+from contract.topics import Topics
 from kiosk.services.commands import CommandProcessor
 from kiosk.telemetry.link import BrokerLink
-from kiosk.telemetry.topics import Topics
 
 log = logging.getLogger("kiosk.telemetry")
 

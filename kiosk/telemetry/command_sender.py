@@ -12,8 +12,8 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
+from contract.topics import Topics
 from kiosk.config.schema import MqttConfig
-from kiosk.telemetry.topics import Topics
 
 
 def send_command(config: MqttConfig, topics: Topics, payload: bytes | str, command_id: str,

@@ -8,9 +8,9 @@ import json
 import time
 from collections.abc import Callable
 
+from contract.topics import Topics
 from kiosk.services.heartbeat import Heartbeat
 from kiosk.telemetry.link import BrokerLink
-from kiosk.telemetry.topics import Topics
 
 HEARTBEAT_SCHEMA = 1
 

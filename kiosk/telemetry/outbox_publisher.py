@@ -35,10 +35,10 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from contract.topics import Topics
 from kiosk.services.outbox import OutboxEvent, mark_sent, now_iso, unsent_events
 from kiosk.store import Store
 from kiosk.telemetry.link import BrokerLink, Session
-from kiosk.telemetry.topics import Topics
 
 log = logging.getLogger("kiosk.telemetry")
 

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from contract.topics import Topics
 from kiosk import __version__
 from kiosk.config.schema import MqttConfig
 from kiosk.telemetry.link import BrokerLink, Session
-from kiosk.telemetry.topics import Topics
 
 STATE_SCHEMA = 1
 

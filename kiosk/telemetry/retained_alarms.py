@@ -17,11 +17,11 @@ import json
 import threading
 import time
 
+from contract.topics import Topics
 from kiosk.services.alarms import active_alarms
 from kiosk.services.outbox import now_iso
 from kiosk.store import Store
 from kiosk.telemetry.link import BrokerLink
-from kiosk.telemetry.topics import Topics
 
 ALARM_SCHEMA = 1
 # A topic waits this long for its PUBACK before it may be published again, and a topic

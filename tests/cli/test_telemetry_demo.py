@@ -5,10 +5,10 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from contract.command_signing import public_key_to_base64
 from kiosk.app.terminal import build_terminal
 from kiosk.cli import telemetry_demo
 from kiosk.config import load_config
-from kiosk.services.command_signing import public_key_to_base64
 from kiosk.simulation.center import load_signing_key
 from kiosk.store import open_store
 

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from kiosk.services.command_signing import (
+from contract.command_signing import (
     EnvelopeRejected,
     open_envelope,
     sign_command,

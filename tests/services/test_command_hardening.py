@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.services.command_signing import sign_command
+from contract.command_signing import sign_command
 from kiosk.services.commands import CommandProcessor
 from kiosk.simulation.center import make_command
 from kiosk.store import open_store

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from kiosk.services.command_signing import SIGNING_PREFIX, sign_command
+from contract.command_signing import SIGNING_PREFIX, sign_command
 from kiosk.services.commands import (
     CLOCK_SKEW_S,
     MAX_LIFETIME_S,

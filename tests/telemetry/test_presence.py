@@ -8,10 +8,10 @@ import subprocess
 import sys
 import textwrap
 
+from contract.topics import Topics
 from kiosk.config.schema import MqttConfig
 from kiosk.services.status import TerminalStatus
 from kiosk.telemetry.presence import PresenceLink
-from kiosk.telemetry.topics import Topics
 from tests.waiting import wait_until
 
 STATE = "kiosk/v1/d1/t1/state"
@@ -80,7 +80,7 @@ def test_kill_9_leaves_a_death_certificate(broker, subscribe, tmp_path):
         import time
         from kiosk.config.schema import MqttConfig
         from kiosk.telemetry.presence import PresenceLink
-        from kiosk.telemetry.topics import Topics
+        from contract.topics import Topics
         link = PresenceLink(MqttConfig(host="127.0.0.1", port={broker.port}, keepalive_s=5),
                             Topics("kiosk/v1", "d1", "t1"), "kiosk-d1-t1",
                             next_birth_sequence=lambda: 7,

@@ -25,9 +25,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from contract.sealing import unseal
 from devices.locker.port import BoardConfig
 from devices.locker.simulator import LockerBusSimulator
-from kiosk.services.locker.sealing import unseal
 from kiosk.simulation.center import make_command
 from tests.fixtures.queue_ui import ALL_DAY, free_port
 from tests.telemetry.center import Center

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
+from contract.sealing import seal
 from kiosk.services.alarms import clear_alarm, raise_alarm
 from kiosk.services.keys import KeyedHash
 from kiosk.services.locker import codes
-from kiosk.services.locker.sealing import seal
 from kiosk.services.outbox import append_event
 
 

@@ -29,11 +29,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from contract.sealing import unseal
 from devices.locker.protocols import protocol_named
 from devices.locker.simulator import LockerBusSimulator
 from kiosk.services.keys import KeyedHash
 from kiosk.services.locker.codes import code_hash
-from kiosk.services.locker.sealing import unseal
 from kiosk.store import open_store
 from tests.services.locker.kill_driver import BOARDS, KEY, LOCKS
 
@@ -86,11 +86,13 @@ class Person(threading.Thread):
 
 
 def assert_each_pulse_follows_its_own_request(simulator, protocol, requested, wall_offset,
-                                              starts: list[float]) -> None:
+                                              runs: list[tuple[float, float]]) -> None:
     """Each unlock pulse belongs to an operation requested before it by the same run of
-    the terminal (``starts``: when each run began, wall time), and no operation has two:
-    a run never pulses for an operation a killed run left behind. Matched by run and by
-    order, not by a time window, so a loaded machine's slow pulse still counts as its own."""
+    the terminal, and no operation has two: a run never pulses for an operation a killed
+    run left behind. ``runs``: when each run began, as (wall time, simulator time); a
+    pulse belongs to the last run that began before the simulator read it (each run begins
+    only once the simulator has read everything the killed one sent). Matched by run and
+    by order, not by a time window, so a loaded machine's slow pulse still counts as its own."""
     unused: dict[int, list[tuple[float, int]]] = {}
     for op_id, compartment, requested_at in requested:
         at = datetime.fromisoformat(requested_at).timestamp()
@@ -98,14 +100,14 @@ def assert_each_pulse_follows_its_own_request(simulator, protocol, requested, wa
     codec = protocol_named(protocol)
     commands = [(frame.start, codec.decode_request(frame.data))
                 for frame in simulator.requests()]
-    pulses = [(start + wall_offset, command.lock) for start, command in commands
-              if command.kind == "unlock"]
+    pulses = [(start, command.lock) for start, command in commands if command.kind == "unlock"]
     assert pulses, "no unlock pulses on the wire"
-    for sent_at, lock in sorted(pulses):
-        run_began = max((start for start in starts if start <= sent_at), default=None)
-        assert run_began is not None, f"an unlock pulse for lock {lock} before any run"
+    for read_at, lock in sorted(pulses):
+        run = max((r for r in runs if r[1] <= read_at), default=None, key=lambda r: r[1])
+        assert run is not None, f"an unlock pulse for lock {lock} before any run"
+        sent_at = read_at + wall_offset
         candidates = [(at, op) for at, op in unused.get(lock, [])
-                      if run_began - CLOCK_SLACK_S <= at <= sent_at + CLOCK_SLACK_S]
+                      if run[0] - CLOCK_SLACK_S <= at <= sent_at + CLOCK_SLACK_S]
         assert candidates, (f"an unlock pulse for lock {lock} at {sent_at:.3f} has no "
                             "operation of its own run requested before it: a pulse was "
                             "repeated")
@@ -144,17 +146,19 @@ def test_kill_9_in_a_loop_loses_nothing_and_never_opens_twice(tmp_path, board_ki
     chance = random.Random(2026)
     # Simulator frames carry monotonic time; the records carry wall time.
     wall_offset = time.time() - time.monotonic()
-    starts: list[float] = []   # when each run of the terminal began (wall time)
+    runs: list[tuple[float, float]] = []   # when each run began: wall time, simulator time
     try:
         for _ in range(KILLS):
-            starts.append(time.time())
+            runs.append((time.time(), time.monotonic()))
             driver = run_driver(db, simulator.path, key, board_kind)
             time.sleep(chance.uniform(0.25, 1.0))     # python start-up, reconcile, flows
             driver.send_signal(signal.SIGKILL)
             driver.wait()
+            # The dead run's last frames may still wait in the pseudo-terminal.
+            simulator.wait_quiet()
         # Let the person shut everything, then one clean start settles the records.
         time.sleep(0.5)
-        starts.append(time.time())
+        runs.append((time.time(), time.monotonic()))
         checker = run_driver(db, simulator.path, key, board_kind, "--check")
         assert checker.communicate(timeout=60)[0].strip() == "ready"
         assert checker.returncode == 0
@@ -198,7 +202,7 @@ def test_kill_9_in_a_loop_loses_nothing_and_never_opens_twice(tmp_path, board_ki
         assert not door.open
     assert live == 0
     assert_each_pulse_follows_its_own_request(simulator, protocol, requested, wall_offset,
-                                              starts)
+                                              runs)
     assert seqs == list(range(1, len(seqs) + 1))
     codes = {e["deposit"]: unseal(center, e["pickup"], e["deposit"])["code"] for e in deposited}
     for deposit_id, stored_hash in hashes.items():
@@ -221,12 +225,12 @@ def test_the_pulse_check_catches_a_pulse_repeated_by_the_next_run():
     requested = [(1, 1, datetime.fromtimestamp(100.0).astimezone().isoformat())]
     slow_but_own = WireOf("kerong-cu16", [(100.9, 1)])        # 0.9 s late: a busy machine
     assert_each_pulse_follows_its_own_request(slow_but_own, "kerong-cu16", requested, 0.0,
-                                              starts=[99.0])
+                                              runs=[(99.0, 99.0)])
     repeated = WireOf("kerong-cu16", [(100.01, 1), (102.5, 1)])   # again after a restart
     with pytest.raises(AssertionError, match="a pulse was repeated"):
         assert_each_pulse_follows_its_own_request(repeated, "kerong-cu16", requested, 0.0,
-                                                  starts=[99.0, 102.0])
+                                                  runs=[(99.0, 99.0), (102.0, 102.0)])
     old_run = WireOf("kerong-cu16", [(102.5, 1)])        # never pulsed, then by the next run
     with pytest.raises(AssertionError, match="a pulse was repeated"):
         assert_each_pulse_follows_its_own_request(old_run, "kerong-cu16", requested, 0.0,
-                                                  starts=[99.0, 102.0])
+                                                  runs=[(99.0, 99.0), (102.0, 102.0)])

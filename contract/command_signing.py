@@ -24,7 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from kiosk.services.wire_text import quoted
+from contract.wire_text import quoted
 
 SIGNING_PREFIX = b"station-kiosk command v1\n"
 ENVELOPE_SCHEMA = 1
