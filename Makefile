@@ -17,11 +17,12 @@ HEADLESS    ?=
 # the simulators and the tests add (DEVELOPMENT). Production terminals install
 # RUNTIME only: vsmartcard-vpcd opens a network-reachable virtual card reader.
 # systemd brings systemd-analyze, which checks the units in systemd/ (containers lack it).
-# espeak-ng is the default voice (voice.command); the tests run it too.
+# espeak-ng is the default voice (voice.command); the tests run it too. The district center's
+# tests start their own PostgreSQL cluster and drive Debian's chromium with Playwright.
 RUNTIME_DEBS := python3-venv libzbar0 swig libpcsclite-dev pcscd fonts-noto-cjk fontconfig \
                 gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0 espeak-ng
 DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth libxtst6 tesseract-ocr tesseract-ocr-chi-sim \
-                    systemd
+                    systemd postgresql chromium
 
 LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po)
 LOCALE_MO := $(LOCALE_PO:.po=.mo)

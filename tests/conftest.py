@@ -15,4 +15,5 @@ pytest_plugins = [
     "tests.fixtures.printer",
     "tests.fixtures.queue",
     "tests.fixtures.voice",
+    "tests.fixtures.postgres",
 ]

@@ -37,6 +37,13 @@ def wait_said(ui, phrase: str) -> None:
                   what=f"the voice to say {phrase!r} (last: {last_said(ui)!r})")
 
 
+def help_popup(ui):
+    """The help pop-up, once it shows: the help desk records a call on its own thread and
+    the pop-up follows its answer."""
+    ui.wait_until(lambda: ui.app.aids.help_called is not None, what="the help pop-up")
+    return ui.app.aids.help_called
+
+
 def wait_spoken(ui, record_path, phrase: str) -> None:
     """The app handed ``phrase`` to the voice and the TTS program was started to say it.
     Waiting for the program too keeps a quick next tap from cutting the prompt off before
@@ -140,8 +147,7 @@ def test_a_call_for_help_reaches_the_window_client(queue_ui):
     ui.tap(ui.widget("queue"))
     ui.tap(ui.app.status_bar.ids.call_help)
 
-    popup = ui.app.aids.help_called
-    assert popup is not None
+    popup = help_popup(ui)
     assert popup.message == "已通知工作人员，请稍等，马上过来帮您。"
     wait_said(ui, "已通知工作人员")
     # A staff member's desk: the window client, in its own process.
@@ -166,9 +172,10 @@ def test_a_call_for_help_reaches_the_window_client(queue_ui):
 def test_a_second_tap_says_someone_is_already_coming(queue_ui):
     ui = queue_ui()
     ui.tap(ui.app.status_bar.ids.call_help)
-    ui.tap(ui.app.aids.help_called.ids.ok)
+    ui.tap(help_popup(ui).ids.ok)
+    ui.wait_until(lambda: ui.app.aids.help_called is None, what="the pop-up to close")
     ui.tap(ui.app.status_bar.ids.call_help)
-    assert ui.app.aids.help_called.message == "已经呼叫过工作人员，他们马上就到。"
+    assert help_popup(ui).message == "已经呼叫过工作人员，他们马上就到。"
     assert len(ui.terminal.help_desk.open_requests()) == 1
 
 
@@ -177,5 +184,5 @@ def test_after_hours_help_names_the_hotline(queue_ui):
 
     ui = queue_ui(hours=hours_closed_now())
     ui.tap(ui.app.status_bar.ids.call_help)
-    message = ui.app.aids.help_called.message
+    message = help_popup(ui).message
     assert message.startswith("现在不是工作时间，站内没有工作人员。已通知区政务服务中心。")
