@@ -24,7 +24,7 @@ RUNTIME_DEBS := python3-venv libzbar0 swig libpcsclite-dev pcscd fonts-noto-cjk 
 DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth libxtst6 tesseract-ocr tesseract-ocr-chi-sim \
                     systemd postgresql chromium
 
-LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po)
+LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po center/locale/*/LC_MESSAGES/django.po)
 LOCALE_MO := $(LOCALE_PO:.po=.mo)
 
 .PHONY: run test install install-runtime debian-packages debian-runtime-packages lint lock sim doctor bench clean fuzz

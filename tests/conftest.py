@@ -16,4 +16,5 @@ pytest_plugins = [
     "tests.fixtures.queue",
     "tests.fixtures.voice",
     "tests.fixtures.postgres",
+    "tests.fixtures.browser",
 ]

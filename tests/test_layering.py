@@ -1,7 +1,7 @@
 """Who may import whom, as docs/architecture.md ("Layers") promises.
 
-`import_violations()` reads every module of kiosk/ and devices/ (imports inside functions
-too) and names each import a rule forbids; the test fails on any. The planted-violation
+`import_violations()` reads every module of kiosk/, devices/, contract/ and center/
+(imports inside functions too) and names each import a rule forbids; the test fails on any. The planted-violation
 tests build a small tree with one forbidden import each and prove it is caught, so a rule
 that stopped checking would show.
 """
@@ -52,7 +52,8 @@ CONTRACT_NEVER_IMPORTS = {"kiosk", "devices", "center"}
 # Third-party libraries that belong to one layer only.
 OWNED_LIBRARIES: dict[str, set[str]] = {
     "kivy": {"kiosk.ui", "kiosk.call_display"},
-    "paho": {"kiosk.telemetry"},
+    "paho": {"kiosk.telemetry", "center.ingest.worker"},
+    "django": {"center"},
     # The hardware libraries: the adapters, and `kiosk doctor`, which asks a device itself.
     "serial": {"devices", "kiosk.cli.doctor"},
     "smartcard": {"devices", "kiosk.cli.doctor"},
@@ -86,7 +87,7 @@ def import_violations(root: Path) -> list[str]:
     'module imports x: why'."""
     found: list[str] = []
     for path in sorted([*root.glob("kiosk/**/*.py"), *root.glob("devices/**/*.py"),
-                        *root.glob("contract/**/*.py")]):
+                        *root.glob("contract/**/*.py"), *root.glob("center/**/*.py")]):
         module = _module_name(root, path)
         parts = module.split(".")
         for imported in sorted(imported_modules(path)):
@@ -99,6 +100,10 @@ def import_violations(root: Path) -> list[str]:
                 why = "devices/ never imports the kiosk"
             elif parts[0] == "contract" and top in CONTRACT_NEVER_IMPORTS:
                 why = "contract/ is shared by both sides and imports neither"
+            elif parts[0] == "center" and top in ("kiosk", "devices"):
+                why = "the center knows terminals only through contract/"
+            elif parts[0] in ("kiosk", "devices") and top == "center":
+                why = "the terminal never imports the center"
             elif parts[0] == "kiosk" and top == "kiosk" and len(imported.split(".")) > 1:
                 own, theirs = parts[1], imported.split(".")[1]
                 allowed = MAY_IMPORT.get(own, set())
@@ -144,10 +149,16 @@ PLANTED = [
      "devices/ never imports the kiosk"),
     ("contract/planted.py", "from kiosk.services.commands import CommandService",
      "contract/ is shared by both sides and imports neither"),
+    ("center/fleet/planted.py", "from kiosk.services.commands import CommandService",
+     "the center knows terminals only through contract/"),
+    ("kiosk/services/planted.py", "from center.fleet.models import Terminal",
+     "the terminal never imports the center"),
+    ("center/fleet/planted.py", "import paho.mqtt.client",
+     "only center.ingest.worker, kiosk.telemetry may use paho"),
     ("kiosk/services/planted.py", "import kivy.app",
      "only kiosk.call_display, kiosk.ui may use kivy"),
     ("kiosk/ui/planted.py", "import paho.mqtt.client",
-     "only kiosk.telemetry may use paho"),
+     "only center.ingest.worker, kiosk.telemetry may use paho"),
     ("kiosk/services/planted.py", "import serial",
      "only devices, kiosk.cli.doctor may use serial"),
     ("kiosk/services/planted.py", "def later():\n    from kiosk.ui import theme",

@@ -333,9 +333,11 @@ class LockerBusSimulator(PtyDevice, ActionDispatch):
         # the pacing, computed rather than stamped afterwards, so that this thread being
         # descheduled after the write cannot make the next gap look shorter than it was.
         end = start + (len(data) * 10 / self.pace_baud if self.pace_baud else 0.0)
+        # Recorded before it is written: a reader that has the reply finds it in the traffic.
+        if self.endpoint.plugged:
+            with self._lock:
+                self._traffic.append(WireFrame(direction, start, end, data))
         self.endpoint.write(data)
-        with self._lock:
-            self._traffic.append(WireFrame(direction, start, end, data))
 
 
 def _sleep_until(moment: float) -> None:

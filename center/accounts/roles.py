@@ -1,0 +1,34 @@
+"""The three roles and what each may see: a district administrator everything, a viewer
+everything read-only, a station manager only the terminals of their own stations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from center.fleet.models import Terminal
+
+DISTRICT_ADMIN = "district_admin"
+STATION_MANAGER = "station_manager"
+VIEWER = "viewer"
+ROLES = (DISTRICT_ADMIN, STATION_MANAGER, VIEWER)
+
+
+def role_of(user: Any) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return DISTRICT_ADMIN
+    names = set(user.groups.values_list("name", flat=True))
+    return next((role for role in ROLES if role in names), None)
+
+
+def visible_terminals(user: Any) -> QuerySet[Terminal]:
+    role = role_of(user)
+    terminals = Terminal.objects.select_related("station")
+    if role in (DISTRICT_ADMIN, VIEWER):
+        return terminals.all()
+    if role == STATION_MANAGER:
+        return terminals.filter(station__managers__user=user)
+    return terminals.none()

@@ -1,0 +1,45 @@
+"""The fleet page (every terminal, live) and one terminal's page."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from center.accounts.roles import visible_terminals
+from center.fleet.rows import fleet_row
+
+# How often the fleet table refreshes itself in the browser.
+REFRESH_SECONDS = 5
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def fleet(request: HttpRequest) -> HttpResponse:
+    terminals = visible_terminals(request.user).annotate(
+        standing_alarms=Count("alarms", filter=Q(alarms__active=True), distinct=True),
+        open_gaps=Count("gaps", distinct=True))
+    now = timezone.now()
+    rows = [fleet_row(t, now, t.standing_alarms, t.open_gaps) for t in terminals]
+    context = {"rows": rows, "now": now, "refresh_seconds": REFRESH_SECONDS,
+               "online": sum(1 for r in rows if r.online), "total": len(rows)}
+    # htmx asks for the table alone every few seconds; a browser gets the whole page.
+    template = "fleet/_table.html" if request.headers.get("HX-Request") else "fleet/fleet.html"
+    return render(request, template, context)
+
+
+@require_GET
+def terminal(request: HttpRequest, district: str, terminal_id: str) -> HttpResponse:
+    found = get_object_or_404(visible_terminals(request.user), district=district,
+                              terminal_id=terminal_id)
+    now = timezone.now()
+    row = fleet_row(found, now, found.alarms.filter(active=True).count(), found.gaps.count())
+    return render(request, "fleet/terminal.html", {
+        "row": row, "terminal": found, "now": now,
+        "alarms": found.alarms.filter(active=True),
+        "gaps": found.gaps.all()[:50],
+        "events": found.events.order_by("-seq")[:50],
+    })

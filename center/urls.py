@@ -1,0 +1,8 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("center.accounts.urls")),
+    path("fleet/", include("center.fleet.urls")),
+    path("admin/", admin.site.urls),
+]

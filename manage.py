@@ -1,0 +1,16 @@
+#!/usr/bin/env python3
+"""The district center's management commands: migrate, runserver, ingest, ..."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "center.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
