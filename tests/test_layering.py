@@ -1,9 +1,9 @@
 """Who may import whom, as docs/architecture.md ("Layers") promises.
 
 `import_violations()` reads every module of kiosk/, devices/, contract/ and center/
-(imports inside functions too) and names each import a rule forbids; the test fails on any. The planted-violation
-tests build a small tree with one forbidden import each and prove it is caught, so a rule
-that stopped checking would show.
+(imports inside functions too) and names each import a rule forbids; the test fails on any.
+The planted-violation tests build a small tree with one forbidden import each and prove it
+is caught, so a rule that stopped checking would show.
 """
 
 from __future__ import annotations
