@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "center.fleet",
     "center.ingest",
     "center.alarms",
+    "center.commands",
+    "center.audit",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +192,11 @@ MQTT = {
     # worker is away; past it, what was queued for that worker is recovered as gaps.
     "SESSION_EXPIRY_S": env_int("CENTER_MQTT_SESSION_EXPIRY_S", 3600),
 }
+# The center's Ed25519 command-signing key: a file outside the repository, read when a
+# command is signed and never stored (docs/mqtt.md "The signed envelope").
+CENTER_SIGNING_KEY_FILE = env("CENTER_SIGNING_KEY_FILE")
+# How long a command stays valid (the contract allows at most 24 hours).
+COMMAND_LIFETIME_S = env_int("CENTER_COMMAND_LIFETIME_S", 600)
 # Events a worker commits in one transaction before acknowledging them to the broker.
 INGEST_BATCH = env_int("CENTER_INGEST_BATCH", 200)
 INGEST_BATCH_WAIT_MS = env_int("CENTER_INGEST_BATCH_WAIT_MS", 50)

@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("center.accounts.urls")),
     path("fleet/", include("center.fleet.urls")),
+    path("alarms/", include("center.alarms.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,3 +32,15 @@ def visible_terminals(user: Any) -> QuerySet[Terminal]:
     if role == STATION_MANAGER:
         return terminals.filter(station__managers__user=user)
     return terminals.none()
+
+
+def may_act_on(user: Any, terminal: Terminal) -> bool:
+    """Whether ``user`` may command the terminal and answer its alarms: a district
+    administrator anywhere, a station manager at their own stations, a viewer never."""
+    role = role_of(user)
+    if role == DISTRICT_ADMIN:
+        return True
+    if role == STATION_MANAGER:
+        return terminal.station_id is not None and terminal.station is not None and \
+            terminal.station.managers.filter(user=user).exists()
+    return False

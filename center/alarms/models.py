@@ -3,6 +3,7 @@ terminal clears it."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,10 @@ class Alarm(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     active = models.BooleanField(default=True)
     cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+")
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
 
     class Meta:
         constraints = [

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from center.accounts.roles import visible_terminals
+from center.accounts.roles import may_act_on, visible_terminals
+from center.commands.forms import AnnouncementForm, OpenCompartmentForm
+from center.commands.models import Command
 from center.fleet.rows import fleet_row
 
 # How often the fleet table refreshes itself in the browser.
@@ -39,7 +41,10 @@ def terminal(request: HttpRequest, district: str, terminal_id: str) -> HttpRespo
     row = fleet_row(found, now, found.alarms.filter(active=True).count(), found.gaps.count())
     return render(request, "fleet/terminal.html", {
         "row": row, "terminal": found, "now": now,
-        "alarms": found.alarms.filter(active=True),
+        "alarms": found.alarms.filter(active=True).select_related("acknowledged_by"),
         "gaps": found.gaps.all()[:50],
         "events": found.events.order_by("-seq")[:50],
+        "commands": Command.objects.filter(terminal=found).select_related("issued_by")[:20],
+        "may_act": may_act_on(request.user, found),
+        "announcement_form": AnnouncementForm(), "open_form": OpenCompartmentForm(),
     })

@@ -18,6 +18,7 @@ from datetime import datetime
 from django.db import transaction
 
 from center.alarms.standing import clear_alarm, raise_alarm
+from center.commands.sender import apply_result, resend_after_birth
 from center.fleet.models import Terminal
 from center.fleet.presence import apply_birth, apply_death, apply_heartbeat
 from center.ingest.completeness import OpenGap, Stream
@@ -116,7 +117,10 @@ def _seen(terminal: Terminal, at: datetime) -> None:
 def _apply_state(terminal: Terminal, message: Message, received_at: datetime,
                  using: str) -> None:
     if isinstance(message, Birth):
+        connection = terminal.bd_seq
         apply_birth(terminal, message.bd_seq, message.at, message.version, message.started_at)
+        if terminal.bd_seq != connection:
+            resend_after_birth(terminal, using)
     elif isinstance(message, Death):
         apply_death(terminal, message.bd_seq, received_at)
     elif isinstance(message, Heartbeat):
@@ -163,6 +167,9 @@ def _store_events(terminal: Terminal, messages: list[EventMessage], now: datetim
         else:
             outcome.repeats += 1
     outcome.stored += len(arrived)
+    for message in arrived:
+        if message.type == "command.result":
+            apply_result(terminal, message.payload, message.created_at, using)
     if conflicts:
         SeqConflict.objects.using(using).bulk_create(conflicts, ignore_conflicts=True)
         outcome.conflicts += len(conflicts)

@@ -29,6 +29,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
+from center.commands.sender import send_due
 from center.ingest.batch import BatchOutcome, Received, ingest_batch
 from center.ingest.models import WorkerState
 
@@ -36,6 +37,7 @@ log = logging.getLogger("center.ingest")
 
 SHARE_GROUP = "center"
 BEAT_EVERY_S = 5.0
+SEND_EVERY_S = 0.5      # how soon a command issued on a page goes out
 RETRY_FIRST_S = 0.5
 RETRY_LONGEST_S = 30.0
 
@@ -142,12 +144,15 @@ class IngestWorker:
                                    keepalive=self.broker.keepalive_s, clean_start=False,
                                    properties=properties)
         self._client.loop_start()
-        next_beat = 0.0
+        next_beat = next_send = 0.0
         try:
             while not stop.is_set():
                 if time.monotonic() >= next_beat:
                     self._beat()
                     next_beat = time.monotonic() + BEAT_EVERY_S
+                if time.monotonic() >= next_send:
+                    self._send_commands()
+                    next_send = time.monotonic() + SEND_EVERY_S
                 batch = self._gather()
                 if batch:
                     self._commit(batch, stop)
@@ -158,6 +163,24 @@ class IngestWorker:
             self._link_detail = "stopped"
             self._beat()
             connections.close_all()     # this thread's connections; nobody else closes them
+
+    def _send_commands(self) -> None:
+        if not self._connected:
+            return
+        try:
+            send_due(self._publish, self.broker.prefix, using=self.using)
+        except DatabaseError as error:
+            log.error("%s could not read the commands due: %s", self.name, error)
+            close_old_connections()
+
+    def _publish(self, topic: str, payload: bytes, expiry_s: int) -> bool:
+        """A command at QoS 1, never retained, expiring on the broker with its lifetime."""
+        if not self._connected:
+            return False
+        properties = Properties(PacketTypes.PUBLISH)
+        properties.MessageExpiryInterval = expiry_s
+        info = self._client.publish(topic, payload, qos=1, retain=False, properties=properties)
+        return info.rc == mqtt.MQTT_ERR_SUCCESS
 
     def _gather(self) -> list[Delivery]:
         try:

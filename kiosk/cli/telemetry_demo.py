@@ -19,9 +19,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from contract.key_files import load_signing_key
 from contract.topics import Topics
 from kiosk.config import load_config
-from kiosk.simulation.center import load_signing_key, make_command
+from kiosk.simulation.center import make_command
 from kiosk.simulation.host import OVERLAY_NAME
 from kiosk.telemetry.command_sender import send_command
 

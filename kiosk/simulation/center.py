@@ -11,7 +11,6 @@ sends one to a terminal.
 
 from __future__ import annotations
 
-import base64
 import json
 import time
 import uuid
@@ -24,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from contract.command_signing import sign_command
+from contract.key_files import load_sealing_key
 from contract.sealing import unseal
 from kiosk.store import Store
 
@@ -38,18 +38,7 @@ class DeliveredCode:
 
 
 def load_private_key(path: Path) -> X25519PrivateKey:
-    return X25519PrivateKey.from_private_bytes(_key_bytes(path))
-
-
-def load_signing_key(path: Path) -> Ed25519PrivateKey:
-    """The center's Ed25519 command-signing key (config/demo/center-ed25519.key)."""
-    return Ed25519PrivateKey.from_private_bytes(_key_bytes(path))
-
-
-def _key_bytes(path: Path) -> bytes:
-    lines = [line for line in Path(path).read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
-    return base64.b64decode(lines[0])
+    return load_sealing_key(path)
 
 
 def make_command(key: Ed25519PrivateKey, district: str, terminal: str, command_type: str,

@@ -6,10 +6,10 @@ import tomllib
 from pathlib import Path
 
 from contract.command_signing import public_key_to_base64
+from contract.key_files import load_signing_key
 from kiosk.app.terminal import build_terminal
 from kiosk.cli import telemetry_demo
 from kiosk.config import load_config
-from kiosk.simulation.center import load_signing_key
 from kiosk.store import open_store
 
 REPO = Path(__file__).resolve().parents[2]
