@@ -1,5 +1,6 @@
 # Station kiosk: two commands for a new user.
-#   make run    install what is missing, then start the terminal on simulated devices
+#   make run    install what is missing, then start the terminal on simulated devices and
+#               the district center beside it
 #   make test   install what is missing, then lint, type-check and run the whole test suite
 #   make lock   refresh requirements/lock.txt after a change to pyproject.toml's dependencies
 # HEADLESS=1 runs the terminal on a virtual X display (Xvfb) for machines without a screen.
@@ -29,8 +30,10 @@ LOCALE_MO := $(LOCALE_PO:.po=.mo)
 
 .PHONY: run test install install-runtime debian-packages debian-runtime-packages lint lock sim doctor bench clean fuzz
 
+# The demo terminal and the district center together (scripts/run-demo); the center's
+# address and its demo administrator's password are printed at start.
 run: install
-	$(BIN)/kiosk run --config $(CONFIG) $(if $(HEADLESS),--virtual-display)
+	$(BIN)/python scripts/run-demo --config $(CONFIG) $(if $(HEADLESS),--virtual-display)
 
 # pytest in four workers on two cores: much of the suite waits (kill -9 loops, broker
 # outages, idle timeouts, child processes starting), and two more workers fill those waits.

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import re
 import signal
 import subprocess
+import threading
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -42,11 +46,16 @@ def test_make_run_headless_shows_the_chinese_home_screen(write_config, tmp_path)
         "simulation": {"start": True, "panel": True, "vpcd_port": free_port()},
     })
     log = tmp_path / "var" / "log" / "kiosk.log"
-    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    center_port = free_port()
+    env = {**{k: v for k, v in os.environ.items() if k != "DISPLAY"},
+           "CENTER_PORT": str(center_port), "CENTER_VAR": str(tmp_path / "center")}
     process = subprocess.Popen(["make", "--no-print-directory", "run", "HEADLESS=1",
                                 f"CONFIG={config}"], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                start_new_session=True)
+    printed: list[str] = []
+    threading.Thread(target=lambda: printed.extend(
+        line.decode(errors="replace") for line in process.stdout), daemon=True).start()
     try:
         display = wait_for_line(log, r"running on virtual display (:\d+)", process, 120)[1]
         wait_for_line(log, r"home screen shown", process, 60)
@@ -60,7 +69,37 @@ def test_make_run_headless_shows_the_chinese_home_screen(write_config, tmp_path)
         text = log.read_text(encoding="utf-8")
         assert "qr_scanner ready" in text
         assert "smartcard ready" in text
+        # The district center came up beside it, with its demo administrator printed.
+        password = next(re.search(r"demo administrator: admin / (\S+)", line)[1]
+                        for line in printed if "demo administrator" in line)
+        assert_center_shows_the_terminal(center_port, password)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=30)[0].decode(errors="replace")
     assert "terminal stopped" in log.read_text(encoding="utf-8"), output
+
+
+def assert_center_shows_the_terminal(port: int, password: str) -> None:
+    """Signs in to the demo center over HTTP and finds the terminal online on its fleet."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            form = opener.open(f"{base}/login/", timeout=5).read().decode()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the district center never answered"
+            time.sleep(0.5)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+    data = urllib.parse.urlencode({"username": "admin", "password": password,
+                                   "csrfmiddlewaretoken": token}).encode()
+    opener.open(urllib.request.Request(f"{base}/login/", data=data,
+                                       headers={"Referer": f"{base}/login/"}), timeout=10)
+    while True:
+        fleet = opener.open(f"{base}/fleet/", timeout=10).read().decode()
+        if 'data-terminal="test-01"' in fleet and "在线" in fleet:
+            return
+        assert time.monotonic() < deadline, f"the terminal never showed online:\n{fleet}"
+        time.sleep(1)
