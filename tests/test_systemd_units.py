@@ -93,7 +93,9 @@ def test_the_sandbox_exposure_is_at_most_4(unit):
     result = subprocess.run([systemd_analyze(), "security", "--offline=true", "--no-pager",
                              f"--threshold={MAX_EXPOSURE * 10:.0f}", str(unit)],
                             capture_output=True, text=True, timeout=60)
-    match = re.search(rf"Overall exposure level for {re.escape(unit.name)}: (\d+\.\d)",
+    # systemd-analyze names a template unit by an instance "i" (center-ingest@i.service).
+    name = unit.name.replace("@.", "@i.")
+    match = re.search(rf"Overall exposure level for {re.escape(name)}: (\d+\.\d)",
                       result.stdout)
     assert match, result.stdout + result.stderr
     exposure = float(match[1])
