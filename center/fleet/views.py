@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -12,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from center.accounts.roles import may_act_on, visible_terminals
 from center.commands.forms import AnnouncementForm, OpenCompartmentForm
 from center.commands.models import Command
+from center.fleet.filters import FleetFilter
 from center.fleet.rows import fleet_row
 
 # How often the fleet table refreshes itself in the browser.
@@ -21,13 +23,16 @@ REFRESH_SECONDS = 5
 @require_GET
 @vary_on_headers("HX-Request")
 def fleet(request: HttpRequest) -> HttpResponse:
-    terminals = visible_terminals(request.user).annotate(
+    visible = visible_terminals(request.user)
+    filters = FleetFilter(request.GET or None, visible)
+    terminals = filters.apply(visible, settings.HEARTBEAT_INTERVAL_S).annotate(
         standing_alarms=Count("alarms", filter=Q(alarms__active=True), distinct=True),
         open_gaps=Count("gaps", distinct=True))
     now = timezone.now()
     rows = [fleet_row(t, now, t.standing_alarms, t.open_gaps) for t in terminals]
     context = {"rows": rows, "now": now, "refresh_seconds": REFRESH_SECONDS,
-               "online": sum(1 for r in rows if r.online), "total": len(rows)}
+               "online": sum(1 for r in rows if r.online), "total": len(rows),
+               "filters": filters, "filtered": bool(request.GET)}
     # htmx asks for the table alone every few seconds; a browser gets the whole page.
     template = "fleet/_table.html" if request.headers.get("HX-Request") else "fleet/fleet.html"
     return render(request, template, context)

@@ -80,3 +80,30 @@ def test_five_wrong_passwords_lock_the_name_out(page, live_server):
     page.get_by_text("登录失败次数过多").wait_for()
     assert "/login/" in page.url
     keep_screenshot(page, "sign-in-throttled")
+
+
+def test_filters_narrow_the_table_and_the_live_refresh_keeps_them(page, live_server):
+    people = make_people()
+    live_terminal("xc-hsz-01")
+    gone = live_terminal("xc-hsz-02")
+    report(gone, gone.death(7))
+    Terminal.objects.filter(terminal_id="xc-hsz-02").update(
+        presence_since=timezone.now() - timedelta(hours=3), station=people.station)
+    dead_long_ago = live_terminal("xc-hsz-03")
+    report(dead_long_ago, dead_long_ago.death(7))     # offline, but only just now
+
+    sign_in(page, live_server, "district-admin")
+    page.locator("tr[data-terminal='xc-hsz-03']").wait_for()
+    page.get_by_label("离线超过（小时）").fill("2")
+    page.get_by_role("button", name="筛选").click()
+    page.locator("tr[data-terminal='xc-hsz-02']").wait_for()
+    assert page.locator("tbody tr").count() == 1
+    page.wait_for_timeout(6_000)                        # one live refresh later
+    assert page.locator("tbody tr").count() == 1
+    assert "offline_hours=2" in page.url
+    keep_screenshot(page, "fleet-filtered")
+    page.get_by_label("站点").select_option(label="花山镇便民服务站")
+    page.get_by_label("离线超过（小时）").fill("")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**station=*")
+    assert page.locator("tbody tr").count() == 1
