@@ -120,7 +120,9 @@ def database() -> dict[str, object]:
             "NAME": env("CENTER_DB_NAME", str(VAR / "center.sqlite3")),
             # Writers take the lock when they begin, so two never deadlock upgrading a
             # read lock; WAL lets pages read while an ingest batch commits.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
+            "OPTIONS": {"transaction_mode": "IMMEDIATE",
+                        # How long a writer waits for another's lock before it gives up.
+                        "timeout": env_int("CENTER_DB_TIMEOUT_S", 20),
                         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }
     if engine == "postgresql":

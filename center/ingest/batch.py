@@ -34,8 +34,13 @@ from center.ingest.messages import (
     read_message,
 )
 from center.ingest.models import DroppedRange, Event, Gap, Reject, SeqConflict
+from contract.topics import TerminalTopic
 
 TerminalKey = tuple[str, str]
+
+
+class UnstorableEvent(ValueError):
+    """An event that read well but that the database would not keep."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,25 @@ def ingest_batch(batch: Sequence[Received], *, prefix: str, using: str = "defaul
         for terminal in terminals.values():
             terminal.save(using=using)
     return outcome
+
+
+def reject_unstorable(received: Received, reason: str, *, prefix: str,
+                      using: str = "default") -> None:
+    """Keeps as a reject a message the database refused although it read well: the worker
+    found it by writing its batch one message at a time."""
+    where: TerminalTopic | None
+    try:
+        where = read_message(prefix, received.topic, received.payload).where
+    except Unreadable as error:
+        where = error.where     # unreadable after all: read_message says why, not the DB
+    with transaction.atomic(using=using):
+        owner = None
+        if where is not None:
+            owner = _lock_terminals({(where.district, where.terminal)}, using).get(
+                (where.district, where.terminal))
+        _reject(owner, received, reason, using)
+        if owner is not None:
+            owner.save(using=using, update_fields=["rejects"])
 
 
 def _latest(batch: Sequence[Received]) -> datetime:
@@ -155,6 +179,11 @@ def _store_events(terminal: Terminal, messages: list[EventMessage], now: datetim
     inserted = {id(m) for m in new}
     conflicts: list[SeqConflict] = []
     arrived: list[EventMessage] = []
+    lost = sorted(set(first) - set(stored_ids))
+    if lost:
+        # The insert skipped a row without an error (SQLite's INSERT OR IGNORE also skips a
+        # row its JSON check refuses): fail the batch, so the worker finds the message.
+        raise UnstorableEvent(f"the database did not keep seq {lost[0]}")
     for message in [*first.values(), *repeats_in_batch]:
         kept = stored_ids[message.seq]
         if kept != message.event_id:

@@ -150,8 +150,21 @@ def _event(where: TerminalTopic, body: dict[str, Any]) -> EventMessage:
     payload = body.get("payload")
     if not isinstance(payload, dict):
         raise _FieldError("'payload' must be an object")
-    return EventMessage(where, event_id, seq, kind, _int(body, "priority"),
+    if _holds_nul(payload):
+        # PostgreSQL's jsonb takes no U+0000, and no terminal ever sends one.
+        raise _FieldError("'payload' holds a NUL character (U+0000)")
+    return EventMessage(where, event_id, seq, kind, _int(body, "priority", *PRIORITY_RANGE),
                         _iso(body, "createdAt"), historical, payload)
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _alarm(where: TerminalTopic, body: dict[str, Any]) -> AlarmRaised:
@@ -163,11 +176,20 @@ def _alarm(where: TerminalTopic, body: dict[str, Any]) -> AlarmRaised:
                        detail if isinstance(detail, dict) else {"value": detail})
 
 
-def _int(body: dict[str, Any], name: str) -> int:
+# What the database's columns hold: a well-formed message outside these is refused here,
+# as a reject, rather than failing the whole batch's transaction.
+BIGGEST = 2**63 - 1             # bigint: seq, bdSeq
+PRIORITY_RANGE = (0, 32767)     # smallint
+YEARS = (1970, 9000)            # every database's timestamp, in UTC
+
+
+def _int(body: dict[str, Any], name: str, low: int = 0, high: int = BIGGEST) -> int:
     value = body.get(name)
     # bool is an int in Python, but true is not a sequence number.
     if type(value) is not int:
         raise _FieldError(f"{name!r} must be a whole number")
+    if not low <= value <= high:
+        raise _FieldError(f"{name!r} must be from {low} to {high}")
     return value
 
 
@@ -181,9 +203,15 @@ def _text(body: dict[str, Any], name: str, longest: int) -> str:
 def _ms(body: dict[str, Any], name: str) -> datetime:
     value = _int(body, name)
     try:
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
+        return _in_years(datetime.fromtimestamp(value / 1000, tz=UTC), name)
     except (OverflowError, OSError, ValueError):
         raise _FieldError(f"{name!r} is not a time in milliseconds") from None
+
+
+def _in_years(at: datetime, name: str) -> datetime:
+    if not YEARS[0] <= at.astimezone(UTC).year <= YEARS[1]:
+        raise _FieldError(f"{name!r} is not between the years {YEARS[0]} and {YEARS[1]}")
+    return at
 
 
 _ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
@@ -194,6 +222,8 @@ def _iso(body: dict[str, Any], name: str) -> datetime:
     if not isinstance(value, str) or not _ISO.fullmatch(value):
         raise _FieldError(f"{name!r} must be an ISO 8601 time with its offset")
     try:
-        return datetime.fromisoformat(value)
-    except ValueError:
+        return _in_years(datetime.fromisoformat(value), name)
+    except (OverflowError, ValueError) as error:
+        if isinstance(error, _FieldError):
+            raise
         raise _FieldError(f"{name!r} is not a valid time") from None

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from django.db import DatabaseError, close_old_connections, connections
+from django.db import DatabaseError, DataError, IntegrityError, close_old_connections, connections
 from django.utils import timezone
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
@@ -30,12 +30,15 @@ from paho.mqtt.properties import Properties
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from center.commands.sender import send_due
-from center.ingest.batch import BatchOutcome, Received, ingest_batch
+from center.ingest.batch import BatchOutcome, Received, ingest_batch, reject_unstorable
 from center.ingest.models import WorkerState
 
 log = logging.getLogger("center.ingest")
 
 SHARE_GROUP = "center"
+# Failures that come from a message, not from the database being away: retrying the same
+# batch would fail the same way for ever.
+UNSTORABLE = (DataError, IntegrityError, OverflowError, ValueError)
 BEAT_EVERY_S = 5.0
 SEND_EVERY_S = 0.5      # how soon a command issued on a page goes out
 RETRY_FIRST_S = 0.5
@@ -203,6 +206,11 @@ class IngestWorker:
                 outcome = ingest_batch([d.received for d in batch], prefix=self.broker.prefix,
                                        using=self.using)
                 break
+            except UNSTORABLE:
+                # A message the database cannot hold fails its whole batch, and would again
+                # on every retry: write them one by one, keeping the one that fails a reject.
+                outcome = self._one_at_a_time(batch)
+                break
             except DatabaseError as error:
                 # Nothing is acknowledged: the broker still holds every message of the batch.
                 log.error("%s: the database refused a batch of %d (%s); trying again in "
@@ -216,6 +224,25 @@ class IngestWorker:
         for delivery in batch:
             if delivery.connection == current and delivery.qos > 0:
                 self._client.ack(delivery.mid, delivery.qos)
+
+    def _one_at_a_time(self, batch: list[Delivery]) -> BatchOutcome:
+        total = BatchOutcome()
+        for delivery in batch:
+            try:
+                outcome = ingest_batch([delivery.received], prefix=self.broker.prefix,
+                                       using=self.using)
+            except UNSTORABLE as error:
+                reason = f"the database cannot hold it: {type(error).__name__}: {error}"
+                reason = reason.splitlines()[0][:300]
+                reject_unstorable(delivery.received, reason, prefix=self.broker.prefix,
+                                  using=self.using)
+                outcome = BatchOutcome(rejected=1, reasons=[reason])
+            total.stored += outcome.stored
+            total.repeats += outcome.repeats
+            total.conflicts += outcome.conflicts
+            total.rejected += outcome.rejected
+            total.reasons += outcome.reasons
+        return total
 
     def _add(self, outcome: BatchOutcome) -> None:
         self.totals.stored += outcome.stored
