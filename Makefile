@@ -22,7 +22,7 @@ HEADLESS    ?=
 # tests start their own PostgreSQL cluster and drive Debian's chromium with Playwright.
 RUNTIME_DEBS := python3-venv libzbar0 swig libpcsclite-dev pcscd fonts-noto-cjk fontconfig \
                 gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0 espeak-ng
-DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto xvfb xauth libxtst6 tesseract-ocr tesseract-ocr-chi-sim \
+DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto mosquitto-clients xvfb xauth libxtst6 tesseract-ocr tesseract-ocr-chi-sim \
                     systemd postgresql chromium
 
 LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po center/locale/*/LC_MESSAGES/django.po)

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from center.alarms.standing import clear_alarm, raise_alarm
-from center.commands.sender import apply_result, resend_after_birth
+from center.commands.sender import resend_after_birth
 from center.fleet.models import Terminal
 from center.fleet.presence import apply_birth, apply_death, apply_heartbeat
-from center.ingest.completeness import OpenGap, Stream
+from center.ingest.event_store import store_events
 from center.ingest.messages import (
     AlarmCleared,
     AlarmRaised,
@@ -33,14 +34,14 @@ from center.ingest.messages import (
     Unreadable,
     read_message,
 )
-from center.ingest.models import DroppedRange, Event, Gap, Reject, SeqConflict
+from center.ingest.models import Reject
 from contract.topics import TerminalTopic
 
 TerminalKey = tuple[str, str]
-
-
-class UnstorableEvent(ValueError):
-    """An event that read well but that the database would not keep."""
+# Everything ingest may change on a terminal; a batch writes only what it changed.
+TERMINAL_FIELDS = ["online", "bd_seq", "born_at", "presence_since", "started_at", "version",
+                   "last_seen_at", "heartbeat", "heartbeat_at", "catalog_version",
+                   "complete_upto", "highest_seq", "rejects", "seq_conflicts"]
 
 
 @dataclass(frozen=True)
@@ -73,25 +74,36 @@ def ingest_batch(batch: Sequence[Received], *, prefix: str, using: str = "defaul
     keys |= {(e.where.district, e.where.terminal) for _, e in unreadable if e.where}
     with transaction.atomic(using=using):
         terminals = _lock_terminals(keys, using)
-        events: dict[TerminalKey, list[EventMessage]] = defaultdict(list)
+        before = {key: _fields(terminal) for key, terminal in terminals.items()}
+        events: dict[Terminal, list[EventMessage]] = defaultdict(list)
         for received, message in read:
             terminal = terminals[(message.where.district, message.where.terminal)]
             _seen(terminal, received.received_at)
             if isinstance(message, EventMessage):
-                events[(message.where.district, message.where.terminal)].append(message)
+                events[terminal].append(message)
             else:
                 _apply_state(terminal, message, received.received_at, using)
-        for key, messages in events.items():
-            _store_events(terminals[key], messages, _latest(batch), outcome, using)
+        if events:
+            stored = store_events(events, _latest(batch), using)
+            outcome.stored += stored.count
+            outcome.repeats += stored.repeats
+            outcome.conflicts += stored.conflicts
         for received, problem in unreadable:
             owner = terminals.get((problem.where.district, problem.where.terminal)) \
                 if problem.where else None
             _reject(owner, received, problem.reason, using)
             outcome.rejected += 1
             outcome.reasons.append(problem.reason)
-        for terminal in terminals.values():
-            terminal.save(using=using)
+        for key, terminal in terminals.items():
+            changed = {name: value for name, value in _fields(terminal).items()
+                       if value != before[key][name]}
+            if changed:
+                Terminal.objects.using(using).filter(pk=terminal.pk).update(**changed)
     return outcome
+
+
+def _fields(terminal: Terminal) -> dict[str, object]:
+    return {name: getattr(terminal, name) for name in TERMINAL_FIELDS}
 
 
 def reject_unstorable(received: Received, reason: str, *, prefix: str,
@@ -121,16 +133,23 @@ def _lock_terminals(keys: set[TerminalKey], using: str) -> dict[TerminalKey, Ter
     """The batch's terminals, created when new, locked in one order (no deadlocks)."""
     if not keys:
         return {}
-    manager = Terminal.objects.using(using)
-    manager.bulk_create([Terminal(district=d, terminal_id=t) for d, t in sorted(keys)],
-                        ignore_conflicts=True)
-    found: dict[TerminalKey, Terminal] = {}
-    for district in sorted({d for d, _ in keys}):
-        ids = sorted(t for d, t in keys if d == district)
-        for terminal in manager.select_for_update().filter(
-                district=district, terminal_id__in=ids).order_by("terminal_id"):
-            found[(terminal.district, terminal.terminal_id)] = terminal
+    found = _select_for_update(keys, using)
+    missing = keys - set(found)
+    if missing:
+        Terminal.objects.using(using).bulk_create(
+            [Terminal(district=d, terminal_id=t) for d, t in sorted(missing)],
+            ignore_conflicts=True)
+        found.update(_select_for_update(missing, using))
     return found
+
+
+def _select_for_update(keys: set[TerminalKey], using: str) -> dict[TerminalKey, Terminal]:
+    wanted = Q()
+    for district in sorted({d for d, _ in keys}):
+        wanted |= Q(district=district, terminal_id__in=sorted(t for d, t in keys
+                                                               if d == district))
+    return {(t.district, t.terminal_id): t for t in Terminal.objects.using(using)
+            .select_for_update().filter(wanted).order_by("district", "terminal_id")}
 
 
 def _seen(terminal: Terminal, at: datetime) -> None:
@@ -155,91 +174,6 @@ def _apply_state(terminal: Terminal, message: Message, received_at: datetime,
     elif isinstance(message, AlarmCleared):
         clear_alarm(terminal, message.kind, message.subject, received_at=received_at,
                     using=using)
-
-
-def _store_events(terminal: Terminal, messages: list[EventMessage], now: datetime,
-                  outcome: BatchOutcome, using: str) -> None:
-    first: dict[int, EventMessage] = {}
-    repeats_in_batch: list[EventMessage] = []
-    for message in messages:
-        if message.seq in first:
-            repeats_in_batch.append(message)
-        else:
-            first[message.seq] = message
-    stored_ids = dict(Event.objects.using(using).filter(
-        terminal=terminal, seq__in=list(first)).values_list("seq", "event_id"))
-    new = [m for seq, m in first.items() if seq not in stored_ids]
-    Event.objects.using(using).bulk_create([
-        Event(terminal=terminal, seq=m.seq, event_id=m.event_id, type=m.type,
-              priority=m.priority, created_at=m.created_at, historical=m.historical,
-              payload=m.payload, received_at=now) for m in new], ignore_conflicts=True)
-    # Another worker may have stored one of these seqs a moment ago: read what is kept.
-    stored_ids.update(Event.objects.using(using).filter(
-        terminal=terminal, seq__in=[m.seq for m in new]).values_list("seq", "event_id"))
-    inserted = {id(m) for m in new}
-    conflicts: list[SeqConflict] = []
-    arrived: list[EventMessage] = []
-    lost = sorted(set(first) - set(stored_ids))
-    if lost:
-        # The insert skipped a row without an error (SQLite's INSERT OR IGNORE also skips a
-        # row its JSON check refuses): fail the batch, so the worker finds the message.
-        raise UnstorableEvent(f"the database did not keep seq {lost[0]}")
-    for message in [*first.values(), *repeats_in_batch]:
-        kept = stored_ids[message.seq]
-        if kept != message.event_id:
-            conflicts.append(SeqConflict(
-                terminal=terminal, seq=message.seq, kept_event_id=kept,
-                other_event_id=message.event_id, other_type=message.type,
-                other_created_at=message.created_at, received_at=now))
-        elif id(message) in inserted:
-            arrived.append(message)
-        else:
-            outcome.repeats += 1
-    outcome.stored += len(arrived)
-    for message in arrived:
-        if message.type == "command.result":
-            apply_result(terminal, message.payload, message.created_at, using)
-    if conflicts:
-        SeqConflict.objects.using(using).bulk_create(conflicts, ignore_conflicts=True)
-        outcome.conflicts += len(conflicts)
-        terminal.seq_conflicts = SeqConflict.objects.using(using).filter(
-            terminal=terminal).count()
-    if arrived:
-        _account(terminal, arrived, now, using)
-
-
-def _account(terminal: Terminal, arrived: list[EventMessage], now: datetime,
-             using: str) -> None:
-    """Moves the terminal's watermark and gaps past the events just stored."""
-    gaps = Gap.objects.using(using).filter(terminal=terminal)
-    stream = Stream(terminal.highest_seq, [
-        OpenGap(g.first_seq, g.last_seq, g.opened_at, g.resend_asked_at) for g in gaps])
-    before = (stream.highest, list(stream.gaps))
-    for message in sorted(arrived, key=lambda m: m.seq):
-        stream.arrived(message.seq, now)
-        if message.type == "outbox.dropped":
-            for first, last in _dropped_ranges(message):
-                DroppedRange.objects.using(using).get_or_create(
-                    terminal=terminal, first_seq=first, last_seq=last,
-                    defaults={"announced_by_seq": message.seq})
-                stream.filled(first, last, now)
-    if (stream.highest, stream.gaps) == before:
-        return
-    gaps.delete()
-    Gap.objects.using(using).bulk_create([
-        Gap(terminal=terminal, first_seq=g.first, last_seq=g.last, opened_at=g.opened_at,
-            resend_asked_at=g.resend_asked_at) for g in stream.gaps])
-    terminal.highest_seq = stream.highest
-    terminal.complete_upto = stream.complete_upto
-
-
-def _dropped_ranges(message: EventMessage) -> list[tuple[int, int]]:
-    ranges = message.payload.get("seq_ranges")
-    if not isinstance(ranges, list):
-        return []
-    return [(r[0], r[1]) for r in ranges
-            if isinstance(r, list) and len(r) == 2 and all(type(n) is int for n in r)
-            and 0 < r[0] <= r[1]]
 
 
 _DIGIT_RUN = re.compile(r"\d{6,}")

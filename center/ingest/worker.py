@@ -143,6 +143,9 @@ class IngestWorker:
     def run(self, stop: threading.Event) -> None:
         properties = Properties(PacketTypes.CONNECT)
         properties.SessionExpiryInterval = self.broker.session_expiry_s
+        # Unacknowledged messages the broker may hand this worker at once: several batches,
+        # so a batch never waits on the broker's default (mosquitto's is 20).
+        properties.ReceiveMaximum = min(65535, max(100, self.batch_size * 4))
         self._client.connect_async(self.broker.host, self.broker.port,
                                    keepalive=self.broker.keepalive_s, clean_start=False,
                                    properties=properties)
