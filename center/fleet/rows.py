@@ -22,13 +22,15 @@ class FleetRow:
     unsent: int | None
     alarms: int
     gaps: int
+    help_waiting: int = 0
 
     @property
     def online(self) -> bool:
         return self.presence == Presence.ONLINE
 
 
-def fleet_row(terminal: Terminal, now: datetime, alarms: int, gaps: int) -> FleetRow:
+def fleet_row(terminal: Terminal, now: datetime, alarms: int, gaps: int,
+              help_waiting: int = 0) -> FleetRow:
     presence = terminal.presence(now)
     since = terminal.presence_since if presence == Presence.ONLINE \
         else terminal.offline_since(now)
@@ -40,7 +42,8 @@ def fleet_row(terminal: Terminal, now: datetime, alarms: int, gaps: int) -> Flee
         faulty_devices=_faulty(terminal.section("devices") or {}),
         occupied=_int(locker.get("occupied")), compartments=_int(locker.get("compartments")),
         waiting=sum(v for v in queues.values() if isinstance(v, int)) if queues else None,
-        unsent=_int(outbox.get("unsent")), alarms=alarms, gaps=gaps)
+        unsent=_int(outbox.get("unsent")), alarms=alarms, gaps=gaps,
+        help_waiting=help_waiting)
 
 
 def _faulty(devices: dict[str, Any]) -> list[str]:

@@ -14,6 +14,7 @@ from center.accounts.roles import may_act_on, visible_terminals
 from center.commands.forms import AnnouncementForm, OpenCompartmentForm
 from center.commands.models import Command
 from center.fleet.filters import FleetFilter
+from center.fleet.help_calls import waiting_calls
 from center.fleet.rows import fleet_row
 
 # How often the fleet table refreshes itself in the browser.
@@ -29,7 +30,10 @@ def fleet(request: HttpRequest) -> HttpResponse:
         standing_alarms=Count("alarms", filter=Q(alarms__active=True), distinct=True),
         open_gaps=Count("gaps", distinct=True))
     now = timezone.now()
-    rows = [fleet_row(t, now, t.standing_alarms, t.open_gaps) for t in terminals]
+    shown = list(terminals)
+    calls = waiting_calls([t.pk for t in shown], now)
+    rows = [fleet_row(t, now, t.standing_alarms, t.open_gaps, len(calls.get(t.pk, [])))
+            for t in shown]
     context = {"rows": rows, "now": now, "refresh_seconds": REFRESH_SECONDS,
                "online": sum(1 for r in rows if r.online), "total": len(rows),
                "filters": filters, "filtered": bool(request.GET)}
@@ -43,9 +47,11 @@ def terminal(request: HttpRequest, district: str, terminal_id: str) -> HttpRespo
     found = get_object_or_404(visible_terminals(request.user), district=district,
                               terminal_id=terminal_id)
     now = timezone.now()
-    row = fleet_row(found, now, found.alarms.filter(active=True).count(), found.gaps.count())
+    help_calls = waiting_calls([found.pk], now).get(found.pk, [])
+    row = fleet_row(found, now, found.alarms.filter(active=True).count(), found.gaps.count(),
+                    len(help_calls))
     return render(request, "fleet/terminal.html", {
-        "row": row, "terminal": found, "now": now,
+        "row": row, "terminal": found, "now": now, "help_calls": help_calls,
         "alarms": found.alarms.filter(active=True).select_related("acknowledged_by"),
         "gaps": found.gaps.all()[:50],
         "events": found.events.order_by("-seq")[:50],

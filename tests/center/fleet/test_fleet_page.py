@@ -107,3 +107,22 @@ def test_filters_narrow_the_table_and_the_live_refresh_keeps_them(page, live_ser
     page.get_by_role("button", name="筛选").click()
     page.wait_for_url("**station=*")
     assert page.locator("tbody tr").count() == 1
+
+
+def test_a_call_for_help_shows_until_staff_answer_it(page, live_server):
+    make_people()
+    kiosk = live_terminal("xc-hsz-01")
+    now = timezone.now()
+    report(kiosk, kiosk.event(1, "help.requested",
+                              {"request": 4, "screen": "pickup", "at": now.isoformat()}, at=now))
+    sign_in(page, live_server, "district-admin")
+    row = page.locator("tr[data-terminal='xc-hsz-01']")
+    row.get_by_text("1 人在呼叫帮助").wait_for()
+    page.goto(f"{live_server.url}/fleet/xc/xc-hsz-01/")
+    page.get_by_text("在“取件”界面").wait_for()
+    keep_screenshot(page, "help-waiting")
+    report(kiosk, kiosk.event(2, "help.answered", {"request": 4, "by": "window:1",
+                                                   "after_s": 40}, at=now))
+    page.goto(f"{live_server.url}/fleet/")
+    page.locator("tr[data-terminal='xc-hsz-01']").wait_for()
+    assert page.get_by_text("人在呼叫帮助").count() == 0
