@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from center.accounts.roles import may_act_on, visible_terminals
 from center.commands.forms import AnnouncementForm, OpenCompartmentForm
 from center.commands.models import Command
+from center.fleet.compartments import compartment_grid
 from center.fleet.filters import FleetFilter
 from center.fleet.help_calls import waiting_calls
 from center.fleet.rows import fleet_row
@@ -52,6 +53,7 @@ def terminal(request: HttpRequest, district: str, terminal_id: str) -> HttpRespo
                     len(help_calls))
     return render(request, "fleet/terminal.html", {
         "row": row, "terminal": found, "now": now, "help_calls": help_calls,
+        "compartments": compartment_grid(found),
         "alarms": found.alarms.filter(active=True).select_related("acknowledged_by"),
         "gaps": found.gaps.all()[:50],
         "events": found.events.order_by("-seq")[:50],
