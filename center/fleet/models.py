@@ -61,6 +61,7 @@ class Terminal(models.Model):
     heartbeat = models.JSONField(default=dict, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     catalog_version = models.CharField(max_length=60, blank=True)
+    sampled_at = models.DateTimeField(null=True, blank=True)     # the last HeartbeatSample
 
     # Completeness: every seq up to here has arrived or was announced dropped.
     complete_upto = models.BigIntegerField(default=0)
@@ -116,3 +117,18 @@ class Terminal(models.Model):
         """A heartbeat section, or None when this terminal has no such feature."""
         value = self.heartbeat.get(name)
         return value if isinstance(value, dict) else None
+
+
+class HeartbeatSample(models.Model):
+    """A few figures of a heartbeat, kept every SAMPLE_EVERY for the terminal page's charts."""
+
+    terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="samples")
+    at = models.DateTimeField()
+    disk_free_bytes = models.BigIntegerField(null=True)
+    occupied = models.IntegerField(null=True)
+    compartments = models.IntegerField(null=True)
+    unsent = models.IntegerField(null=True)
+    waiting = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["terminal", "at"], name="sample_by_time")]

@@ -7,6 +7,7 @@ app_name = "fleet"
 urlpatterns = [
     path("", views.fleet, name="list"),
     path("<slug:district>/<slug:terminal_id>/", views.terminal, name="terminal"),
+    path("<slug:district>/<slug:terminal_id>/history.json", views.history, name="history"),
     path("<slug:district>/<slug:terminal_id>/announce/", commands.announce, name="announce"),
     path("<slug:district>/<slug:terminal_id>/open/", commands.open_compartment, name="open"),
     path("<slug:district>/<slug:terminal_id>/rebirth/", commands.rebirth, name="rebirth"),

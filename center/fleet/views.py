@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -16,6 +18,7 @@ from center.commands.models import Command
 from center.fleet.compartments import compartment_grid
 from center.fleet.filters import FleetFilter
 from center.fleet.help_calls import waiting_calls
+from center.fleet.models import HeartbeatSample
 from center.fleet.rows import fleet_row
 
 # How often the fleet table refreshes itself in the browser.
@@ -60,4 +63,26 @@ def terminal(request: HttpRequest, district: str, terminal_id: str) -> HttpRespo
         "commands": Command.objects.filter(terminal=found).select_related("issued_by")[:20],
         "may_act": may_act_on(request.user, found),
         "announcement_form": AnnouncementForm(), "open_form": OpenCompartmentForm(),
+    })
+
+
+# How far back the terminal page's charts reach.
+HISTORY = timedelta(days=7)
+
+
+@require_GET
+def history(request: HttpRequest, district: str, terminal_id: str) -> JsonResponse:
+    """The terminal page's chart data: each sample's time and figures, oldest first."""
+    found = get_object_or_404(visible_terminals(request.user), district=district,
+                              terminal_id=terminal_id)
+    rows = list(HeartbeatSample.objects.filter(
+        terminal=found, at__gte=timezone.now() - HISTORY).order_by("at").values_list(
+        "at", "disk_free_bytes", "occupied", "unsent", "waiting"))
+    return JsonResponse({
+        "at": [at.isoformat() for at, *_ in rows],
+        "disk_free_gb": [None if free is None else round(free / 1e9, 2)
+                         for _, free, *_ in rows],
+        "occupied": [row[2] for row in rows],
+        "unsent": [row[3] for row in rows],
+        "waiting": [row[4] for row in rows],
     })

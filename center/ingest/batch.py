@@ -22,6 +22,7 @@ from center.alarms.standing import clear_alarm, raise_alarm
 from center.commands.sender import resend_after_birth
 from center.fleet.models import Terminal
 from center.fleet.presence import apply_birth, apply_death, apply_heartbeat
+from center.fleet.samples import sample_heartbeat
 from center.ingest.event_store import store_events
 from center.ingest.messages import (
     AlarmCleared,
@@ -40,7 +41,7 @@ from contract.topics import TerminalTopic
 TerminalKey = tuple[str, str]
 # Everything ingest may change on a terminal; a batch writes only what it changed.
 TERMINAL_FIELDS = ["online", "bd_seq", "born_at", "presence_since", "started_at", "version",
-                   "last_seen_at", "heartbeat", "heartbeat_at", "catalog_version",
+                   "last_seen_at", "heartbeat", "heartbeat_at", "catalog_version", "sampled_at",
                    "complete_upto", "highest_seq", "rejects", "seq_conflicts"]
 
 
@@ -167,7 +168,8 @@ def _apply_state(terminal: Terminal, message: Message, received_at: datetime,
     elif isinstance(message, Death):
         apply_death(terminal, message.bd_seq, received_at)
     elif isinstance(message, Heartbeat):
-        apply_heartbeat(terminal, message.bd_seq, message.at, message.body)
+        if apply_heartbeat(terminal, message.bd_seq, message.at, message.body):
+            sample_heartbeat(terminal, message.at, message.body, using)
     elif isinstance(message, AlarmRaised):
         raise_alarm(terminal, message.kind, message.subject, message.raised_at,
                     message.detail, received_at=received_at, using=using)
