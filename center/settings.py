@@ -106,7 +106,7 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
-        "center.fleet.context_processors.broker_status",
+        "center.fleet.context_processors.page_shell",
     ]},
 }]
 

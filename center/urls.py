@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("center.accounts.urls")),
     path("fleet/", include("center.fleet.urls")),
     path("alarms/", include("center.alarms.urls")),
+    path("audit/", include("center.audit.urls")),
     path("admin/", admin.site.urls),
 ]

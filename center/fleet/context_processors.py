@@ -1,4 +1,4 @@
-"""What every page says about the center's own link to the terminals."""
+"""What every page says about the person signed in and the center's own link to the terminals."""
 
 from __future__ import annotations
 
@@ -8,15 +8,23 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from center.accounts.roles import DISTRICT_ADMIN, role_of
 from center.ingest.models import WorkerState
 
 # A worker beats every few seconds; one silent this long is taken as stopped.
 WORKER_SILENT_AFTER = timedelta(seconds=30)
 
 
-def broker_status(request: HttpRequest) -> dict[str, Any]:
+def page_shell(request: HttpRequest) -> dict[str, Any]:
+    """What the shell of every page shows: the role's menu and the ingest's health."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    context: dict[str, Any] = {"is_district_admin": role_of(request.user) == DISTRICT_ADMIN}
+    context.update(_ingest_problem())
+    return context
+
+
+def _ingest_problem() -> dict[str, Any]:
     now = timezone.now()
     workers = list(WorkerState.objects.all())
     running = [w for w in workers if now - w.beat_at < WORKER_SILENT_AFTER]

@@ -106,3 +106,22 @@ def test_a_viewer_sees_no_controls_and_is_refused_when_posting(page, live_server
     assert client.post(f"/alarms/{alarm.pk}/acknowledge/").status_code == 403
     assert not Command.objects.exists()
     assert Alarm.objects.get().acknowledged_at is None
+
+
+def test_the_audit_trail_names_who_did_what_and_only_administrators_read_it(
+        page, live_server, client, signing_key_file):
+    people = make_people()
+    terminal_with_an_alarm(people.station)
+    sign_in(page, live_server, "district-admin")
+    page.goto(f"{live_server.url}{PAGE}")
+    page.get_by_label("首页公告").fill("周六停电")
+    page.get_by_role("button", name="发送公告").click()
+    page.get_by_text("已发给 xc-hsz-01").wait_for()
+    page.get_by_role("link", name="操作记录").click()
+    entry = page.locator("tr[data-action='command.issued']")
+    entry.wait_for()
+    assert "district-admin" in entry.inner_text()
+    assert "周六停电" in entry.inner_text()
+    for other in (people.manager, people.viewer):
+        client.force_login(other)
+        assert client.get("/audit/").status_code == 403
