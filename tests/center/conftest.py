@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.center_db import DATABASES
 from tests.fixtures.postgres import PostgresCluster
-
-DATABASES = ["default", "pg"]
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from center.ingest.batch import ingest_batch
-from tests.center.accounts_fixtures import make_people
 from tests.fixtures.center_messages import PREFIX, FakeTerminal
+from tests.fixtures.center_people import make_people
 
 pytestmark = pytest.mark.django_db
 

@@ -10,18 +10,13 @@ from django.utils import timezone
 
 from center.fleet.models import Terminal
 from center.ingest.batch import ingest_batch
-from tests.center.accounts_fixtures import PASSWORD, make_people
 from tests.fixtures.browser import keep_screenshot
 from tests.fixtures.center_messages import PREFIX, FakeTerminal
+from tests.fixtures.center_people import make_people, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in(page, live_server, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
 
 
 def report(kiosk: FakeTerminal, *messages) -> None:

@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from center.fleet.models import HeartbeatSample
 from center.ingest.batch import ingest_batch
-from tests.center.accounts_fixtures import make_people
-from tests.center.fleet.test_fleet_page import sign_in
 from tests.fixtures.browser import keep_screenshot
 from tests.fixtures.center_messages import PREFIX, FakeTerminal
+from tests.fixtures.center_people import make_people, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,10 +15,9 @@ from center.audit.models import AuditEntry
 from center.commands.models import Command
 from center.fleet.models import Terminal
 from center.ingest.batch import ingest_batch
-from tests.center.accounts_fixtures import make_people
-from tests.center.fleet.test_fleet_page import sign_in
 from tests.fixtures.browser import keep_screenshot
 from tests.fixtures.center_messages import PREFIX, FakeTerminal
+from tests.fixtures.center_people import make_people, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = "/fleet/xc/xc-hsz-01/"

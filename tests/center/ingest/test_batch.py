@@ -12,7 +12,7 @@ from center.alarms.models import Alarm
 from center.fleet.models import Presence, Terminal
 from center.ingest.batch import ingest_batch
 from center.ingest.models import Event, Gap, Reject, SeqConflict
-from tests.center.conftest import DATABASES
+from tests.fixtures.center_db import DATABASES
 from tests.fixtures.center_messages import PREFIX, T0, FakeTerminal, received
 
 pytestmark = pytest.mark.django_db(databases=DATABASES)

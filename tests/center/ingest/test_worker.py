@@ -16,7 +16,7 @@ from center.ingest.batch import Received
 from center.ingest.models import Event, WorkerState
 from center.ingest.worker import BrokerSettings, IngestWorker
 from kiosk.simulation.broker import LocalBroker
-from tests.center.conftest import DATABASES
+from tests.fixtures.center_db import DATABASES
 from tests.fixtures.center_messages import PREFIX, FakeTerminal
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=DATABASES)

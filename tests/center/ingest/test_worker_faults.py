@@ -3,9 +3,9 @@ killed with SIGKILL again and again while events flow; its database stopped (Pos
 locked (SQLite) under it; the broker handing it repeats and shuffled events; a terminal
 whose seqs restarted; malformed payloads, and well-formed ones its columns cannot hold.
 
-A real mosquitto and real worker processes (worker_process.py). The outcome is read back
-with plain SQL, so the same checks serve the test databases and the private PostgreSQL
-cluster the outage test stops."""
+A real mosquitto and real worker processes (tests/fixtures/ingest_worker.py). The outcome
+is read back with plain SQL, so the same checks serve the test databases and the private
+PostgreSQL cluster the outage test stops."""
 
 from __future__ import annotations
 
@@ -31,14 +31,14 @@ from paho.mqtt.enums import CallbackAPIVersion
 from center.ingest.batch import Received
 from center.ingest.models import Event
 from kiosk.simulation.broker import LocalBroker
-from tests.center.conftest import DATABASES
-from tests.center.ingest.worker_process import (
+from tests.fixtures.center_db import DATABASES
+from tests.fixtures.center_messages import FakeTerminal, received
+from tests.fixtures.ingest_worker import (
     Totals,
     WorkerProcess,
     database_environment,
     migrate,
 )
-from tests.fixtures.center_messages import FakeTerminal, received
 from tests.fixtures.postgres import PostgresCluster, require_postgres
 
 pytestmark = [pytest.mark.django_db(transaction=True, databases=DATABASES), pytest.mark.slow]

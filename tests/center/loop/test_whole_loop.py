@@ -20,9 +20,8 @@ from PIL import ImageGrab
 
 from center.ingest.worker import BrokerSettings, IngestWorker
 from kiosk.simulation.broker import LocalBroker, free_port
-from tests.center.accounts_fixtures import make_people
-from tests.center.fleet.test_fleet_page import sign_in
 from tests.fixtures.browser import ARTIFACTS, keep_screenshot
+from tests.fixtures.center_people import make_people, sign_in
 from tests.ui.screen_checks import assert_shows
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
