@@ -12,6 +12,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from contract.key_files import load_sealing_key
 from contract.sealing import public_key_from_base64
 from devices.idcard.port import IdCardReader
 from devices.idcard.sam_reader import SamIdCardReader
@@ -51,7 +52,7 @@ from kiosk.services.station_settings import StationSettings
 from kiosk.services.status import TerminalStatus
 from kiosk.services.terminal_state import TerminalState
 from kiosk.services.worker import ServiceWorker
-from kiosk.simulation.center import DeliveredCode, DemoCenter, load_private_key
+from kiosk.simulation.center import DeliveredCode, DemoCenter
 from kiosk.simulation.control import ControlClient
 from kiosk.store import Store
 from kiosk.ui.services import DemoTools, DeviceSignals, TerminalServices
@@ -283,7 +284,7 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
     if config.simulation.control_socket is not None:
         terminal.simulator_control = ControlClient(config.simulation.control_socket)
     if config.simulation.center_key_file is not None:
-        terminal.demo_center = DemoCenter(load_private_key(config.simulation.center_key_file))
+        terminal.demo_center = DemoCenter(load_sealing_key(config.simulation.center_key_file))
     return terminal
 
 

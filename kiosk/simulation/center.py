@@ -16,14 +16,12 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from contract.command_signing import sign_command
-from contract.key_files import load_sealing_key
 from contract.sealing import unseal
 from kiosk.store import Store
 
@@ -35,10 +33,6 @@ class DeliveredCode:
     case_number: str | None
     code: str
     qr: str
-
-
-def load_private_key(path: Path) -> X25519PrivateKey:
-    return load_sealing_key(path)
 
 
 def make_command(key: Ed25519PrivateKey, district: str, terminal: str, command_type: str,
