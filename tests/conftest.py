@@ -17,4 +17,5 @@ pytest_plugins = [
     "tests.fixtures.voice",
     "tests.fixtures.postgres",
     "tests.fixtures.browser",
+    "tests.fixtures.mqtt_terminal",
 ]

@@ -20,14 +20,15 @@ from kiosk.services.guide.service import GuideService
 from kiosk.services.locker.model import Refused, Started
 from kiosk.services.locker.service import LockerService
 from kiosk.services.opening_hours_text import chinese_hours
+from kiosk.services.outbox_resend import OutboxResend, ResendRefused
 from kiosk.services.station_settings import StationSettings, sessions_from_wire
 
 LOCKER_ANSWER_S = 20.0
 
 
 def build_handlers(*, locker: LockerService | None, guide: GuideService | None,
-                   settings: StationSettings, rebirth: Callable[[], None] | None
-                   ) -> dict[str, CommandHandler]:
+                   settings: StationSettings, rebirth: Callable[[], None] | None,
+                   outbox: OutboxResend | None = None) -> dict[str, CommandHandler]:
     def needs(service: object, what: str) -> None:
         if service is None:
             raise CommandRejected("not_supported", f"this terminal has no {what}")
@@ -111,6 +112,15 @@ def build_handlers(*, locker: LockerService | None, guide: GuideService | None,
         rebirth()
         return {}
 
+    def resend_events(command: Command) -> Mapping[str, Any]:
+        args = _arguments(command, {"fromSeq": int, "toSeq": int})
+        needs(outbox, "link to the center")
+        assert outbox is not None
+        try:
+            return outbox.resend(command.actor, args["fromSeq"], args["toSeq"]).as_detail()
+        except ResendRefused as refusal:
+            raise CommandRejected("bad_arguments", str(refusal)) from None
+
     return {
         "locker.open": open_compartment,
         "locker.set_in_service": set_in_service,
@@ -118,6 +128,7 @@ def build_handlers(*, locker: LockerService | None, guide: GuideService | None,
         "display.set_announcement": set_announcement,
         "station.set_opening_hours": set_opening_hours,
         "presence.rebirth": ask_for_birth,
+        "outbox.resend": resend_events,
     }
 
 

@@ -95,6 +95,17 @@ def backlog(db: sqlite_utils.Database) -> Backlog:
     return Backlog(int(row[0]), row[1])
 
 
+def seq_ranges(seqs: Sequence[int]) -> list[list[int]]:
+    """Sorted seqs as ranges: [1, 2, 3, 7, 9, 10] -> [[1, 3], [7, 7], [9, 10]]"""
+    ranges: list[list[int]] = []
+    for seq in seqs:
+        if ranges and seq == ranges[-1][1] + 1:
+            ranges[-1][1] = seq
+        else:
+            ranges.append([seq, seq])
+    return ranges
+
+
 def now_iso() -> str:
     """The outbox's timestamp form: UTC, milliseconds; such strings sort as times."""
     return datetime.now(UTC).isoformat(timespec="milliseconds")

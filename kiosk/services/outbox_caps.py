@@ -25,7 +25,7 @@ import sqlite_utils
 
 from kiosk.services import audit
 from kiosk.services.alarms import clear_alarm, raise_alarm
-from kiosk.services.outbox import PRIORITY_BUSINESS, append_event, backlog
+from kiosk.services.outbox import PRIORITY_BUSINESS, append_event, backlog, seq_ranges
 from kiosk.store import Store
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ def _drop_past_caps(db: sqlite_utils.Database, limits: OutboxLimits, now: dateti
     seqs = sorted(row[1] for row in victims)
     detail = {"count": len(victims), "by_type": dict(by_type),
               "by_priority": {str(p): n for p, n in sorted(by_priority.items())},
-              "seq_ranges": _ranges(seqs)[:MAX_RANGES_REPORTED]}
+              "seq_ranges": seq_ranges(seqs)[:MAX_RANGES_REPORTED]}
     log.error("outbox past its cap: dropped %d undelivered events (%s)", len(victims),
               ", ".join(f"{t} x{n}" for t, n in by_type.most_common()))
     audit.record(db, "system", "outbox.dropped", SUBJECT, detail)
@@ -135,14 +135,3 @@ def _drop_past_caps(db: sqlite_utils.Database, limits: OutboxLimits, now: dateti
     # so it is among the last things a later cap would drop.
     append_event(db, "outbox.dropped", detail, PRIORITY_BUSINESS)
     return len(victims)
-
-
-def _ranges(seqs: list[int]) -> list[list[int]]:
-    """[1, 2, 3, 7, 9, 10] -> [[1, 3], [7, 7], [9, 10]]"""
-    ranges: list[list[int]] = []
-    for seq in seqs:
-        if ranges and seq == ranges[-1][1] + 1:
-            ranges[-1][1] = seq
-        else:
-            ranges.append([seq, seq])
-    return ranges

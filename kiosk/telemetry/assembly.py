@@ -18,6 +18,7 @@ from kiosk.services.guide.service import GuideService
 from kiosk.services.heartbeat import Heartbeat
 from kiosk.services.locker.service import LockerService
 from kiosk.services.outbox_caps import OutboxLimits, enforce_caps
+from kiosk.services.outbox_resend import OutboxResend
 from kiosk.services.station_settings import StationSettings
 from kiosk.services.status import TerminalStatus
 from kiosk.services.terminal_state import TerminalState
@@ -76,12 +77,14 @@ def build_telemetry(config: KioskConfig, store: Store, *, status: TerminalStatus
     link = BrokerLink(config.mqtt, client_id, inflight_window=config.mqtt.inflight_window)
     periodic = PeriodicJobs("telemetry")
     alarms = RetainedAlarms(store, link, topics)
+    publisher = OutboxPublisher(store, link, topics, config.mqtt.inflight_window)
     processor = CommandProcessor(
         store, district_id=station.district_id, terminal_id=station.terminal_id,
         signing_key=(public_key_from_base64(config.security.center_signing_key)
                      if config.security.center_signing_key else None),
         handlers=build_handlers(locker=locker, guide=guide, settings=settings,
-                                rebirth=lambda: rebirth()),
+                                rebirth=lambda: rebirth(),
+                                outbox=OutboxResend(store, publisher.requeued)),
     )
     # The link subscribes to the command topic on every connection, before the birth.
     commands = CommandListener(processor, link, topics)
@@ -90,7 +93,6 @@ def build_telemetry(config: KioskConfig, store: Store, *, status: TerminalStatus
         next_birth_sequence=lambda: state.next_sequence("mqtt.bd_seq"),
         on_online=status.set_online, link=link,
     )
-    publisher = OutboxPublisher(store, link, topics, config.mqtt.inflight_window)
     beats = HeartbeatPublisher(heartbeat, link, topics, lambda: presence.bd_seq)
     limits = outbox_limits(config)
     periodic.add("heartbeat", config.mqtt.heartbeat_interval_s, beats.publish)

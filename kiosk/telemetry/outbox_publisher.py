@@ -32,6 +32,7 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -88,6 +89,8 @@ class OutboxPublisher:
         self._retry: list[tuple[float, OutboxEvent]] = []
         # The highest seq read in each priority class by this process.
         self._read_up_to: dict[int, int] = {}
+        # Per class, the lowest seq marked unsent again (outbox.resend) and not yet read.
+        self._requeued: dict[int, int] = {}
         self._session: Session | None = None
         self._last_flush = time.monotonic()
         self._thread: threading.Thread | None = None
@@ -114,6 +117,14 @@ class OutboxPublisher:
             time.sleep(0.02)
         self._flush()
 
+    def requeued(self, lowest_by_priority: Mapping[int, int]) -> None:
+        """Events at or above these seqs were marked unsent again (the center asked for
+        them): the drain reads those classes again from there. Any thread."""
+        with self._lock:
+            for priority, seq in lowest_by_priority.items():
+                self._requeued[priority] = min(self._requeued.get(priority, seq), seq)
+        self._wake.set()
+
     def in_flight(self) -> int:
         with self._lock:
             return len(self._in_flight)
@@ -131,6 +142,7 @@ class OutboxPublisher:
                 if time.monotonic() - self._last_flush >= FLUSH_S:
                     self._flush()
                 self._release_due_retries()
+                self._read_requeued_again()
                 self._fill_window()
             except Exception:
                 # A full disk or a locked database must not end publishing for good.
@@ -235,13 +247,22 @@ class OutboxPublisher:
             for event in due:
                 self._rewind(event)
 
+    def _read_requeued_again(self) -> None:
+        with self._lock:
+            requeued, self._requeued = self._requeued, {}
+            for priority, seq in requeued.items():
+                self._rewind_class(priority, seq)
+
     def _rewind(self, event: OutboxEvent) -> None:
-        """Lets ``event`` be read again, and with it the events of its class read ahead
-        of it, so that those still waiting go out after it. Called with the lock held, on
-        the publisher thread (the only one that touches ``_ahead``)."""
-        self._read_up_to[event.priority] = min(self._read_up_to.get(event.priority, 0),
-                                               event.seq - 1)
-        self._ahead = deque(e for e in self._ahead if e.priority != event.priority)
+        """Lets ``event`` be read again. Called with the lock held."""
+        self._rewind_class(event.priority, event.seq)
+
+    def _rewind_class(self, priority: int, seq: int) -> None:
+        """Lets the class's events from ``seq`` on be read again, and with them those read
+        ahead, so that those still waiting go out in seq order. Called with the lock held,
+        on the publisher thread (the only one that touches ``_ahead``)."""
+        self._read_up_to[priority] = min(self._read_up_to.get(priority, 0), seq - 1)
+        self._ahead = deque(e for e in self._ahead if e.priority != priority)
 
     def _flush(self) -> None:
         with self._lock:

@@ -16,6 +16,7 @@ from kiosk.services.command_handlers import build_handlers
 from kiosk.services.commands import CommandProcessor
 from kiosk.services.guide.library import CatalogLibrary
 from kiosk.services.guide.service import GuideService
+from kiosk.services.outbox_resend import OutboxResend
 from kiosk.services.printing import PrintService
 from kiosk.services.station_settings import HoursRules, StationSettings
 from kiosk.simulation.center import make_command
@@ -131,9 +132,26 @@ def test_types_this_terminal_lacks_are_not_supported(store_and_guide, center):
     processor = processor_for(store, center)
     for command_type, args in (("locker.open", {"compartment": 1}),
                                ("guide.replace_catalog", {"catalog": ""}),
-                               ("presence.rebirth", {})):
+                               ("presence.rebirth", {}),
+                               ("outbox.resend", {"fromSeq": 1, "toSeq": 1})):
         result = send(processor, center, command_type, args)
         assert (result.status, result.reason) == ("rejected", "not_supported"), command_type
+
+
+def test_a_resend_outside_the_outbox_is_refused_with_the_reason(store_and_guide, center):
+    store, _guide = store_and_guide
+    processor = CommandProcessor(store, district_id="d", terminal_id="t",
+                                 signing_key=center.public_key(),
+                                 handlers=build_handlers(
+                                     locker=None, guide=None, rebirth=None,
+                                     settings=StationSettings(store, CONFIGURED_HOURS),
+                                     outbox=OutboxResend(store)))
+    for args, why in (({"fromSeq": 1}, "missing toSeq"),
+                      ({"fromSeq": "1", "toSeq": 2}, "fromSeq must be int"),
+                      ({"fromSeq": 1, "toSeq": 500}, "past the last event written")):
+        result = send(processor, center, "outbox.resend", args)
+        assert (result.status, result.reason) == ("rejected", "bad_arguments"), args
+        assert why in result.text
 
 
 MON_TO_SAT = [{"days": [1, 2, 3, 4, 5, 6], "start": "09:00", "end": "18:00"}]

@@ -3,17 +3,19 @@ historical flag and refusals by the broker. The real terminal, against a real mo
 
 from __future__ import annotations
 
-import pytest
+import base64
+import uuid
 
-from kiosk.app.terminal import build_terminal
-from kiosk.config import load_config
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from kiosk.services.outbox import (
     PRIORITY_ALARM,
     PRIORITY_BUSINESS,
     PRIORITY_REPORT,
     append_event,
 )
-from kiosk.store import open_store
+from kiosk.simulation.center import make_command
 from kiosk.telemetry import outbox_publisher
 from kiosk.telemetry.link import INFLIGHT_RESERVE
 from kiosk.telemetry.outbox_publisher import HANDED_WINDOWS
@@ -22,25 +24,6 @@ from tests.telemetry.center import Center
 from tests.waiting import wait_until
 
 ROOT = "kiosk/v1/test-district/test-01"
-
-
-
-@pytest.fixture
-def terminal_for(write_config):
-    made = []
-
-    def make(port: int, **mqtt):
-        config = load_config(write_config({"mqtt": {"enabled": True, "host": "127.0.0.1",
-                                                    "port": port, **mqtt}}))
-        store = open_store(config.store.path)
-        terminal = build_terminal(config, store)
-        made.append((terminal, store))
-        return terminal, store
-
-    yield make
-    for terminal, store in made:
-        terminal.stop()
-        store.close()
 
 
 def add(store, event_type, priority, **payload):
@@ -123,3 +106,38 @@ def test_an_event_the_broker_refuses_stays_unsent_and_is_tried_again(tmp_path, t
         assert sent[refused] == 0
     finally:
         broker.stop()
+
+
+def test_the_center_asks_for_delivered_events_again_and_gets_them_in_order(broker,
+                                                                        terminal_for):
+    signing = Ed25519PrivateKey.generate()
+    public = base64.b64encode(signing.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+    center = Center(broker.port)
+    terminal, store = terminal_for(broker.port, {"security": {"center_signing_key": public}})
+    ids = [add(store, "test.lost", PRIORITY_REPORT if n % 3 else PRIORITY_BUSINESS, n=n)
+           for n in range(30)]
+    terminal.start()
+    try:
+        wait_until(lambda: unsent(store) == 0, "every event delivered")
+        first_time = center.event_deliveries()
+        command_id = str(uuid.uuid4())
+        center.send("test-district", "test-01", make_command(
+            signing, "test-district", "test-01", "outbox.resend", {"fromSeq": 5, "toSeq": 20},
+            command_id=command_id))
+        result = center.command_result(command_id)
+        assert (result["status"], result["detail"]) == (
+            "accepted", {"requeued": 16, "waiting": 0, "gone": []})
+        center.wait_until(lambda: center.event_deliveries() >= first_time + 16,
+                          what="the 16 events again")
+        wait_until(lambda: unsent(store) == 0, "the resent events marked delivered again")
+        deliveries = [m.json() for m in center.messages if m.kind == "evt"]
+        again = [e for e in deliveries[first_time:] if e["type"] == "test.lost"]
+        assert sorted(e["seq"] for e in again) == list(range(5, 21))
+        assert {e["id"] for e in again} == set(ids[4:20])       # the same events, by id
+        assert all(e["historical"] for e in again)              # they waited
+        for priority in (PRIORITY_BUSINESS, PRIORITY_REPORT):
+            seqs = [e["seq"] for e in again if e["priority"] == priority]
+            assert seqs == sorted(seqs)                          # in order within a class
+    finally:
+        center.close()
