@@ -19,6 +19,7 @@ from django.db import connections
 from center.commands.sender import apply_result
 from center.fleet.models import Terminal
 from center.ingest.completeness import OpenGap, Stream
+from center.ingest.event_rows import insert_new_events
 from center.ingest.messages import EventMessage
 from center.ingest.models import DroppedRange, Event, Gap, SeqConflict
 
@@ -51,12 +52,7 @@ def store_events(events: dict[Terminal, list[EventMessage]], now: datetime,
     kept = _kept_ids(first, using)
     new = {t: [m for seq, m in seqs.items() if (t.pk, seq) not in kept]
            for t, seqs in first.items()}
-    Event.objects.using(using).bulk_create([
-        Event(terminal=t, seq=m.seq, event_id=m.event_id, type=m.type, priority=m.priority,
-              created_at=m.created_at, historical=m.historical, payload=m.payload,
-              received_at=now)
-        for t, messages in new.items() for m in messages], ignore_conflicts=True,
-        batch_size=500)
+    insert_new_events([(t, m) for t, messages in new.items() for m in messages], now, using)
     kept.update(_kept_ids({t: {m.seq: m for m in ms} for t, ms in new.items() if ms}, using))
     inserted = {id(m) for messages in new.values() for m in messages}
     conflicts: list[SeqConflict] = []
@@ -114,37 +110,55 @@ def account(arrived: dict[Terminal, list[EventMessage]], now: datetime, using: s
     if not arrived:
         return
     open_gaps: dict[int, list[OpenGap]] = defaultdict(list)
-    for gap in Gap.objects.using(using).filter(terminal__in=list(arrived)).order_by(
-            "terminal_id", "first_seq"):
-        open_gaps[gap.terminal_id].append(
-            OpenGap(gap.first_seq, gap.last_seq, gap.opened_at, gap.resend_asked_at))
-    changed: dict[Terminal, list[OpenGap]] = {}
+    row_of: dict[tuple[int, OpenGap], int] = {}
+    # Plain tuples: a draining fleet has thousands of open gaps, read on every batch.
+    for pk, terminal_id, first, last, opened_at, asked_at in Gap.objects.using(using).filter(
+            terminal__in=list(arrived)).order_by("terminal_id", "first_seq").values_list(
+            "pk", "terminal_id", "first_seq", "last_seq", "opened_at", "resend_asked_at"):
+        kept = OpenGap(first, last, opened_at, asked_at)
+        open_gaps[terminal_id].append(kept)
+        row_of[(terminal_id, kept)] = pk
+    closed: list[int] = []
+    opened: list[Gap] = []
     dropped: list[DroppedRange] = []
     for terminal, messages in arrived.items():
         before = open_gaps[terminal.pk]
         stream = Stream(terminal.highest_seq, list(before))
         for message in sorted(messages, key=lambda m: m.seq):
             stream.arrived(message.seq, now)
-            if message.type == "outbox.dropped":
-                for first, last in dropped_ranges(message):
-                    dropped.append(DroppedRange(terminal=terminal, first_seq=first,
-                                                last_seq=last, announced_by_seq=message.seq))
-                    stream.filled(first, last, now)
+            for first, last in never_coming(message):
+                dropped.append(DroppedRange(terminal=terminal, first_seq=first,
+                                            last_seq=last, announced_by_seq=message.seq))
+                stream.filled(first, last, now)
         terminal.highest_seq = stream.highest
         terminal.complete_upto = stream.complete_upto
-        if stream.gaps != before:
-            changed[terminal] = stream.gaps
+        # Only the gaps that changed are written: while a backlog drains, a terminal has
+        # many open gaps and a batch narrows one or two of them.
+        after, earlier = set(stream.gaps), set(before)
+        closed += [row_of[(terminal.pk, gap)] for gap in before if gap not in after]
+        opened += [Gap(terminal=terminal, first_seq=g.first, last_seq=g.last,
+                       opened_at=g.opened_at, resend_asked_at=g.resend_asked_at)
+                   for g in stream.gaps if g not in earlier]
     if dropped:
         DroppedRange.objects.using(using).bulk_create(dropped, ignore_conflicts=True)
-    if changed:
-        Gap.objects.using(using).filter(terminal__in=list(changed)).delete()
-        Gap.objects.using(using).bulk_create([
-            Gap(terminal=t, first_seq=g.first, last_seq=g.last, opened_at=g.opened_at,
-                resend_asked_at=g.resend_asked_at) for t, gaps in changed.items() for g in gaps])
+    if closed:
+        Gap.objects.using(using).filter(pk__in=closed).delete()
+    if opened:
+        Gap.objects.using(using).bulk_create(opened)
 
 
-def dropped_ranges(message: EventMessage) -> list[tuple[int, int]]:
-    ranges = message.payload.get("seq_ranges")
+def never_coming(message: EventMessage) -> list[tuple[int, int]]:
+    """Seq ranges the event says will never arrive: those an `outbox.dropped` event lists,
+    and those an `outbox.resend` result answers as gone (no longer kept)."""
+    if message.type == "outbox.dropped":
+        return seq_ranges(message.payload.get("seq_ranges"))
+    if message.type == "command.result" and message.payload.get("type") == "outbox.resend":
+        detail = message.payload.get("detail")
+        return seq_ranges(detail.get("gone") if isinstance(detail, dict) else None)
+    return []
+
+
+def seq_ranges(ranges: object) -> list[tuple[int, int]]:
     if not isinstance(ranges, list):
         return []
     return [(r[0], r[1]) for r in ranges
