@@ -62,6 +62,20 @@ def build_handlers(*, locker: LockerService | None, guide: GuideService | None,
             raise CommandRejected("refused", f"not_found: no compartment {number}")
         return {"compartment": number, "inService": in_service}
 
+    def reissue_code(command: Command) -> Mapping[str, Any]:
+        args = _arguments(command, {"deposit": str})
+        needs(locker, "locker")
+        assert locker is not None
+        try:
+            refusal = locker.reissue_code(command.actor, args["deposit"]).result(
+                LOCKER_ANSWER_S)
+        except FutureTimeout:
+            raise CommandFailed("timeout", "the locker did not answer; the old code may "
+                                           "still work") from None
+        if refusal is not None:
+            raise CommandRejected("refused", refusal)
+        return {"deposit": args["deposit"]}
+
     def replace_catalog(command: Command) -> Mapping[str, Any]:
         args = _arguments(command, {"catalog": str})
         needs(guide, "service guide")
@@ -124,6 +138,7 @@ def build_handlers(*, locker: LockerService | None, guide: GuideService | None,
     return {
         "locker.open": open_compartment,
         "locker.set_in_service": set_in_service,
+        "locker.reissue_code": reissue_code,
         "guide.replace_catalog": replace_catalog,
         "display.set_announcement": set_announcement,
         "station.set_opening_hours": set_opening_hours,

@@ -52,18 +52,20 @@ class DemoCenter:
         self._key = private_key
 
     def codes_for_stored(self, store: Store) -> list[DeliveredCode]:
-        """Codes of results that are still waiting in the locker."""
+        """Codes of results that are still waiting in the locker: for each, the code of its
+        latest locker.deposited or locker.code_reissued event."""
         with store.reading() as db:
             rows = db.execute(
                 "SELECT o.payload FROM outbox o JOIN deposits d "
                 "ON d.id = json_extract(o.payload, '$.deposit') "
-                "WHERE o.type = 'locker.deposited' AND d.state = 'stored' ORDER BY o.seq"
+                "WHERE o.type IN ('locker.deposited', 'locker.code_reissued') "
+                "AND d.state = 'stored' ORDER BY o.seq"
             ).fetchall()
-        delivered = []
+        delivered: dict[str, DeliveredCode] = {}
         for (payload,) in rows:
             event = json.loads(payload)
             secret = unseal(self._key, event["pickup"], associated=event["deposit"])
-            delivered.append(DeliveredCode(event["deposit"], event["compartment"],
-                                           event.get("case_number"), secret["code"],
-                                           secret["qr"]))
-        return delivered
+            delivered[event["deposit"]] = DeliveredCode(
+                event["deposit"], event["compartment"], event.get("case_number"),
+                secret["code"], secret["qr"])
+        return list(delivered.values())

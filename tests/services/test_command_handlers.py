@@ -16,6 +16,7 @@ from kiosk.services.command_handlers import build_handlers
 from kiosk.services.commands import CommandProcessor
 from kiosk.services.guide.library import CatalogLibrary
 from kiosk.services.guide.service import GuideService
+from kiosk.services.locker.model import Refused, Started
 from kiosk.services.outbox_resend import OutboxResend
 from kiosk.services.printing import PrintService
 from kiosk.services.station_settings import HoursRules, StationSettings
@@ -95,6 +96,40 @@ def test_take_a_compartment_out_of_service_and_back(locker_rig, center):
     unknown = send(processor, center, "locker.set_in_service",
                    {"compartment": 42, "inService": False})
     assert (unknown.status, unknown.reason) == ("rejected", "refused")
+
+
+def test_a_reissued_code_opens_the_door_and_the_old_one_no_longer_does(locker_rig, center):
+    rig = locker_rig()
+    service = rig.start()
+    processor = processor_for(rig.store, center, locker=service)
+    compartment = rig.deposit("CASE-0042")
+    old_code = rig.codes()[compartment]
+    [(deposit,)] = rig.rows("SELECT id FROM deposits WHERE case_number = 'CASE-0042'")
+
+    result = send(processor, center, "locker.reissue_code", {"deposit": deposit})
+
+    assert (result.status, result.detail) == ("accepted", {"deposit": deposit})
+    new_code = rig.codes()[compartment]
+    assert new_code != old_code
+    [event] = [json.loads(p) for (p,) in rig.rows(
+        "SELECT payload FROM outbox WHERE type = 'locker.code_reissued'")]
+    assert set(event) == {"deposit", "compartment", "case_number", "expires_at", "pickup",
+                          "at"}
+    assert new_code not in json.dumps(event)                 # only sealed
+    assert rig.rows("SELECT actor FROM audit_log WHERE action = 'locker.code_reissued'") == [
+        (f"center:{result.command_id}",)]
+    refused = service.pickup(old_code).result(5)
+    assert isinstance(refused, Refused)
+    started = service.pickup(new_code).result(5)
+    assert isinstance(started, Started)
+    assert started.compartment == compartment
+    rig.take_out_and_close(compartment)
+    rig.wait_update("completed", started.operation_id)
+    gone = send(processor, center, "locker.reissue_code", {"deposit": deposit})
+    assert (gone.status, gone.reason) == ("rejected", "refused")
+    assert "not_waiting" in gone.text
+    unknown = send(processor, center, "locker.reissue_code", {"deposit": "no-such"})
+    assert "not_found" in unknown.text
 
 
 def test_replace_the_catalog(store_and_guide, center):

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
 from contract.sealing import seal
 from kiosk.services.alarms import clear_alarm, raise_alarm
+from kiosk.services.audit import record
 from kiosk.services.keys import KeyedHash
 from kiosk.services.locker import codes
 from kiosk.services.outbox import append_event
@@ -49,24 +50,52 @@ class DepositBook:
                                                 "compartment": compartment,
                                                 "receipt": receipt, "at": iso(now)})
             return receipt
-        while True:
-            code = codes.new_code()
-            digest = codes.code_hash(self._hash, code)
-            clash = db.execute("SELECT 1 FROM deposits WHERE code_hash = ?", [digest]).fetchone()
-            if clash is None:
-                break
+        code, digest = self._fresh_code(db)
         db.execute(
             "UPDATE deposits SET state = 'stored', stored_at = ?, due_at = ?, code_hash = ?, "
             "code_expires_at = ? WHERE id = ?", [iso(now), due, digest, due, deposit_id])
-        sealed = seal(self._center_key,
-                      {"code": code, "qr": codes.qr_payload(self._terminal_id, code)},
-                      associated=deposit_id)
         append_event(db, "locker.deposited", {
             "deposit": deposit_id, "compartment": compartment,
             "case_number": case_number, "stored_at": iso(now), "expires_at": due,
-            "pickup": sealed, **({"lower": True} if needs_lower else {}),
+            "pickup": self._sealed(deposit_id, code),
+            **({"lower": True} if needs_lower else {}),
         })
         return None
+
+    def reissue_code(self, db: sqlite_utils.Database, deposit_id: str, actor: str
+                     ) -> str | None:
+        """A new pickup code for a result still waiting (the applicant lost the notice):
+        the old code stops working at once, the deadline stays, and the new code goes to
+        the center sealed in a locker.code_reissued event. Returns why not, or None."""
+        row = db.execute("SELECT kind, state, compartment, case_number, due_at FROM deposits "
+                         "WHERE id = ?", [deposit_id]).fetchone()
+        if row is None:
+            return "not_found: no such deposit"
+        kind, state, compartment, case_number, due = row
+        if kind != "result" or state != "stored":
+            return f"not_waiting: the deposit is {'a drop-off' if kind != 'result' else state}"
+        code, digest = self._fresh_code(db)
+        db.execute("UPDATE deposits SET code_hash = ? WHERE id = ?", [digest, deposit_id])
+        record(db, actor, "locker.code_reissued", deposit_id, {"compartment": compartment})
+        append_event(db, "locker.code_reissued", {
+            "deposit": deposit_id, "compartment": compartment, "case_number": case_number,
+            "expires_at": due, "pickup": self._sealed(deposit_id, code),
+            "at": iso(self._wall())})
+        return None
+
+    def _fresh_code(self, db: sqlite_utils.Database) -> tuple[str, str]:
+        """A random code no waiting deposit has, and its keyed hash."""
+        while True:
+            code = codes.new_code()
+            digest = codes.code_hash(self._hash, code)
+            if db.execute("SELECT 1 FROM deposits WHERE code_hash = ?", [digest]
+                          ).fetchone() is None:
+                return code, digest
+
+    def _sealed(self, deposit_id: str, code: str) -> dict[str, str]:
+        return seal(self._center_key,
+                    {"code": code, "qr": codes.qr_payload(self._terminal_id, code)},
+                    associated=deposit_id)
 
     @staticmethod
     def _new_receipt(db: sqlite_utils.Database, now: float) -> str:

@@ -85,9 +85,9 @@ class LockerService:
         self.compartments = compartments_from_config(config)
         self.lower_compartments = allocation.lower_compartments(config)  # seated reach
         self._worker: Worker = worker if worker is not None else JobWorker(TICK_S)
-        deposits = DepositBook(retention_days=config.retention_days, terminal_id=terminal_id,
-                               keyed_hash=keyed_hash, center_key=center_key,
-                               wall_clock=wall_clock)
+        self._deposits = deposits = DepositBook(
+            retention_days=config.retention_days, terminal_id=terminal_id,
+            keyed_hash=keyed_hash, center_key=center_key, wall_clock=wall_clock)
         self._doors = DoorTracker(
             store, self.compartments,
             {(name, board.address): board.item_sensor
@@ -176,6 +176,10 @@ class LockerService:
     def set_in_service(self, actor: str, number: int, in_service: bool) -> Future[bool]:
         return self._worker.submit(lambda: self._set_in_service(actor, number, in_service))
 
+    def reissue_code(self, actor: str, deposit_id: str) -> Future[str | None]:
+        """A new pickup code for a waiting result; the future holds why not, or None."""
+        return self._worker.submit(lambda: self._reissue_code(actor, deposit_id))
+
     # -- queries (any thread; read-only) ------------------------------------------------
 
     def keypad_locked_for(self) -> float:
@@ -238,6 +242,10 @@ class LockerService:
         with self._store.transaction() as db:
             in_service.set_in_service(db, actor, number, in_service_now)
         return True
+
+    def _reissue_code(self, actor: str, deposit_id: str) -> str | None:
+        with self._store.transaction() as db:
+            return self._deposits.reissue_code(db, deposit_id, actor)
 
     def _tick(self) -> None:
         now = self._clock()
