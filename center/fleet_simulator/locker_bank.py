@@ -97,7 +97,8 @@ class LockerBank:
                       {"code": code, "qr": f"KIOSK-PICKUP:{self._terminal_id}:{code}"},
                       associated=deposit.id)
         payload: dict[str, Any] = {
-            "deposit": deposit.id, "compartment": number, "case_number": deposit.case_number,
+            "deposit": deposit.id, "compartment": number, "size": SIZES[number - 1],
+            "case_number": deposit.case_number,
             "stored_at": iso_utc_ms(t), "expires_at": iso_utc_ms(deposit.due_at),
             "pickup": pickup}
         if self._rng.random() < 0.05:

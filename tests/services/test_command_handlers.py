@@ -113,8 +113,8 @@ def test_a_reissued_code_opens_the_door_and_the_old_one_no_longer_does(locker_ri
     assert new_code != old_code
     [event] = [json.loads(p) for (p,) in rig.rows(
         "SELECT payload FROM outbox WHERE type = 'locker.code_reissued'")]
-    assert set(event) == {"deposit", "compartment", "case_number", "expires_at", "pickup",
-                          "at"}
+    assert set(event) == {"deposit", "compartment", "size", "case_number", "expires_at",
+                          "pickup", "at"}
     assert new_code not in json.dumps(event)                 # only sealed
     assert rig.rows("SELECT actor FROM audit_log WHERE action = 'locker.code_reissued'") == [
         (f"center:{result.command_id}",)]

@@ -39,8 +39,9 @@ class DepositBook:
         district center in the locker.deposited event."""
         now = self._wall()
         due = iso(now + timedelta(days=self._retention_days).total_seconds())
-        kind, case_number, needs_lower = db.execute(
-            "SELECT kind, case_number, needs_lower FROM deposits WHERE id = ?",
+        kind, case_number, needs_lower, size = db.execute(
+            "SELECT d.kind, d.case_number, d.needs_lower, c.size FROM deposits d "
+            "JOIN compartments c ON c.number = d.compartment WHERE d.id = ?",
             [deposit_id]).fetchone()
         if kind == "dropoff":
             receipt = self._new_receipt(db, now)
@@ -55,7 +56,7 @@ class DepositBook:
             "UPDATE deposits SET state = 'stored', stored_at = ?, due_at = ?, code_hash = ?, "
             "code_expires_at = ? WHERE id = ?", [iso(now), due, digest, due, deposit_id])
         append_event(db, "locker.deposited", {
-            "deposit": deposit_id, "compartment": compartment,
+            "deposit": deposit_id, "compartment": compartment, "size": size,
             "case_number": case_number, "stored_at": iso(now), "expires_at": due,
             "pickup": self._sealed(deposit_id, code),
             **({"lower": True} if needs_lower else {}),
@@ -67,19 +68,21 @@ class DepositBook:
         """A new pickup code for a result still waiting (the applicant lost the notice):
         the old code stops working at once, the deadline stays, and the new code goes to
         the center sealed in a locker.code_reissued event. Returns why not, or None."""
-        row = db.execute("SELECT kind, state, compartment, case_number, due_at FROM deposits "
-                         "WHERE id = ?", [deposit_id]).fetchone()
+        row = db.execute("SELECT d.kind, d.state, d.compartment, d.case_number, d.due_at, "
+                         "c.size FROM deposits d JOIN compartments c ON c.number = "
+                         "d.compartment WHERE d.id = ?", [deposit_id]).fetchone()
         if row is None:
             return "not_found: no such deposit"
-        kind, state, compartment, case_number, due = row
+        kind, state, compartment, case_number, due, size = row
         if kind != "result" or state != "stored":
             return f"not_waiting: the deposit is {'a drop-off' if kind != 'result' else state}"
         code, digest = self._fresh_code(db)
         db.execute("UPDATE deposits SET code_hash = ? WHERE id = ?", [digest, deposit_id])
         record(db, actor, "locker.code_reissued", deposit_id, {"compartment": compartment})
         append_event(db, "locker.code_reissued", {
-            "deposit": deposit_id, "compartment": compartment, "case_number": case_number,
-            "expires_at": due, "pickup": self._sealed(deposit_id, code),
+            "deposit": deposit_id, "compartment": compartment, "size": size,
+            "case_number": case_number, "expires_at": due,
+            "pickup": self._sealed(deposit_id, code),
             "at": iso(self._wall())})
         return None
 
