@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -79,6 +80,9 @@ INSTALLED_APPS = [
     "center.alarms",
     "center.commands",
     "center.audit",
+    "center.catalog",
+    "center.notifications",
+    "center.pickup",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +111,7 @@ TEMPLATES = [{
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
         "center.fleet.context_processors.page_shell",
+        "center.notifications.context_processors.unread_notices",
     ]},
 }]
 
@@ -205,6 +210,64 @@ INGEST_BATCH_WAIT_MS = env_int("CENTER_INGEST_BATCH_WAIT_MS", 50)
 # Terminals heartbeat every mqtt.heartbeat_interval_s; one silent for 2.5 intervals is
 # offline even without a death (the broker may never send one).
 HEARTBEAT_INTERVAL_S = env_int("CENTER_HEARTBEAT_INTERVAL_S", 60)
+# A gap in a terminal's seqs still open this long after its backlog drained is a loss:
+# the center asks the terminal to send the range again (outbox.resend).
+GAP_RESEND_AFTER_S = env_int("CENTER_GAP_RESEND_AFTER_S", 600)
+
+# Pickup notices (center/pickup; docs/center.md "Pickup notices"). The X25519 key that
+# opens the pickup codes terminals seal, and the key that encrypts applicants' mobile
+# numbers: files outside the repository, never in the database.
+CENTER_SEALING_KEY_FILE = env("CENTER_SEALING_KEY_FILE")
+PHONE_KEY_FILE = env("CENTER_PHONE_KEY_FILE")
+# A number is deleted this many days after its case's last deposit closed.
+PHONE_RETENTION_DAYS = env_int("CENTER_PHONE_RETENTION_DAYS", 30)
+# "smpp", "http", or empty: notices are kept and sent when a gateway is configured.
+SMS_GATEWAY = env("CENTER_SMS_GATEWAY")
+SMS_TEMPLATES_FILE = env("CENTER_SMS_TEMPLATES_FILE",
+                         str(REPO / "config" / "center" / "sms.toml"))
+SMPP: dict[str, Any] = {
+    "HOST": env("CENTER_SMPP_HOST", "127.0.0.1"), "PORT": env_int("CENTER_SMPP_PORT", 2775),
+    "SYSTEM_ID": env("CENTER_SMPP_SYSTEM_ID"), "PASSWORD": env_secret("CENTER_SMPP_PASSWORD"),
+    "SOURCE_ADDR": env("CENTER_SMPP_SOURCE_ADDR"),
+    "SOURCE_TON": env_int("CENTER_SMPP_SOURCE_TON", 5)}
+SMS_HTTP: dict[str, Any] = {
+    "URL": env("CENTER_SMS_HTTP_URL"), "KEY_ID": env("CENTER_SMS_HTTP_KEY_ID"),
+    "SECRET": env_secret("CENTER_SMS_HTTP_SECRET")}
+# Limits: messages a second through the gateway, notices a day to one number.
+SMS_PER_SECOND = env_int("CENTER_SMS_PER_SECOND", 20)
+SMS_PER_NUMBER_DAY = env_int("CENTER_SMS_PER_NUMBER_DAY", 10)
+SMS_SEND_INTERVAL_S = env_int("CENTER_SMS_SEND_INTERVAL_S", 5)
+# Demo only: the simulated SMSC's record of what it delivered (JSON lines); when set, the
+# page /pickup/demo-sms/ shows those messages as the residents' phones would.
+DEMO_SMS_RECORD = env("CENTER_DEMO_SMS_RECORD")
+# Where mobile numbers come from: "imported" (the case system's exports, imported into the
+# center, encrypted) or "http" (a case system answering GET <url>?case=..., bearer token).
+CASE_DIRECTORY = env("CENTER_CASE_DIRECTORY", "imported")
+CASE_DIRECTORY_URL = env("CENTER_CASE_DIRECTORY_URL")
+CASE_DIRECTORY_TOKEN = env_secret("CENTER_CASE_DIRECTORY_TOKEN")
+# The headers of an export's case and mobile columns when not the usual ones (imports.py):
+# "case=办件编号,mobile=联系电话".
+CASE_IMPORT_COLUMNS = env("CENTER_CASE_IMPORT_COLUMNS")
+
+# Notices (center/notifications): an alarm nobody acknowledged within this many minutes is
+# escalated to the district administrators; a terminal still offline is reminded of this
+# often; `manage.py notify` looks for what needs telling this often.
+ALARM_ESCALATE_AFTER_MIN = env_int("CENTER_ALARM_ESCALATE_AFTER_MIN", 30)
+OFFLINE_REMIND_MIN = env_int("CENTER_OFFLINE_REMIND_MIN", 240)
+NOTIFY_INTERVAL_S = env_int("CENTER_NOTIFY_INTERVAL_S", 15)
+# The address pages have for people reading a mail (links in notices).
+SITE_URL = env("CENTER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Mail through the district's SMTP server; without CENTER_EMAIL_HOST mails are written to
+# the notifier's log instead (development).
+EMAIL_HOST = env("CENTER_EMAIL_HOST")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = env_int("CENTER_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("CENTER_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_secret("CENTER_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("CENTER_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env("CENTER_EMAIL_FROM", "center@localhost")
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from center.pickup.views_link import pickup_link
+
 urlpatterns = [
     path("", include("center.accounts.urls")),
     path("fleet/", include("center.fleet.urls")),
+    path("commands/", include("center.commands.urls")),
     path("alarms/", include("center.alarms.urls")),
+    path("notifications/", include("center.notifications.urls")),
     path("audit/", include("center.audit.urls")),
+    path("catalog/", include("center.catalog.urls")),
+    path("pickup/", include("center.pickup.urls")),
+    # The link in a pickup notice's SMS (center/pickup/links.py): short, at the root. Every
+    # address under p/ goes to the view, whose answers are never logged with their path.
+    path("p/<path:token>", pickup_link, name="pickup_link"),
+    path("sms/", include("center.sms.urls")),
     path("admin/", admin.site.urls),
 ]

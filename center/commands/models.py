@@ -20,6 +20,37 @@ FINAL = (CommandState.ACCEPTED, CommandState.REJECTED, CommandState.FAILED,
          CommandState.EXPIRED)
 
 
+class BulkAction(models.Model):
+    """One command sent to a filtered set of terminals: one Command row per terminal points
+    here. ``token`` comes from the confirmation page, so confirming the same page twice
+    (a double click, a reload) finds the first action instead of sending it all again."""
+
+    token = models.UUIDField(unique=True)
+    type = models.CharField(_("type"), max_length=60)
+    args = models.JSONField(default=dict)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    # Kept as it was, like the audit trail's, should the account be renamed or removed.
+    username = models.CharField(max_length=150)
+    issued_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    # The fleet page's filters as a person reads them, and as its query string.
+    filters = models.JSONField(default=dict, blank=True)
+    query = models.CharField(max_length=500, blank=True)
+    count = models.PositiveIntegerField()
+    # Terminals the filters matched that the person may not command.
+    left_out = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("bulk action")
+        verbose_name_plural = _("bulk actions")
+
+    def __str__(self) -> str:
+        return f"{self.type} -> {self.count} terminals"
+
+
 class Command(models.Model):
     """One command to one terminal. ``envelope`` is the signed MQTT payload, made once: the
     key that signed it is never stored."""
@@ -42,6 +73,8 @@ class Command(models.Model):
     result_text = models.CharField(max_length=500, blank=True)
     result_detail = models.JSONField(default=dict, blank=True)
     result_at = models.DateTimeField(null=True, blank=True)
+    bulk = models.ForeignKey(BulkAction, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="commands")
 
     class Meta:
         ordering = ["-issued_at"]

@@ -28,7 +28,11 @@ def send_due(publish: Publish, prefix: str, *, using: str = "default",
     commands.filter(state__in=[CommandState.PENDING, CommandState.SENT],
                     expires_at__lte=now).update(state=CommandState.EXPIRED)
     sent = 0
-    for command in commands.filter(state=CommandState.PENDING).select_related("terminal"):
+    # Commands waiting for terminals that are offline by their death are not even read: a
+    # bulk action may leave thousands of them waiting for a day, and workers look twice a
+    # second. Silent terminals (online by births, no heartbeat) are weeded out below.
+    for command in commands.filter(state=CommandState.PENDING,
+                                   terminal__online=True).select_related("terminal"):
         terminal = command.terminal
         if terminal.presence(now) != Presence.ONLINE:
             continue

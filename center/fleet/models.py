@@ -20,6 +20,10 @@ class Station(models.Model):
     district = models.CharField(_("district"), max_length=40)
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
+    # The street (街道) or township (乡镇) the station serves: announcements and hours often
+    # go to every station of one.
+    street = models.CharField(_("street or township"), max_length=60, blank=True,
+                              db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["district", "code"],

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -16,34 +15,19 @@ from center.accounts.roles import may_act_on, visible_terminals
 from center.commands.forms import AnnouncementForm, OpenCompartmentForm
 from center.commands.models import Command
 from center.fleet.compartments import compartment_grid
-from center.fleet.filters import FleetFilter
+from center.fleet.fleet_page import fleet_context
 from center.fleet.help_calls import waiting_calls
 from center.fleet.models import HeartbeatSample
 from center.fleet.rows import fleet_row
-
-# How often the fleet table refreshes itself in the browser.
-REFRESH_SECONDS = 5
+from center.fleet.timeline import read_timeline
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def fleet(request: HttpRequest) -> HttpResponse:
-    visible = visible_terminals(request.user)
-    filters = FleetFilter(request.GET or None, visible)
-    terminals = filters.apply(visible, settings.HEARTBEAT_INTERVAL_S).annotate(
-        standing_alarms=Count("alarms", filter=Q(alarms__active=True), distinct=True),
-        open_gaps=Count("gaps", distinct=True))
-    now = timezone.now()
-    shown = list(terminals)
-    calls = waiting_calls([t.pk for t in shown], now)
-    rows = [fleet_row(t, now, t.standing_alarms, t.open_gaps, len(calls.get(t.pk, [])))
-            for t in shown]
-    context = {"rows": rows, "now": now, "refresh_seconds": REFRESH_SECONDS,
-               "online": sum(1 for r in rows if r.online), "total": len(rows),
-               "filters": filters, "filtered": bool(request.GET)}
     # htmx asks for the table alone every few seconds; a browser gets the whole page.
     template = "fleet/_table.html" if request.headers.get("HX-Request") else "fleet/fleet.html"
-    return render(request, template, context)
+    return render(request, template, fleet_context(request))
 
 
 @require_GET
@@ -59,11 +43,26 @@ def terminal(request: HttpRequest, district: str, terminal_id: str) -> HttpRespo
         "compartments": compartment_grid(found),
         "alarms": found.alarms.filter(active=True).select_related("acknowledged_by"),
         "gaps": found.gaps.all()[:50],
-        "events": found.events.order_by("-seq")[:50],
+        "timeline": read_timeline(found, request.GET),
         "commands": Command.objects.filter(terminal=found).select_related("issued_by")[:20],
         "may_act": may_act_on(request.user, found),
         "announcement_form": AnnouncementForm(), "open_form": OpenCompartmentForm(),
     })
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def events(request: HttpRequest, district: str, terminal_id: str) -> HttpResponse:
+    """The terminal page's timeline alone, for htmx's paging. Without JavaScript the pager's
+    links lead to the terminal page itself; this address then leads there too."""
+    found = get_object_or_404(visible_terminals(request.user), district=district,
+                              terminal_id=terminal_id)
+    if not request.headers.get("HX-Request"):
+        query = request.GET.urlencode()
+        return redirect(reverse("fleet:terminal", args=[district, terminal_id])
+                        + (f"?{query}" if query else "") + "#events")
+    return render(request, "fleet/_events.html",
+                  {"terminal": found, "timeline": read_timeline(found, request.GET)})
 
 
 # How far back the terminal page's charts reach.

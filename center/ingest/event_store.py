@@ -22,6 +22,7 @@ from center.ingest.completeness import OpenGap, Stream
 from center.ingest.event_rows import insert_new_events
 from center.ingest.messages import EventMessage
 from center.ingest.models import DroppedRange, Event, Gap, SeqConflict
+from center.pickup.intake import take_locker_events
 
 
 class UnstorableEvent(ValueError):
@@ -83,6 +84,7 @@ def store_events(events: dict[Terminal, list[EventMessage]], now: datetime,
             if message.type == "command.result":
                 apply_result(terminal, message.payload, message.created_at, using)
     account(stored.arrived, now, using)
+    take_locker_events(stored.arrived, now, using)
     return stored
 
 

@@ -31,6 +31,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from center.commands.sender import send_due
 from center.ingest.batch import BatchOutcome, Received, ingest_batch, reject_unstorable
+from center.ingest.gap_requests import ask_for_lost_events
 from center.ingest.models import WorkerState
 
 log = logging.getLogger("center.ingest")
@@ -174,6 +175,7 @@ class IngestWorker:
         if not self._connected:
             return
         try:
+            ask_for_lost_events(using=self.using)
             send_due(self._publish, self.broker.prefix, using=self.using)
         except DatabaseError as error:
             log.error("%s could not read the commands due: %s", self.name, error)

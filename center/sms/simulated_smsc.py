@@ -291,3 +291,30 @@ class _Session:
                 return None
             data += chunk
         return data
+
+
+def main() -> None:
+    """`python -m center.sms.simulated_smsc --port 2775 --record sms.jsonl`: the demo's SMSC
+    (make run), until stopped."""
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(description="A simulated SMSC (SMPP 3.4) on 127.0.0.1")
+    parser.add_argument("--port", type=int, default=2775)
+    parser.add_argument("--system-id", default="center")
+    parser.add_argument("--password", default="secret")
+    parser.add_argument("--record", type=Path, help="append every message to this file")
+    options = parser.parse_args()
+    smsc = SimulatedSmsc(system_id=options.system_id, password=options.password,
+                         record=options.record)
+    smsc.start(options.port)
+    print(f"simulated SMSC on 127.0.0.1:{smsc.port}", flush=True)
+    stopped = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopped.set())
+    stopped.wait()
+    smsc.stop()
+
+
+if __name__ == "__main__":
+    main()

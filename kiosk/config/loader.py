@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import shlex
 import sys
-import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from contract.strict_toml import parse_toml
 from kiosk.config.binding import bind
 from kiosk.config.cabinet import CabinetOverlap, plan_cabinet, seated_reach_problem
 from kiosk.config.errors import ConfigError
 from kiosk.config.hours_check import check_queue_hours, check_staffed_hours, refuse_retired_keys
 from kiosk.config.schema import KioskConfig
-
-# Far more than any real file needs (the deepest setting is five levels down), and far less
-# than would strain the loaders that walk it.
-MAX_NESTING = 16
-MAX_FILE_BYTES = 8 * 1024 * 1024
 
 
 def load_config(path: Path | str, overlays: Sequence[Path | str] = ()) -> KioskConfig:
@@ -57,45 +52,6 @@ def _read(file: Path) -> dict[str, Any]:
         raise ConfigError(file, "", f"cannot be read ({error.strerror})") from None
     table = parse_toml(data, lambda problem: ConfigError(file, "", problem))
     return table
-
-
-def parse_toml(data: bytes, error: Callable[[str], Exception]) -> dict[str, Any]:
-    """A TOML document that a configuration or catalog may hold; every way a file can fail
-    (not text, not TOML, nested past all reason) raises ``error(problem)``."""
-    if len(data) > MAX_FILE_BYTES:
-        raise error(f"is {len(data)} bytes; a configuration file is at most {MAX_FILE_BYTES}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as problem:
-        raise error(f"not UTF-8 text (byte {problem.start}): is it the right file?") from None
-    try:
-        table = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as problem:
-        raise error(f"not valid TOML: {problem}") from None
-    except RecursionError:
-        # tomllib recurses per nested array or inline table.
-        raise error(f"nested more than {MAX_NESTING} levels deep") from None
-    depth = nesting_depth(table)
-    if depth > MAX_NESTING:
-        raise error(f"nested {depth} levels deep; at most {MAX_NESTING} are allowed")
-    return table
-
-
-def nesting_depth(value: Any) -> int:
-    """How deeply tables and arrays nest in ``value``, counted without recursion (a file
-    can nest deeper than Python's stack)."""
-    deepest = 0
-    pending: list[tuple[Any, int]] = [(value, 0)]
-    while pending:
-        item, depth = pending.pop()
-        deepest = max(deepest, depth)
-        if deepest > MAX_NESTING:
-            return deepest
-        if isinstance(item, Mapping):
-            pending.extend((inner, depth + 1) for inner in item.values())
-        elif isinstance(item, list):
-            pending.extend((inner, depth + 1) for inner in item)
-    return deepest
 
 
 def _merge(

@@ -11,6 +11,7 @@ from kiosk.app.terminal import build_terminal
 from kiosk.cli import telemetry_demo
 from kiosk.config import load_config
 from kiosk.store import open_store
+from tests.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_KEY = REPO / "config" / "demo" / "center-ed25519.key"
@@ -34,6 +35,9 @@ def test_the_tool_signs_sends_and_prints_the_result(broker, write_config, capsys
     terminal = build_terminal(config, store)
     terminal.start()
     try:
+        # The terminal keeps no MQTT session: a command sent before it has subscribed is
+        # lost, as on the real wire. Online (its birth) comes after its subscription.
+        wait_until(lambda: terminal.status.snapshot().online, "the terminal online")
         status = telemetry_demo.main(["--config", str(path), "--key", str(DEMO_KEY),
                                     "display.set_announcement", "text=今天下午停水"])
         assert status == 0, capsys.readouterr()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from center.fleet.models import Terminal
 from center.ingest.batch import ingest_batch
 from tests.fixtures.browser import keep_screenshot
+from tests.fixtures.center_fleet import OFFLINE, add_alarm, add_help_call, add_terminals
 from tests.fixtures.center_messages import PREFIX, FakeTerminal
 from tests.fixtures.center_people import make_people, sign_in
 
@@ -61,6 +62,7 @@ def test_a_station_manager_sees_only_their_stations(page, live_server, client):
     sign_in(page, live_server, "station-manager")
     page.locator("tr[data-terminal='xc-hsz-01']").wait_for()
     assert page.locator("tr[data-terminal='xc-other-01']").count() == 0
+    assert page.locator("#fleet-counts a[data-show='all'] strong").inner_text() == "1"
     client.force_login(people.manager)
     assert client.get("/fleet/xc/xc-other-01/").status_code == 404
     assert client.get("/fleet/xc/xc-hsz-01/").status_code == 200
@@ -121,3 +123,64 @@ def test_a_call_for_help_shows_until_staff_answer_it(page, live_server):
     page.goto(f"{live_server.url}/fleet/")
     page.locator("tr[data-terminal='xc-hsz-01']").wait_for()
     assert page.get_by_text("人在呼叫帮助").count() == 0
+
+
+def test_the_worst_come_first_a_page_at_a_time_and_the_refresh_keeps_the_page(page,
+                                                                              live_server):
+    people = make_people()
+    add_terminals(230, people.station, start=20)
+    add_terminals(2, people.station, OFFLINE, start=900)
+    add_alarm(add_terminals(1, people.station, start=1)[0])
+    add_help_call(add_terminals(1, people.station, start=2)[0])
+
+    sign_in(page, live_server, "district-admin")
+    rows = page.locator("table.fleet tbody tr")
+    rows.first.wait_for()
+    assert [rows.nth(i).get_attribute("data-terminal") for i in range(5)] == [
+        "xc-t-900", "xc-t-901", "xc-t-002", "xc-t-001", "xc-t-020"]
+    assert rows.count() == 100
+    counts = page.locator("#fleet-counts")
+    assert [counts.locator(f"a[data-show='{show}'] strong").inner_text()
+            for show in ("all", "offline", "help", "alarms")] == ["234", "2", "1", "1"]
+    assert "第 1–100 台，共 234 台（第 1 页，共 3 页）" in page.locator(".pager").first.inner_text()
+    keep_screenshot(page, "fleet-worst-first")
+
+    page.get_by_role("link", name="下一页").first.click()
+    page.wait_for_url("**page=2")
+    first_on_page = rows.first.get_attribute("data-terminal")
+    assert first_on_page == "xc-t-116"
+    as_of = page.locator("#fleet-summary time").get_attribute("datetime")
+    page.wait_for_function(                                 # one live refresh later
+        f"document.querySelector('#fleet-summary time').getAttribute('datetime') != '{as_of}'",
+        timeout=12_000)
+    assert rows.first.get_attribute("data-terminal") == first_on_page
+    assert "第 101–200 台" in page.locator(".pager").first.inner_text()
+    keep_screenshot(page, "fleet-page-2")
+
+    counts.get_by_role("link", name="离线").click()
+    page.wait_for_url("**show=offline*")
+    assert [rows.nth(i).get_attribute("data-terminal") for i in range(rows.count())] == [
+        "xc-t-900", "xc-t-901"]
+    assert page.locator("#fleet-counts a.current").inner_text().startswith("离线")
+    assert page.locator(".pager").count() == 0
+
+
+def test_a_viewer_orders_and_pages_the_fleet_and_cannot_post(page, live_server, client):
+    people = make_people()
+    add_terminals(120, people.station, start=1)
+    add_terminals(3, None, OFFLINE, prefix="xc-a", start=1)
+    sign_in(page, live_server, "viewer")
+    rows = page.locator("table.fleet tbody tr")
+    assert rows.first.get_attribute("data-terminal") == "xc-a-001"      # offline first
+    page.get_by_label("排序").select_option(label="按站点")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**order=station*")
+    # Terminals without a station come last by station.
+    assert rows.first.get_attribute("data-terminal") == "xc-t-001"
+    page.get_by_role("link", name="下一页").first.click()
+    page.wait_for_url("**page=2")
+    assert "order=station" in page.url
+    assert rows.last.get_attribute("data-terminal") == "xc-a-003"
+    client.force_login(people.viewer)
+    assert client.post("/fleet/").status_code == 405         # the page only shows
+    assert Terminal.objects.count() == 123

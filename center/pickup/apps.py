@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PickupConfig(AppConfig):
+    name = "center.pickup"
+    label = "pickup"

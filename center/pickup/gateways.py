@@ -1,0 +1,31 @@
+"""The SMS gateway CENTER_SMS_GATEWAY names, built from the environment's settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from center.sms.gateway import SmsGateway
+
+
+def configured_gateway() -> SmsGateway:
+    kind = settings.SMS_GATEWAY
+    if kind == "smpp":
+        from center.sms.smpp_gateway import SmppGateway, SmppSettings
+        smpp = settings.SMPP
+        if not smpp["SYSTEM_ID"] or not smpp["SOURCE_ADDR"]:
+            raise ImproperlyConfigured("CENTER_SMS_GATEWAY=smpp needs CENTER_SMPP_SYSTEM_ID "
+                                       "and CENTER_SMPP_SOURCE_ADDR")
+        return SmppGateway(SmppSettings(
+            host=str(smpp["HOST"]), port=smpp["PORT"], system_id=str(smpp["SYSTEM_ID"]),
+            password=str(smpp["PASSWORD"]), source_addr=str(smpp["SOURCE_ADDR"]),
+            source_addr_ton=smpp["SOURCE_TON"]))
+    if kind == "http":
+        from center.sms.http_gateway import HttpGateway
+        http = settings.SMS_HTTP
+        if not http["URL"] or not http["SECRET"]:
+            raise ImproperlyConfigured("CENTER_SMS_GATEWAY=http needs CENTER_SMS_HTTP_URL and "
+                                       "CENTER_SMS_HTTP_SECRET")
+        return HttpGateway(http["URL"], http["KEY_ID"], http["SECRET"])
+    raise ImproperlyConfigured(f"CENTER_SMS_GATEWAY is {kind!r}: set smpp or http to send "
+                               "pickup notices")
