@@ -4,13 +4,10 @@ new birth, closed by the terminal's command.result."""
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import timedelta
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from center.audit.models import AuditEntry
@@ -20,6 +17,7 @@ from center.commands.sender import send_due
 from center.fleet.models import Terminal
 from center.ingest.batch import ingest_batch
 from contract.command_signing import open_envelope
+from tests.fixtures.center_keys import write_signing_key
 from tests.fixtures.center_messages import PREFIX, FakeTerminal
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +25,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def signing_key(tmp_path, settings):
-    key = Ed25519PrivateKey.generate()
-    raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                            serialization.NoEncryption())
-    path = tmp_path / "center-ed25519.key"
-    path.write_text("# a test key\n" + base64.b64encode(raw).decode() + "\n")
-    settings.CENTER_SIGNING_KEY_FILE = str(path)
+    key = write_signing_key(tmp_path / "center-ed25519.key")
+    settings.CENTER_SIGNING_KEY_FILE = str(tmp_path / "center-ed25519.key")
     return key
 
 

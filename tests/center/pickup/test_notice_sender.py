@@ -5,12 +5,10 @@ or doubled notice. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.conf import settings as django_settings
 from django.utils import timezone
@@ -39,17 +37,10 @@ CODE = "20261205"
 
 
 @pytest.fixture
-def keys(tmp_path, settings) -> X25519PrivateKey:
-    """The center's key for sealed codes and its key for phone numbers, as files."""
-    sealing = X25519PrivateKey.generate()
-    raw = sealing.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                serialization.NoEncryption())
-    (tmp_path / "sealing.key").write_text(base64.b64encode(raw).decode() + "\n")
-    (tmp_path / "phones.key").write_text(base64.b64encode(bytes(range(32))).decode() + "\n")
-    settings.CENTER_SEALING_KEY_FILE = str(tmp_path / "sealing.key")
-    settings.PHONE_KEY_FILE = str(tmp_path / "phones.key")
+def keys(phone_key, sealing_key, settings) -> X25519PrivateKey:
+    """The center's key for sealed codes (returned) and its key for phone numbers."""
     settings.SITE_URL = "https://center.example"
-    return sealing
+    return sealing_key
 
 
 @pytest.fixture
