@@ -73,6 +73,7 @@ def ingest_batch(batch: Sequence[Received], *, prefix: str, using: str = "defaul
             unreadable.append((received, error))
     keys = {(m.where.district, m.where.terminal) for _, m in read}
     keys |= {(e.where.district, e.where.terminal) for _, e in unreadable if e.where}
+    _create_new_terminals(keys, using)
     with transaction.atomic(using=using):
         terminals = _lock_terminals(keys, using)
         before = {key: _fields(terminal) for key, terminal in terminals.items()}
@@ -130,8 +131,36 @@ def _latest(batch: Sequence[Received]) -> datetime:
     return max(r.received_at for r in batch)
 
 
+def _create_new_terminals(keys: set[TerminalKey], using: str) -> None:
+    """Rows for terminals never seen, each committed at once, before the batch's own
+    transaction: a worker holding a new row's insert while it waits to lock a row another
+    worker holds, which waits on that insert, was a deadlock (bench/center_ingest.py, two
+    workers on PostgreSQL)."""
+    if not keys:
+        return
+    missing = keys - set(_known(keys, using))
+    if missing:
+        Terminal.objects.using(using).bulk_create(
+            [Terminal(district=d, terminal_id=t) for d, t in sorted(missing)],
+            ignore_conflicts=True)
+
+
+def _known(keys: set[TerminalKey], using: str) -> set[TerminalKey]:
+    return set(Terminal.objects.using(using).filter(_wanted(keys)).values_list(
+        "district", "terminal_id"))
+
+
+def _wanted(keys: set[TerminalKey]) -> Q:
+    wanted = Q()
+    for district in sorted({d for d, _ in keys}):
+        wanted |= Q(district=district, terminal_id__in=sorted(t for d, t in keys
+                                                               if d == district))
+    return wanted
+
+
 def _lock_terminals(keys: set[TerminalKey], using: str) -> dict[TerminalKey, Terminal]:
-    """The batch's terminals, created when new, locked in one order (no deadlocks)."""
+    """The batch's terminals, locked in one order (no deadlocks); created here only if one
+    vanished since _create_new_terminals."""
     if not keys:
         return {}
     found = _select_for_update(keys, using)
@@ -145,12 +174,8 @@ def _lock_terminals(keys: set[TerminalKey], using: str) -> dict[TerminalKey, Ter
 
 
 def _select_for_update(keys: set[TerminalKey], using: str) -> dict[TerminalKey, Terminal]:
-    wanted = Q()
-    for district in sorted({d for d, _ in keys}):
-        wanted |= Q(district=district, terminal_id__in=sorted(t for d, t in keys
-                                                               if d == district))
     return {(t.district, t.terminal_id): t for t in Terminal.objects.using(using)
-            .select_for_update().filter(wanted).order_by("district", "terminal_id")}
+            .select_for_update().filter(_wanted(keys)).order_by("district", "terminal_id")}
 
 
 def _seen(terminal: Terminal, at: datetime) -> None:
