@@ -275,4 +275,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("CENTER_LOG_LEVEL", "INFO")},
+    # smpplib writes every PDU in hex at DEBUG, and a submit_sm holds the resident's number
+    # and pickup code: never below INFO, whatever CENTER_LOG_LEVEL says.
+    "loggers": {"smpp": {"level": "INFO"}},
 }

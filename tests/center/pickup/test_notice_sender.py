@@ -5,6 +5,7 @@ or doubled notice. On SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -111,7 +112,8 @@ def wait_delivered(sender: NoticeSender, using: str, count: int = 1) -> None:
 
 
 def test_a_stored_result_texts_its_code_once_and_its_receipt_closes_the_notice(
-        using, keys, smsc, sender):
+        using, keys, smsc, sender, caplog):
+    caplog.set_level(logging.DEBUG)
     locker = Locker(keys, using)
     on_file(using)
     locker.stored()
@@ -126,7 +128,13 @@ def test_a_stored_result_texts_its_code_once_and_its_receipt_closes_the_notice(
     wait_delivered(sender, using)
     notice = PickupNotice.objects.using(using).get()
     assert (notice.kind, notice.parts, notice.tries) == (NoticeKind.STORED, 2, 1)
-    # The code is in the SMS only: no row the center keeps holds it.
+    # The code is in the SMS only: no log line (smpplib's PDU dumps included, even at
+    # DEBUG) and no row the center keeps holds it.
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert CODE not in logged
+    assert PHONE not in logged
+    assert PHONE.encode().hex() not in logged                   # as a PDU dump shows it
+    assert CODE.encode("utf-16-be").hex() not in logged
     for model in (PickupNotice, Deposit, Notice, CaseContact):
         for row in model.objects.using(using).values():
             assert CODE not in repr(row)
