@@ -3,14 +3,13 @@
 The terminal never holds phone numbers; the center asks the district's case system (一窗受理)
 through this port. Adapters: the numbers imported from the case system's export, kept
 encrypted here (ImportedContacts; imports.py reads the files), and a case system that
-answers queries over HTTP (http_directory.py). CENTER_CASE_DIRECTORY picks one.
+answers queries over HTTP (http_directory.py). CENTER_CASE_DIRECTORY picks one
+(gateways.py, with the SMS gateway).
 """
 
 from __future__ import annotations
 
 from typing import Protocol
-
-from django.conf import settings
 
 from center.pickup.models import CaseContact
 from center.pickup.phones import PhoneError, vault
@@ -39,10 +38,3 @@ class ImportedContacts:
             return vault().open(bytes(contact.phone_cipher))
         except PhoneError as error:
             raise DirectoryUnavailable(str(error)) from None
-
-
-def configured_directory(using: str = "default") -> CaseDirectory:
-    if settings.CASE_DIRECTORY == "http":
-        from center.pickup.http_directory import HttpCaseDirectory
-        return HttpCaseDirectory(settings.CASE_DIRECTORY_URL, settings.CASE_DIRECTORY_TOKEN)
-    return ImportedContacts(using)

@@ -1,10 +1,13 @@
-"""The SMS gateway CENTER_SMS_GATEWAY names, built from the environment's settings."""
+"""What the sender talks to, as the environment's settings name them: the SMS gateway
+(CENTER_SMS_GATEWAY) and the case directory (CENTER_CASE_DIRECTORY)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from center.pickup.directory import CaseDirectory, ImportedContacts
+from center.pickup.http_directory import HttpCaseDirectory
 from center.sms.gateway import SmsGateway
 
 
@@ -29,3 +32,9 @@ def configured_gateway() -> SmsGateway:
         return HttpGateway(http["URL"], http["KEY_ID"], http["SECRET"])
     raise ImproperlyConfigured(f"CENTER_SMS_GATEWAY is {kind!r}: set smpp or http to send "
                                "pickup notices")
+
+
+def configured_directory(using: str = "default") -> CaseDirectory:
+    if settings.CASE_DIRECTORY == "http":
+        return HttpCaseDirectory(settings.CASE_DIRECTORY_URL, settings.CASE_DIRECTORY_TOKEN)
+    return ImportedContacts(using)

@@ -15,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from center.pickup.directory import DirectoryUnavailable, configured_directory
+from center.pickup.directory import DirectoryUnavailable
+from center.pickup.gateways import configured_directory
 from center.pickup.http_directory import HttpCaseDirectory
 
 TOKEN = "case-system-token-2026"

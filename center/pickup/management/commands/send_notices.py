@@ -14,8 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 
-from center.pickup.directory import configured_directory
-from center.pickup.gateways import configured_gateway
+from center.pickup.gateways import configured_directory, configured_gateway
 from center.pickup.sender import NoticeSender
 from center.pickup.wording import TemplatesError, load_templates
 
