@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from center.pickup.views_link import pickup_link
+from center.pickup.views_receipts import receipt_callback
 
 urlpatterns = [
     path("", include("center.accounts.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     # The link in a pickup notice's SMS (center/pickup/links.py): short, at the root. Every
     # address under p/ goes to the view, whose answers are never logged with their path.
     path("p/<path:token>", pickup_link, name="pickup_link"),
-    path("sms/", include("center.sms.urls")),
+    # Delivery receipts an HTTP SMS gateway pushes (signed; docs/pickup-notices.md).
+    path("sms/receipts/http/", receipt_callback, name="http_receipts"),
     path("admin/", admin.site.urls),
 ]

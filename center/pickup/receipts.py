@@ -1,6 +1,6 @@
 """Applying a delivery receipt to the notice it is for, whichever way it came: pulled from
 an SMPP gateway by the sender's round (sender.py), or pushed by an HTTP gateway to the
-center (center/sms/views.py).
+center (center/pickup/views_receipts.py).
 
 A receipt marks its gateway message delivered or not. A notice whose every message was
 delivered is delivered; one with a message that was not has failed for good, and the

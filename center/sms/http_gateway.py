@@ -1,6 +1,6 @@
 """The SMS gateway over HTTP: a JSON POST per message, signed with a shared secret; the
 gateway pushes delivery receipts back to the center, signed the same way
-(center/sms/views.py).
+(center/pickup/views_receipts.py).
 
 The signature (both directions): X-Key-Id names the key, X-Timestamp is unix seconds,
 X-Nonce is random, and X-Signature is base64 HMAC-SHA256 under the secret over
