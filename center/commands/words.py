@@ -67,7 +67,9 @@ def the_answer(command: Command) -> str:
         detail = command.result_detail or {}
         if command.type == "station.set_opening_hours" and detail.get("text"):
             return _("In force now: %(hours)s") % {"hours": detail["text"]}
-        return command.result_text
+        # The terminal words its answers in English for technicians; "ok" needs none.
+        return _("Carried out") if command.result_reason in ("ok", "") else \
+            command.result_text
     if command.state in (CommandState.REJECTED, CommandState.FAILED):
         text = command.result_text or _("(no reason given)")
         return f"{text} ({command.result_reason})" if command.result_reason else text

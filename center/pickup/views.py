@@ -135,8 +135,9 @@ def deposit_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def deposit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The deposit, its notices and the new codes asked for; htmx asks for the progress part
-    alone while something is under way."""
+    """The deposit, its notices and the new codes asked for; htmx asks for all of it but the
+    links (_progress.html) while something is under way, so the facts and the new-code card
+    follow the notices."""
     deposit = _visible_deposit(request, pk)
     notices = list(deposit.notices.prefetch_related("messages"))
     reissues = list(_reissues(deposit))

@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
 
 from center.pickup.gateways import configured_directory, configured_gateway
 from center.pickup.sender import NoticeSender
@@ -53,7 +55,16 @@ class Command(BaseCommand):
                 else:
                     if sent:
                         log.info("send_notices: %d sent", sent)
-                stop.wait(settings.SMS_SEND_INTERVAL_S)
+                # Receipts come in between rounds (SMPP's on the gateway's own thread):
+                # applied each second, so a page shows "delivered" soon after the phone.
+                deadline = time.monotonic() + settings.SMS_SEND_INTERVAL_S
+                while not stop.wait(min(1.0, max(0.0, deadline - time.monotonic()))):
+                    if time.monotonic() >= deadline:
+                        break
+                    try:
+                        sender.apply_receipts(timezone.now())
+                    except DatabaseError as error:
+                        log.warning("send_notices: receipts not applied: %s", error)
         finally:
             gateway.close()
         self.stdout.write("send_notices: stopped")
