@@ -279,3 +279,26 @@ def test_an_overdue_result_tells_the_applicant_and_the_staff_then_its_number_goe
     assert contact.forget_after > timezone.now() + timedelta(days=29)
     sender.run_once(timezone.now() + timedelta(days=31))
     assert not CaseContact.objects.using(using).exists()
+
+
+def test_the_smsc_down_keeps_the_notice_until_it_is_back(using, keys, smsc, sender):
+    locker = Locker(keys, using)
+    on_file(using)
+    locker.stored()
+    port = smsc.port
+    smsc.stop()
+    now = timezone.now()
+    sender.run_once(now)
+    notice = PickupNotice.objects.using(using).get()
+    assert notice.state == NoticeState.RETRYING
+    assert notice.last_error.startswith("gateway: ")
+    smsc.start(port)
+    deadline = timezone.now() + timedelta(seconds=30)
+    later = now
+    while not smsc.messages:                     # the gateway binds again by itself
+        assert timezone.now() < deadline, PickupNotice.objects.using(using).get().last_error
+        later += timedelta(minutes=5)
+        sender.run_once(later)
+    assert len(smsc.wait_for_messages(1)) == 1
+    assert PickupNotice.objects.using(using).get().state in (NoticeState.SENT,
+                                                             NoticeState.DELIVERED)
