@@ -15,13 +15,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from center.accounts.roles import DISTRICT_ADMIN, STATION_MANAGER, role_of
+from center.accounts.roles import DISTRICT_ADMIN, STATION_MANAGER, role_of, visible_terminals
 from center.audit.log import record
 from center.pickup.forms_cases import MOST_UPLOAD_BYTES, CaseLookupForm, CaseUploadForm
 from center.pickup.imports import ImportRefused, ImportSummary, configured_columns, import_cases
@@ -115,8 +115,13 @@ def case_lookup(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"lookup_form": form, "looked_up": False}
     if form.is_valid():
         case = form.cleaned_data["case"]
-        contact = CaseContact.objects.filter(case_number=case).first()
         deposits = Deposit.objects.filter(case_number=case)
+        # A station manager sees the cases of their own stations' lockers only, as on the
+        # deposit pages; another station's case reads as unknown (404), never as a number.
+        if role_of(request.user) != DISTRICT_ADMIN and not deposits.filter(
+                terminal__in=visible_terminals(request.user)).exists():
+            raise Http404(_("No result of yours has this case number."))
+        contact = CaseContact.objects.filter(case_number=case).first()
         context.update(
             looked_up=True, case=case, contact=contact,
             open_deposits=deposits.filter(state__in=OPEN_STATES).count(),
