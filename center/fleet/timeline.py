@@ -32,6 +32,7 @@ EVENT_NAMES: dict[str, Promise] = {
     "locker.dropoff": _("Papers left for staff"),
     "locker.retrieved": _("Papers taken out by staff"),
     "locker.overdue": _("Results not collected in time"),
+    "locker.code_reissued": _("A new pickup code made"),
     "locker.compartment": _("Compartment out of or back in service"),
     "guide.catalog_replaced": _("Service guide replaced"),
     "guide.notice": _("Notice handed out"),
@@ -49,6 +50,7 @@ EVENT_NAMES: dict[str, Promise] = {
     "alarm.cleared": _("Alarm cleared"),
     "command.result": _("Answer to a command"),
     "outbox.dropped": _("Reports dropped by the terminal"),
+    "rating.submitted": _("A resident rated the service"),
 }
 # Sealed to the center's key: nothing a person could read.
 LEFT_OUT = frozenset({"pickup"})

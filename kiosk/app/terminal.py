@@ -46,6 +46,7 @@ from kiosk.services.queue.desk import QueueDesk
 from kiosk.services.queue.model import DaySummary
 from kiosk.services.queue.service import QueueService
 from kiosk.services.queue.slips import summary_slip
+from kiosk.services.ratings import RatingDesk, RatingService
 from kiosk.services.speech import ResidentVoice
 from kiosk.services.staff import StaffDirectory
 from kiosk.services.station_settings import StationSettings
@@ -91,6 +92,8 @@ class Terminal:
     staff_directory: StaffDirectory | None = None
     station_settings: StationSettings | None = None  # the center's announcement and hours
     help_desk: HelpDesk | None = None  # residents' calls for help (the help button)
+    ratings: RatingService | None = None  # 好差评 of the services that end here
+    rating_desk: RatingDesk | None = None  # the ratings as the touch screen calls them
     heartbeat: Heartbeat = field(default_factory=Heartbeat)  # features register content
     telemetry: Telemetry | None = None  # when mqtt.enabled
     simulator_control: ControlClient | None = None
@@ -140,7 +143,7 @@ class Terminal:
             self.window_api.stop()
         if self.queue is not None:
             self.queue.stop()
-        for desk in (self.queue_desk, self.guide_desk, self.locker_desk):
+        for desk in (self.queue_desk, self.guide_desk, self.locker_desk, self.rating_desk):
             if desk is not None:
                 desk.stop()
         self.reads.stop()
@@ -182,7 +185,7 @@ class Terminal:
             active_alarms=lambda: self.reads.submit(self.active_alarms),
             locker=self.locker_desk, guide=self.guide_desk,
             queue=self.queue_desk, identity=self.identity, staff_directory=self.staff_directory,
-            demo=demo)
+            demo=demo, ratings=self.rating_desk)
 
     def progress_beats(self) -> list[ProgressBeat]:
         """Each device worker's beat, for the systemd watchdog (kiosk/app/watchdog.py)."""
@@ -262,6 +265,8 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
     # Before the queue: the window API brings residents' calls for help to the windows.
     terminal.help_desk = HelpDesk(store, config.help.unanswered_after_min * 60,
                                   staffed_now_during(settings.staffed_hours))
+    terminal.ratings = RatingService(store)
+    terminal.rating_desk = RatingDesk(terminal.ratings)
     if config.queue.enabled:
         _build_queue(terminal, keyed_hash)
     if config.locker.enabled:

@@ -30,6 +30,7 @@ from kiosk.services.queue.appointments import (
 from kiosk.services.queue.desk import QueueDesk
 from kiosk.services.queue.model import IssuedTicket, Refused, TicketRefusal
 from kiosk.services.queue.slips import ticket_slip
+from kiosk.services.ratings import Completed, RatingOffer, RatingRefusal, RatingRefused
 from kiosk.services.staff import StaffMember
 from kiosk.services.status import StatusSnapshot
 from kiosk.ui import theme
@@ -43,6 +44,7 @@ from kiosk.ui.screens.door import DoorScreen
 from kiosk.ui.screens.dropoff_receipt import DropoffReceiptScreen
 from kiosk.ui.screens.guide_item import GuideItemScreen
 from kiosk.ui.screens.pickup import PickupScreen
+from kiosk.ui.screens.rating import RatingScreen
 from kiosk.ui.screens.simulator_panel import SimulatorPanelScreen
 from kiosk.ui.screens.slip import SlipScreen
 from kiosk.ui.screens.ticket import TicketScreen
@@ -214,6 +216,39 @@ class KioskApp(App):
         screen.show(receipt, compartment, slip)
         self.go_to("dropoff_receipt")
         screen.print_receipt()
+
+    def offer_rating(self, completed: Completed, reason: str) -> None:
+        """A service ended here: the resident may rate it (好差评) on the rating screen,
+        which goes home after; with nothing to rate, home at once (``reason`` for the log)."""
+        # The task is over: what was entered for it (a proxy's ID number) goes now. The
+        # rating needs none of it; the language and text size stay until it ends.
+        if self._identity_prompt is not None:
+            self._identity_prompt.cancel()
+        self.session.clear()
+        desk = self.services.ratings
+        if desk is None:
+            self.end_session(reason)
+            return
+        asked_on = self.screens.current
+
+        def found(result: RatingOffer | RatingRefused | Exception) -> None:
+            if self.screens.current != asked_on:
+                return  # they moved on meanwhile (首页, idle): nobody to ask now
+            if isinstance(result, RatingOffer) or (
+                    isinstance(result, RatingRefused)
+                    and result.reason == RatingRefusal.ALREADY_RATED):
+                screen = self.screens.get_screen("rating")
+                assert isinstance(screen, RatingScreen)
+                screen.offer(result)
+                self.go_to("rating")
+                return
+            if isinstance(result, Exception):
+                log.error("no rating offered: %s", result)
+            else:
+                log.warning("no rating offered: %s", result.reason)
+            self.end_session(reason)
+
+        on_result(desk.offer(completed), found)
 
     def open_guide_item(self, item: ServiceItem) -> None:
         guide = self.services.guide

@@ -31,6 +31,7 @@ STEP_NAMES: dict[str, str] = {
     "guide_item": GUIDE,
     "slip": "a receipt on screen",
     "signage": "the notice board",
+    "rating": "rating the service",
     "staff_sign_in": STAFF,
     "staff_menu": STAFF,
     "staff_deposit": STAFF,

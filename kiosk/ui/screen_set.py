@@ -19,6 +19,7 @@ from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.pickup import PickupScreen
 from kiosk.ui.screens.proxy import ProxyScreen
 from kiosk.ui.screens.queue import QueueScreen
+from kiosk.ui.screens.rating import RatingScreen
 from kiosk.ui.screens.signage import SignageScreen
 from kiosk.ui.screens.simulator_panel import SimulatorPanelScreen
 from kiosk.ui.screens.slip import SlipScreen
@@ -39,6 +40,7 @@ def add_screens(screens: ScreenManager, services: TerminalServices) -> None:
     screens.add_widget(HelpScreen(hotline=station.hotline))
     screens.add_widget(SlipScreen())
     screens.add_widget(SignageScreen())
+    screens.add_widget(RatingScreen())     # 好差评, after any service that ends here
     if services.queue is not None:
         screens.add_widget(QueueScreen())
         screens.add_widget(TicketScreen())

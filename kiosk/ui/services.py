@@ -21,6 +21,7 @@ from kiosk.services.identity_source import IdentitySource
 from kiosk.services.locker.desk import LockerDesk
 from kiosk.services.printing import PrintService
 from kiosk.services.queue.desk import QueueDesk
+from kiosk.services.ratings import RatingDesk
 from kiosk.services.speech import ResidentVoice
 from kiosk.services.staff import StaffDirectory
 from kiosk.services.station_settings import StationSettings
@@ -65,3 +66,4 @@ class TerminalServices:
     identity: IdentitySource | None = None
     staff_directory: StaffDirectory | None = None
     demo: DemoTools | None = None
+    ratings: RatingDesk | None = None   # 好差评 after a service that ended here

@@ -22,6 +22,7 @@ from devices.idcard.simulator import make_card
 from kiosk.services.locker.model import OperationUpdate, Started
 from kiosk.services.locker.model import Refused as LockerRefused
 from kiosk.services.queue.model import Refused
+from kiosk.services.ratings import DroppedOff
 from kiosk.ui import theme
 from tests.fixtures.ui import UiDriver
 from tests.ui.fit_checks import Problem, check_screen, signature, window_box
@@ -186,6 +187,9 @@ def visit_locker_operation(visit: Visit) -> None:
     visit.wait(lambda: app.screens.current == "dropoff_receipt" and receipt.print_failed,
                "the receipt, not printed")
     visit.check()
+    app.offer_rating(DroppedOff(receipt.receipt), "done")     # what 完成 does
+    visit.wait(lambda: app.screens.current == "rating", "the rating offered")
+    visit.check("faces")
 
     app.home()
     failed = Started(operation_id=10**6, compartment=3, purpose="pickup")

@@ -21,6 +21,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kiosk.config.cabinet import plan_cabinet
 from kiosk.i18n import Translate
 from kiosk.services.locker.model import OperationUpdate, Started
+from kiosk.services.ratings import Collected
 from kiosk.ui.door_text import (
     completed_text,
     countdown_text,
@@ -179,17 +180,19 @@ class DoorScreen(KioskScreen):
 
     def _leave_if_shown(self) -> None:
         if self.manager is not None and self.manager.current == self.name and self.finished:
-            self.done()
+            self.done(rate=False)   # nobody touched it for a while: nobody to ask
 
     def try_again(self) -> None:
         """Nothing was put in: back to choosing a compartment."""
         app = App.get_running_app()
         app.go_to("staff_deposit" if self.purpose == "deposit" else "dropoff")
 
-    def done(self) -> None:
+    def done(self, rate: bool = True) -> None:
         app = App.get_running_app()
         if self.purpose in ("deposit", "retrieve", "maintenance") and app.staff is not None:
             app.go_to("staff_menu")
+        elif rate and self.purpose == "pickup" and self.outcome == "collected":
+            app.offer_rating(Collected(self.operation_id), "done")    # 好差评, voluntary
         else:
             app.end_session("done")
 

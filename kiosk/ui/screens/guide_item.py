@@ -8,7 +8,7 @@ from pathlib import Path
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.lang import Builder
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from devices.printer.slip import Slip
 from kiosk.services.guide.catalog import ServiceItem
@@ -19,6 +19,7 @@ from kiosk.services.guide.unpublished import (
 )
 from kiosk.services.opening_hours_text import describe_hours
 from kiosk.services.printing import PrintOutcome
+from kiosk.services.ratings import NoticePrinted
 from kiosk.ui.futures import on_result
 from kiosk.ui.guide_text import HANDLING_NAMES, LEVEL_NAMES
 from kiosk.ui.screens.base import KioskScreen
@@ -54,10 +55,12 @@ class GuideItemScreen(KioskScreen):
     online_url = StringProperty("")
     source_text = StringProperty("")
     unpublished_text = StringProperty("")
+    can_rate = BooleanProperty(False)   # the notice was printed: 好差评 may follow
 
     def show(self, item: ServiceItem) -> None:
         app = App.get_running_app()
         self._item = item
+        self.can_rate = False
         self.name_text = item.name
         self.message = ""
         self.online_url = item.online_url
@@ -106,11 +109,16 @@ class GuideItemScreen(KioskScreen):
             return
         if outcome.printed:
             self.message = app.tr("Printed. Please take the notice from the slot below.")
+            self.can_rate = app.services.ratings is not None
             return
         self.message = ""
         app.show_slip_on_screen(slip, outcome.reason or "failed")
 
+    def rate(self) -> None:
+        App.get_running_app().offer_rating(NoticePrinted(self._item.id), "notice rated")
+
     def reset(self) -> None:
+        self.can_rate = False
         self.name_text = ""
         self.message = ""
         self.online_url = ""

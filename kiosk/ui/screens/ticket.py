@@ -11,6 +11,7 @@ from kivy.properties import StringProperty
 from kiosk.i18n import Translate
 from kiosk.services.printing import PrintOutcome
 from kiosk.services.queue.model import IssuedTicket, Refused
+from kiosk.services.ratings import TicketIssued
 from kiosk.ui.futures import on_result
 from kiosk.ui.queue_text import PRINT_RESULTS, windows_text
 from kiosk.ui.refusal_text import ticket_refusal_text
@@ -65,6 +66,15 @@ class TicketScreen(KioskScreen):
             return ticket_prompt(tr, issued.ticket.label, issued.ahead,
                                  windows_text(issued.windows, tr))
         return ticket_refusal_text(tr, self._refused) if self._refused is not None else ""
+
+    def done(self) -> None:
+        """完成: a ticket issued may be rated (好差评); a refusal goes home."""
+        app = App.get_running_app()
+        if self._issued is None:
+            app.end_session("ticket taken")
+            return
+        ticket = self._issued.ticket
+        app.offer_rating(TicketIssued(ticket.label, ticket.day), "ticket taken")
 
     def follow(self, future: object) -> None:
         on_result(future, self.printed)  # type: ignore[arg-type]
