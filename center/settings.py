@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "center.catalog",
     "center.notifications",
     "center.pickup",
+    "center.ratings",
 ]
 
 MIDDLEWARE = [

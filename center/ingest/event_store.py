@@ -23,6 +23,7 @@ from center.ingest.event_rows import insert_new_events
 from center.ingest.messages import EventMessage
 from center.ingest.models import DroppedRange, Event, Gap, SeqConflict
 from center.pickup.intake import take_locker_events
+from center.ratings.intake import take_ratings
 
 
 class UnstorableEvent(ValueError):
@@ -85,6 +86,7 @@ def store_events(events: dict[Terminal, list[EventMessage]], now: datetime,
                 apply_result(terminal, message.payload, message.created_at, using)
     account(stored.arrived, now, using)
     take_locker_events(stored.arrived, now, using)
+    take_ratings(stored.arrived, now, using)
     return stored
 
 

@@ -1,0 +1,60 @@
+"""Ratings as terminals report them: kept once per service event, anonymous, malformed ones
+left out, and the published rates (好评率, 差评率) over them. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from center.ingest.batch import ingest_batch
+from center.ingest.models import Event
+from center.ratings.figures import figures
+from center.ratings.models import Rating
+from tests.fixtures.center_db import DATABASES
+from tests.fixtures.center_messages import PREFIX, FakeTerminal
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=DATABASES)
+
+
+def rated(kiosk: FakeTerminal, seq: int, ref: str, stars: int, **overrides: object):
+    payload = {"event": {"kind": "pickup", "ref": ref}, "channel": "terminal",
+               "level": stars, "options": [213, 208] if stars == 2 else [], "item": None,
+               "window": None, "at": (timezone.now() - timedelta(minutes=1)).isoformat(),
+               **overrides}
+    return kiosk.event(seq, "rating.submitted", payload=payload)
+
+
+def test_a_rating_is_kept_once_per_service_event(using):
+    kiosk = FakeTerminal()
+    first = rated(kiosk, 1, "d-1", 2)
+    ingest_batch([first, first, rated(kiosk, 2, "d-1", 5)], prefix=PREFIX, using=using)
+
+    [rating] = Rating.objects.using(using).all()
+    assert (rating.event_kind, rating.event_ref, rating.level, rating.options,
+            rating.channel) == ("pickup", "d-1", 2, [208, 213], "terminal")
+    assert Event.objects.using(using).filter(type="rating.submitted").count() == 2
+
+
+@pytest.mark.parametrize("overrides", [
+    {"level": 6}, {"level": "2"}, {"options": ["213"]}, {"channel": "phone"},
+    {"event": {"kind": "visit", "ref": "x"}}, {"event": {"kind": "pickup", "ref": ""}},
+    {"window": 0},
+])
+def test_a_payload_that_is_not_a_rating_is_not_counted(using, overrides):
+    kiosk = FakeTerminal()
+    ingest_batch([rated(kiosk, 1, "d-1", 3, **overrides)], prefix=PREFIX, using=using)
+    assert not Rating.objects.using(using).exists()
+    assert Event.objects.using(using).count() == 1          # the event itself is kept
+
+
+def test_the_published_rates(using):
+    kiosk = FakeTerminal()
+    ingest_batch([rated(kiosk, n, f"d-{n}", level)
+                  for n, level in enumerate([5, 4, 4, 3, 2, 1, 5, 5], start=1)],
+                 prefix=PREFIX, using=using)
+    counted = figures(Rating.objects.using(using).all())
+    assert (counted.rated, counted.good, counted.bad) == (8, 5, 2)
+    assert (counted.good_rate, counted.bad_rate) == (5 / 8, 2 / 8)
+    assert figures(Rating.objects.using(using).none()).good_rate is None
