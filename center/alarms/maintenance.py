@@ -23,10 +23,6 @@ def terminals_in_maintenance(at: datetime, using: str = "default") -> set[int]:
     return set(open_windows(at, using).values_list("terminal_id", flat=True))
 
 
-def in_maintenance(terminal_id: int, at: datetime, using: str = "default") -> bool:
-    return open_windows(at, using).filter(terminal_id=terminal_id).exists()
-
-
 def raised_in_maintenance() -> Exists:
     """An alarm query's condition: raised inside one of its terminal's windows."""
     return Exists(MaintenanceWindow.objects.filter(

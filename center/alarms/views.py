@@ -19,7 +19,7 @@ from center.alarms.answering import acknowledge as acknowledge_alarm
 from center.alarms.answering import assign as assign_alarm
 from center.alarms.forms import AlarmFilter, AssignForm, CommentForm
 from center.alarms.maintenance import with_maintenance_mark
-from center.alarms.models import Alarm
+from center.alarms.models import Alarm, NoteKind
 from center.alarms.people import people_who_may_act
 
 PAGE_SIZE = 50
@@ -57,9 +57,18 @@ def alarm_detail(request: HttpRequest, alarm_id: int) -> HttpResponse:
 def acknowledge(request: HttpRequest, alarm_id: int) -> HttpResponse:
     alarm = _alarm_to_answer(request, alarm_id)
     comment = request.POST.get("comment", "").strip()[:500]
-    first = alarm.acknowledged_at is None
-    if acknowledge_alarm(request.user, alarm, comment) is not None:
-        messages.success(request, _("Alarm acknowledged.") if first else _("Comment added."))
+    note = acknowledge_alarm(request.user, alarm, comment)
+    # Worded from what was written under the row's lock: two people may click at once.
+    if note is None:
+        alarm.refresh_from_db()
+        messages.info(request, _("%(name)s had already acknowledged this alarm; nothing "
+                                 "changed. Add a comment to say more.")
+                      % {"name": alarm.acknowledged_by.get_username()
+                         if alarm.acknowledged_by else "—"})
+    elif note.kind == NoteKind.ACKNOWLEDGED:
+        messages.success(request, _("Alarm acknowledged."))
+    else:
+        messages.success(request, _("Comment added."))
     return _back(request, reverse("fleet:terminal", args=[alarm.terminal.district,
                                                           alarm.terminal.terminal_id]))
 

@@ -36,5 +36,12 @@ def configured_gateway() -> SmsGateway:
 
 def configured_directory(using: str = "default") -> CaseDirectory:
     if settings.CASE_DIRECTORY == "http":
+        if not settings.CASE_DIRECTORY_URL or not settings.CASE_DIRECTORY_TOKEN:
+            raise ImproperlyConfigured("CENTER_CASE_DIRECTORY=http needs "
+                                       "CENTER_CASE_DIRECTORY_URL and "
+                                       "CENTER_CASE_DIRECTORY_TOKEN (or _TOKEN_FILE)")
         return HttpCaseDirectory(settings.CASE_DIRECTORY_URL, settings.CASE_DIRECTORY_TOKEN)
+    if settings.CASE_DIRECTORY != "imported":
+        raise ImproperlyConfigured(f"CENTER_CASE_DIRECTORY is {settings.CASE_DIRECTORY!r}: "
+                                   "set imported or http")
     return ImportedContacts(using)

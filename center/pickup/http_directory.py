@@ -12,18 +12,9 @@ import urllib.request
 
 from center.pickup.directory import DirectoryUnavailable
 from center.pickup.phones import PhoneError, normalised
+from center.sms.http_gateway import NO_REDIRECTS
 
 TIMEOUT_S = 10
-
-
-class _Refuse(urllib.request.HTTPRedirectHandler):
-    """A redirect is not followed: it would carry the bearer token to another host."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-_NO_REDIRECTS = urllib.request.build_opener(_Refuse)
 
 
 class HttpCaseDirectory:
@@ -38,7 +29,7 @@ class HttpCaseDirectory:
         request = urllib.request.Request(f"{self.url}?{query}", headers={
             "Accept": "application/json", "Authorization": f"Bearer {self.token}"})
         try:
-            with _NO_REDIRECTS.open(request, timeout=TIMEOUT_S) as response:
+            with NO_REDIRECTS.open(request, timeout=TIMEOUT_S) as response:
                 body = json.loads(response.read(64 * 1024))
         except urllib.error.HTTPError as error:
             if error.code == 404:

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -333,7 +332,7 @@ def _write(found: dict[str, tuple[int, str]], summary: ImportSummary, phones: Ph
 def _opened(phones: PhoneVault, cipher: bytes) -> str | None:
     try:
         return phones.open(cipher)
-    except (InvalidTag, ValueError):
+    except PhoneError:
         # Sealed under an older key: counted as changed, and sealed again under this one.
         return None
 

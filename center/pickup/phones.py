@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -62,8 +63,12 @@ class PhoneVault:
 
     def open(self, sealed: bytes) -> str:
         data = bytes(sealed)
-        return AESGCM(self._seal_key).decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:],
-                                              None).decode("ascii")
+        try:
+            return AESGCM(self._seal_key).decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:],
+                                                  None).decode("ascii")
+        except (InvalidTag, ValueError):
+            raise PhoneError("a number sealed under another key (CENTER_PHONE_KEY_FILE was "
+                             "changed): import the case system's export again") from None
 
     def digest(self, phone: str) -> str:
         return hmac.new(self._digest_key, phone.encode("ascii"), hashlib.sha256).hexdigest()

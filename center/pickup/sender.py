@@ -23,7 +23,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from center.notifications.models import NoticeKind as StaffNoticeKind
@@ -53,6 +52,7 @@ log = logging.getLogger("center.pickup")
 
 RETRY_MINUTES = (1, 2, 5, 10, 30, 60, 120, 240)      # then failed for good
 STUCK_AFTER = timedelta(minutes=5)
+GIVE_UP_AFTER = timedelta(days=1)
 DAY = timedelta(days=1)
 ROUND_SIZE = 200
 
@@ -166,7 +166,10 @@ class NoticeSender:
     def _retry(self, notice: PickupNotice, now: datetime, why: str, *, count: bool = True,
                wait: timedelta | None = None) -> None:
         tries = notice.tries + (1 if count else 0)
-        if count and tries > len(RETRY_MINUTES):
+        # Tries the gateway never saw (the case directory or the key away, the day's limit)
+        # are not counted, but a notice still waiting a day later is told to staff, who can
+        # call the resident, instead of being tried for ever.
+        if (count and tries > len(RETRY_MINUTES)) or now - notice.created_at > GIVE_UP_AFTER:
             self._finish(notice, NoticeState.FAILED, why, tries=tries)
             self._tell_staff(notice, now, why, None)
             return
@@ -218,8 +221,8 @@ class NoticeSender:
 
     def _sent_today(self, digest: str, now: datetime) -> int:
         return PickupNotice.objects.using(self.using).filter(
-            to_digest=digest, sent_at__gt=now - DAY).filter(
-            Q(state=NoticeState.SENT) | Q(state=NoticeState.DELIVERED)).count()
+            to_digest=digest, sent_at__gt=now - DAY,
+            state__in=(NoticeState.SENT, NoticeState.DELIVERED)).count()
 
     def _keep_pace(self) -> None:
         """At most SMS_PER_SECOND messages a second through the gateway, from this sender."""

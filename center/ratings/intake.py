@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from center.fleet.models import Terminal
 from center.ingest.messages import EventMessage
 from center.ratings.models import LEVELS, Rating
+from contract import rating_options
 
 KINDS = ("pickup", "dropoff", "notice", "ticket")
 CHANNELS = ("terminal", "qr")
@@ -38,15 +39,15 @@ def _rating(terminal: Terminal, message: EventMessage, now: datetime) -> Rating 
         return None
     if type(level) is not int or level not in LEVELS or payload.get("channel") not in CHANNELS:
         return None
-    if not isinstance(options, list) or not all(type(o) is int and 0 < o < 1000
-                                                for o in options):
+    # The codes of the level chosen, as the terminal offers them (contract/rating_options.py).
+    if rating_options.options_problem(level, options) is not None:
         return None
     if window is not None and (type(window) is not int or not 0 < window < 1000):
         return None
     item = payload.get("item")
     at = parse_datetime(payload["at"]) if isinstance(payload.get("at"), str) else None
     return Rating(terminal=terminal, event_kind=event["kind"], event_ref=ref,
-                  channel=payload["channel"], level=level, options=sorted(set(options)),
+                  channel=payload["channel"], level=level, options=sorted(options),
                   item=item[:64] if isinstance(item, str) else "", window=window,
                   rated_at=at if at is not None and at.tzinfo else message.created_at,
                   received_at=now, historical=message.historical)

@@ -135,10 +135,15 @@ def read_pushed_receipt(body: bytes) -> PushedReceipt:
 # -- the adapter ------------------------------------------------------------------------------
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is a misconfigured address: urllib would follow it as a GET, unsigned."""
+    """A redirect is a misconfigured address: urllib would follow it as a GET, unsigned (and
+    carry a bearer token to another host)."""
 
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
+
+
+# Shared with the case directory's HTTP adapter, which must not carry its token elsewhere.
+NO_REDIRECTS = urllib.request.build_opener(_NoRedirects)
 
 
 class HttpGateway:
@@ -151,7 +156,7 @@ class HttpGateway:
         self.secret = secret
         self.timeout_s = timeout_s
         self._target = request_target(url)
-        self._opener = urllib.request.build_opener(_NoRedirects)
+        self._opener = NO_REDIRECTS
 
     def send(self, sms: OutgoingSms) -> list[str]:
         body = json.dumps({"reference": sms.reference, "to": sms.to, "text": sms.text,

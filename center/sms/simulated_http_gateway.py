@@ -299,7 +299,8 @@ def main() -> None:
     (read from the environment, not the command line, where any user could read it)."""
     import argparse
     import os
-    import signal
+
+    from center.sms.until_stopped import wait_until_stopped
 
     parser = argparse.ArgumentParser(description="A simulated HTTP SMS gateway on 127.0.0.1")
     parser.add_argument("--port", type=int, default=8025)
@@ -312,10 +313,7 @@ def main() -> None:
         callback_url=options.callback, record=options.record)
     gateway.start(options.port)
     print(f"simulated HTTP SMS gateway at {gateway.url}", flush=True)
-    stopped = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopped.set())
-    stopped.wait()
+    wait_until_stopped()
     gateway.stop()
 
 

@@ -297,7 +297,8 @@ def main() -> None:
     """`python -m center.sms.simulated_smsc --port 2775 --record sms.jsonl`: the demo's SMSC
     (make run), until stopped."""
     import argparse
-    import signal
+
+    from center.sms.until_stopped import wait_until_stopped
 
     parser = argparse.ArgumentParser(description="A simulated SMSC (SMPP 3.4) on 127.0.0.1")
     parser.add_argument("--port", type=int, default=2775)
@@ -309,10 +310,7 @@ def main() -> None:
                          record=options.record)
     smsc.start(options.port)
     print(f"simulated SMSC on 127.0.0.1:{smsc.port}", flush=True)
-    stopped = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopped.set())
-    stopped.wait()
+    wait_until_stopped()
     smsc.stop()
 
 

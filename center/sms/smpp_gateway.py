@@ -17,6 +17,7 @@ import queue
 import threading
 import time
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 import smpplib.client
@@ -78,8 +79,15 @@ class SmppGateway:
     def send(self, sms: OutgoingSms) -> list[str]:
         job = _Send(sms)
         self._work.put(job)
-        # Longer than the thread's own timeout, which answers first.
-        return job.answer.result(timeout=self.settings.answer_timeout_s + 5)
+        try:
+            # Longer than the thread's own timeout, which answers first once it is bound.
+            return job.answer.result(timeout=self.settings.answer_timeout_s + 5)
+        except FutureTimeout:
+            # Still queued (the link is binding again): withdrawn, so that it cannot go
+            # later beside the retry.
+            if job.answer.cancel():
+                raise GatewayUnavailable("the SMSC link is down; binding again") from None
+            return job.answer.result(timeout=self.settings.answer_timeout_s)
 
     def take_receipts(self) -> list[Receipt]:
         with self._lock:
@@ -148,6 +156,8 @@ class SmppGateway:
             job = self._work.get(timeout=IDLE_WAIT_S)
         except queue.Empty:
             return False
+        if not job.answer.set_running_or_notify_cancel():
+            return False                      # withdrawn by a send that gave up waiting
         assert self._client is not None
         parts, coding, esm_class = smpplib.gsm.make_parts(job.sms.text)
         job.parts, job.asked_at = len(parts), time.monotonic()
@@ -231,4 +241,5 @@ class SmppGateway:
                 job = self._work.get_nowait()
             except queue.Empty:
                 return
-            job.answer.set_exception(GatewayUnavailable(why))
+            if job.answer.set_running_or_notify_cancel():     # not withdrawn meanwhile
+                job.answer.set_exception(GatewayUnavailable(why))

@@ -95,6 +95,10 @@ def backlog(db: sqlite_utils.Database) -> Backlog:
     return Backlog(int(row[0]), row[1])
 
 
+# An event that lists seq ranges (outbox.dropped, an outbox.resend result) lists this many.
+MAX_RANGES_REPORTED = 1000
+
+
 def seq_ranges(seqs: Sequence[int]) -> list[list[int]]:
     """Sorted seqs as ranges: [1, 2, 3, 7, 9, 10] -> [[1, 3], [7, 7], [9, 10]]"""
     ranges: list[list[int]] = []

@@ -25,7 +25,13 @@ import sqlite_utils
 
 from kiosk.services import audit
 from kiosk.services.alarms import clear_alarm, raise_alarm
-from kiosk.services.outbox import PRIORITY_BUSINESS, append_event, backlog, seq_ranges
+from kiosk.services.outbox import (
+    MAX_RANGES_REPORTED,
+    PRIORITY_BUSINESS,
+    append_event,
+    backlog,
+    seq_ranges,
+)
 from kiosk.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,7 +39,6 @@ log = logging.getLogger(__name__)
 SUBJECT = "outbox"
 BACKLOG_ALARM = "outbox.backlog"
 DROPPED_ALARM = "outbox.dropped"
-MAX_RANGES_REPORTED = 1000
 PRUNE_BATCH = 2000
 
 

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from kiosk.services import audit
-from kiosk.services.outbox import seq_ranges
+from kiosk.services.outbox import MAX_RANGES_REPORTED, seq_ranges
 from kiosk.store import Store
 
 # One request re-sends at most this many seqs: an answer the terminal can give in one short
 # transaction, and a burst the broker and the center take in a few seconds.
 MAX_SPAN = 10_000
-MAX_RANGES_REPORTED = 1000
 
 
 class ResendRefused(ValueError):

@@ -17,7 +17,7 @@ turns that into the event's reference, checked against the terminal's own record
 `submit` writes, in one transaction, the rating row (one per reference: a second is a
 typed refusal, never an error), an audit line and the `rating.submitted` event, which
 carries the reference, the channel (`terminal`), the level (5 非常满意 ... 1 非常不满意),
-the ticked option codes of that level (kiosk/services/rating_options.py), the service item
+the ticked option codes of that level (contract/rating_options.py), the service item
 and the window where the terminal knows them, and the time. Nothing about the resident.
 
 `RatingDesk` is the same for the touch screen: every call on its own thread, answered with
@@ -37,7 +37,8 @@ from enum import StrEnum
 
 import sqlite_utils
 
-from kiosk.services import audit, rating_options
+from contract import rating_options
+from kiosk.services import audit
 from kiosk.services.outbox import PRIORITY_BUSINESS, append_event
 from kiosk.services.worker import ServiceWorker
 from kiosk.store import Store
@@ -219,16 +220,10 @@ def check_rating(level: int, options: Sequence[int]) -> tuple[int, ...]:
     """The option codes, sorted, once each checked against the level's list."""
     if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
         raise ValueError(f"a rating's level is 1 (非常不满意) to 5 (非常满意), not {level!r}")
-    allowed = {option.code for option in rating_options.options_for(level)}
-    codes: list[int] = []
-    for code in options:
-        if isinstance(code, bool) or not isinstance(code, int) or code not in allowed:
-            raise ValueError(f"option {code!r} is not one of level {level}'s "
-                             f"({min(allowed)}-{max(allowed)})")
-        if code in codes:
-            raise ValueError(f"option {code} is given twice")
-        codes.append(code)
-    return tuple(sorted(codes))
+    problem = rating_options.options_problem(level, list(options))
+    if problem is not None:
+        raise ValueError(problem)
+    return tuple(sorted(options))
 
 
 class RatingDesk:

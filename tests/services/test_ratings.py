@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from contract import rating_options
 from kiosk.i18n import translator
-from kiosk.services import rating_options, ratings
+from kiosk.services import ratings
 from kiosk.services.outbox import PRIORITY_BUSINESS, append_event
 from kiosk.services.ratings import (
     Collected,
@@ -273,3 +274,10 @@ def test_the_desk_answers_the_touch_screen_on_its_own_thread(service, finished):
     assert seen
     assert seen[0].startswith("rating-desk")
     assert seen[0] != threading.main_thread().name
+
+
+def test_the_contract_names_what_is_wrong_with_the_options():
+    assert rating_options.options_problem(2, [208, 213]) is None
+    assert "given twice" in rating_options.options_problem(2, [208, 208])
+    assert "not one of level 3's" in rating_options.options_problem(3, [208])
+    assert rating_options.options_problem(5, "510") == "the options are a list of codes"

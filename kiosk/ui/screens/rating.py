@@ -11,6 +11,7 @@ shown or kept: the screen holds the event's reference (never shown) until it is 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from kivy.app import App
@@ -19,13 +20,15 @@ from kivy.factory import Factory
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, StringProperty
 
+from contract import rating_options
+from contract.rating_options import RatingOption
 from kiosk.i18n import Translate
-from kiosk.services import rating_options
-from kiosk.services.rating_options import RatingOption
 from kiosk.services.ratings import Rated, RatingOffer, RatingRefusal, RatingRefused
 from kiosk.ui.futures import on_result
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import buttons, scroll_bars  # noqa: F401  (classes used in the .kv)
+
+log = logging.getLogger(__name__)
 
 # How long the thanks (or a polite refusal) stays before the screen goes home by itself.
 THANKS_S = 4
@@ -183,6 +186,9 @@ class RatingScreen(KioskScreen):
         if isinstance(answer, Rated):
             self._end(tr("Thank you for your rating."), THANKS_S)
         else:
+            if isinstance(answer, Exception):
+                # The resident is thanked all the same; the technician needs to know.
+                log.error("rating not recorded: %s", answer)
             self._end(refusal_words(tr, answer), REFUSED_S)
 
     def _end(self, message: str, after_s: float) -> None:

@@ -302,3 +302,24 @@ def test_the_smsc_down_keeps_the_notice_until_it_is_back(using, keys, smsc, send
     assert len(smsc.wait_for_messages(1)) == 1
     assert PickupNotice.objects.using(using).get().state in (NoticeState.SENT,
                                                              NoticeState.DELIVERED)
+
+
+def test_a_number_that_does_not_open_waits_then_tells_staff_a_day_later(using, keys, smsc,
+                                                                        sender):
+    from center.pickup.phones import PhoneVault
+
+    locker = Locker(keys, using)
+    CaseContact.objects.using(using).create(    # sealed before the key file was replaced
+        case_number=CASE, phone_cipher=PhoneVault(bytes(32)).seal(PHONE),
+        phone_masked=masked(PHONE), source="test", updated_at=timezone.now())
+    locker.stored()
+    now = timezone.now()
+    sender.run_once(now)
+    notice = PickupNotice.objects.using(using).get()
+    assert notice.state == NoticeState.RETRYING
+    assert "another key" in notice.last_error
+    assert "import the case system's export again" in notice.last_error
+    sender.run_once(now + timedelta(days=1, minutes=5))
+    assert PickupNotice.objects.using(using).get().state == NoticeState.FAILED
+    assert Notice.objects.using(using).filter(kind="pickup.problem").count() == 1
+    assert smsc.messages == []

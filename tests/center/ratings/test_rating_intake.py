@@ -40,7 +40,7 @@ def test_a_rating_is_kept_once_per_service_event(using):
 @pytest.mark.parametrize("overrides", [
     {"level": 6}, {"level": "2"}, {"options": ["213"]}, {"channel": "phone"},
     {"event": {"kind": "visit", "ref": "x"}}, {"event": {"kind": "pickup", "ref": ""}},
-    {"window": 0},
+    {"window": 0}, {"options": [213]},          # 213 is a reason for 不满意, not 基本满意
 ])
 def test_a_payload_that_is_not_a_rating_is_not_counted(using, overrides):
     kiosk = FakeTerminal()

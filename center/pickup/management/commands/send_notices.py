@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
@@ -34,8 +35,12 @@ class Command(BaseCommand):
             templates = load_templates(settings.SMS_TEMPLATES_FILE)
         except TemplatesError as error:
             raise CommandError(str(error)) from None
-        gateway = configured_gateway()
-        sender = NoticeSender(gateway, templates, configured_directory())
+        try:
+            directory = configured_directory()
+            gateway = configured_gateway()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from None
+        sender = NoticeSender(gateway, templates, directory)
         stop = threading.Event()
         try:
             if options["once"]:

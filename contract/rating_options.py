@@ -1,4 +1,6 @@
-"""The five levels of 政务服务"好差评" and the reasons a resident may tick for each, as data.
+"""The five levels of 政务服务"好差评" and the reasons a resident may tick for each, as data:
+part of the contract, since the terminal offers them and the center checks and words what
+`rating.submitted` carries.
 
 Levels are coded 5 (非常满意) down to 1 (非常不满意), as the national interface's
 `satisfaction` field. The options are the national platform's enabled lists (starLevel,
@@ -7,8 +9,9 @@ normCode, usingStatus = true; shared/reference/ratings.md section 3): 510-517, 4
 401-405, 301-306, 201-206, 101-107) are not offered.
 
 ``words`` are the standard's Chinese words, exactly; ``english`` is the message id the
-screen translates (kiosk/locale's zh_CN catalog gives back ``words``, which a test checks),
-so the English screen reads them in English and the Chinese one exactly as the standard.
+terminal's screen translates (kiosk/locale's zh_CN catalog gives back ``words``, which a
+test checks), so the English screen reads them in English and the Chinese one exactly as
+the standard.
 """
 
 from __future__ import annotations
@@ -112,3 +115,19 @@ def options_for(number: int) -> tuple[RatingOption, ...]:
 
 def option(code: int) -> RatingOption | None:
     return _BY_CODE.get(code)
+
+
+def options_problem(level_number: int, codes: object) -> str | None:
+    """What is wrong with ``codes`` as the reasons ticked for level ``level_number`` (each
+    an option of that level, once), or None: the terminal refuses such a rating and the
+    center does not count it."""
+    if not isinstance(codes, (list, tuple)):
+        return "the options are a list of codes"
+    allowed = {option.code for option in options_for(level_number)}
+    for code in codes:
+        if isinstance(code, bool) or not isinstance(code, int) or code not in allowed:
+            return (f"option {code!r} is not one of level {level_number}'s" +
+                    (f" ({min(allowed)}-{max(allowed)})" if allowed else ""))
+    if len(set(codes)) != len(codes):
+        return "an option is given twice"
+    return None
