@@ -20,10 +20,13 @@ HEADLESS    ?=
 # systemd brings systemd-analyze, which checks the units in systemd/ (containers lack it).
 # espeak-ng is the default voice (voice.command); the tests run it too. The district center's
 # tests start their own PostgreSQL cluster and drive Debian's chromium with Playwright.
+# poppler-utils (pdftotext, pdftoppm) lets the tests read the PDFs the center renders.
 RUNTIME_DEBS := python3-venv libzbar0 swig libpcsclite-dev pcscd fonts-noto-cjk fontconfig \
                 gettext libgl1 libegl1 libgl1-mesa-dri libmtdev1 libusb-1.0-0 espeak-ng
+# The district center renders its PDFs with WeasyPrint, which loads Pango and HarfBuzz.
+CENTER_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DEVELOPMENT_DEBS := vsmartcard-vpcd mosquitto mosquitto-clients xvfb xauth libxtst6 tesseract-ocr tesseract-ocr-chi-sim \
-                    systemd postgresql chromium
+                    systemd postgresql chromium poppler-utils
 
 LOCALE_PO := $(wildcard kiosk/locale/*/LC_MESSAGES/kiosk.po center/locale/*/LC_MESSAGES/django.po)
 LOCALE_MO := $(LOCALE_PO:.po=.mo)
@@ -69,7 +72,7 @@ install: debian-packages $(STAMP) $(LOCALE_MO)
 install-runtime: debian-runtime-packages $(STAMP) $(LOCALE_MO)
 
 debian-packages:
-	@scripts/ensure-debian-packages $(RUNTIME_DEBS) $(DEVELOPMENT_DEBS)
+	@scripts/ensure-debian-packages $(RUNTIME_DEBS) $(CENTER_DEBS) $(DEVELOPMENT_DEBS)
 
 debian-runtime-packages:
 	@scripts/ensure-debian-packages $(RUNTIME_DEBS)
