@@ -278,5 +278,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("CENTER_LOG_LEVEL", "INFO")},
     # smpplib writes every PDU in hex at DEBUG, and a submit_sm holds the resident's number
     # and pickup code: never below INFO, whatever CENTER_LOG_LEVEL says.
-    "loggers": {"smpp": {"level": "INFO"}},
+    # WeasyPrint and fontTools narrate every PDF step by step at INFO: warnings only.
+    "loggers": {"smpp": {"level": "INFO"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }

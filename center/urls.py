@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("center.audit.urls")),
     path("catalog/", include("center.catalog.urls")),
     path("pickup/", include("center.pickup.urls")),
+    path("ratings/", include("center.ratings.urls")),
     # The link in a pickup notice's SMS (center/pickup/links.py): short, at the root. Every
     # address under p/ goes to the view, whose answers are never logged with their path.
     path("p/<path:token>", pickup_link, name="pickup_link"),
