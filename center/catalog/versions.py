@@ -67,10 +67,14 @@ _PARSED_KEPT = 8
 
 def kept_document(version: CatalogVersion) -> CatalogDocument:
     """A kept version's catalog (checked when it was kept, parsed again on reading)."""
-    document = _PARSED.get(version.sha256)
+    return _parsed(bytes(version.toml), version.sha256)
+
+
+def _parsed(data: bytes, sha256: str) -> CatalogDocument:
+    document = _PARSED.get(sha256)
     if document is None:
-        document = parse_catalog_document(bytes(version.toml), REPLACEMENT_ORIGIN)
-        _PARSED[version.sha256] = document
+        document = parse_catalog_document(data, REPLACEMENT_ORIGIN)
+        _PARSED[sha256] = document
         while len(_PARSED) > _PARSED_KEPT:
             _PARSED.popitem(last=False)
     return document
@@ -152,3 +156,17 @@ def suggested_version(district: str, current: str, using: str = "default") -> st
     while f"{stem}{number}" in taken:
         number += 1
     return f"{stem}{number}"[:LONGEST_VERSION]
+
+
+def item_names(district: str, using: str = "default") -> dict[str, str]:
+    """The district's service items by id, as residents read their names: from its current
+    catalog, or the shipped one before the district kept any (pages name items by it)."""
+    version = current_version(district, using)
+    if version is not None:
+        document = kept_document(version)
+    elif SHIPPED_CATALOG.is_file():
+        data = SHIPPED_CATALOG.read_bytes()
+        document = _parsed(data, hashlib.sha256(data).hexdigest())
+    else:
+        return {}
+    return {item.id: item.name for item in document.items}

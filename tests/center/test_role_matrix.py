@@ -68,6 +68,8 @@ ROUTES: list[Any] = [
     Row("home", "/", "login 302 302 302", "login 302 302 302"),
     Row("login", "/login/", "200 302 302 302", "200 302 302 302"),
     Row("logout", "/logout/", NOT_ANSWERED, "login login login login"),  # then signed out
+    # center/ratings/urls.py
+    Row("ratings:overview", "/ratings/", EVERYONE_READS, NOT_ANSWERED),
     # center/fleet/urls.py
     Row("fleet:list", "/fleet/", EVERYONE_READS, NOT_ANSWERED),
     Row("fleet:terminal", "/fleet/{district}/{terminal}/", READ, NOT_ANSWERED),
