@@ -60,6 +60,9 @@ class Terminal(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)      # the process's start
     version = models.CharField(max_length=40, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)    # anything received
+    # The public key of its rating tokens (the birth's `ratingKey`, base64): the center
+    # checks the QR codes on its ticket slips with it (center/ratings/qr_views.py).
+    rating_key = models.CharField(max_length=44, blank=True)
 
     # The latest heartbeat (its ts is the terminal's clock).
     heartbeat = models.JSONField(default=dict, blank=True)

@@ -36,13 +36,15 @@ from center.ingest.messages import (
     read_message,
 )
 from center.ingest.models import Reject
+from center.ratings.terminal_keys import keep_rating_key
+from center.reports.presence_log import log_presence, presence_of
 from contract.topics import TerminalTopic
 
 TerminalKey = tuple[str, str]
 # Everything ingest may change on a terminal; a batch writes only what it changed.
 TERMINAL_FIELDS = ["online", "bd_seq", "born_at", "presence_since", "started_at", "version",
                    "last_seen_at", "heartbeat", "heartbeat_at", "catalog_version", "sampled_at",
-                   "complete_upto", "highest_seq", "rejects", "seq_conflicts"]
+                   "complete_upto", "highest_seq", "rejects", "seq_conflicts", "rating_key"]
 
 
 @dataclass(frozen=True)
@@ -186,12 +188,16 @@ def _seen(terminal: Terminal, at: datetime) -> None:
 def _apply_state(terminal: Terminal, message: Message, received_at: datetime,
                  using: str) -> None:
     if isinstance(message, Birth):
-        connection = terminal.bd_seq
+        connection, before = terminal.bd_seq, presence_of(terminal)
         apply_birth(terminal, message.bd_seq, message.at, message.version, message.started_at)
+        log_presence(terminal, before, received_at, using)     # the uptime reports' history
+        keep_rating_key(terminal, message.bd_seq, message.rating_key, using)
         if terminal.bd_seq != connection:
             resend_after_birth(terminal, using)
     elif isinstance(message, Death):
+        before = presence_of(terminal)
         apply_death(terminal, message.bd_seq, received_at)
+        log_presence(terminal, before, received_at, using)
     elif isinstance(message, Heartbeat):
         if apply_heartbeat(terminal, message.bd_seq, message.at, message.body):
             sample_heartbeat(terminal, message.at, message.body, using)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from contract.rating_tokens import public_key_from_text
 from contract.topics import TerminalTopic, TopicError, parse_topic
 
 # Larger than any payload the contract produces (a catalog travels only center -> terminal).
@@ -33,6 +34,7 @@ class Birth:
     at: datetime
     version: str
     started_at: datetime | None
+    rating_key: str | None = None      # `ratingKey`: its rating tokens' public key
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,17 @@ def _state(where: TerminalTopic, body: dict[str, Any]) -> Birth | Death:
         return Death(where, _int(body, "bdSeq"), _ms(body, "ts"))
     started = body.get("startedAt")
     return Birth(where, _int(body, "bdSeq"), _ms(body, "ts"), _text(body, "version", 40),
-                 _ms(body, "startedAt") if started is not None else None)
+                 _ms(body, "startedAt") if started is not None else None,
+                 _rating_key(body) if "ratingKey" in body else None)
+
+
+def _rating_key(body: dict[str, Any]) -> str:
+    text = _text(body, "ratingKey", 44)
+    try:
+        public_key_from_text(text)
+    except ValueError as error:
+        raise _FieldError(str(error)) from None
+    return text
 
 
 def _event(where: TerminalTopic, body: dict[str, Any]) -> EventMessage:

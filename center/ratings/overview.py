@@ -65,7 +65,7 @@ def overview(terminals: QuerySet[Terminal], period: Period, using: str = "defaul
                   .values_list("level", "n"))
     station_lines = [Line(line.key, RatingFigures(line.figures.rated, line.figures.good,
                                                   line.figures.bad,
-                                                  services_by_station.get(line.key, 0)))
+                                                  services_by_station.get(str(line.key) if line.key is not None else None, 0)))
                      for line in _lines(ratings, "terminal__station__name")]
     return Overview(
         totals=figures(ratings, sum(services_by_station.values())),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from contract.key_files import load_sealing_key
+from contract.rating_tokens import public_key_text
 from contract.sealing import public_key_from_base64
 from devices.idcard.port import IdCardReader
 from devices.idcard.sam_reader import SamIdCardReader
@@ -38,12 +39,13 @@ from kiosk.services.heartbeat import Heartbeat
 from kiosk.services.heartbeat_sources import register_standard_sources
 from kiosk.services.help_desk import HelpDesk, staffed_now_during
 from kiosk.services.identity_source import IdentitySource
-from kiosk.services.keys import KeyedHash, load_or_create_key
+from kiosk.services.keys import KeyedHash, load_or_create_key, rating_signing_key
 from kiosk.services.locker.desk import LockerDesk
 from kiosk.services.locker.service import LockerService
 from kiosk.services.printing import PrintService
 from kiosk.services.queue.desk import QueueDesk
 from kiosk.services.queue.model import DaySummary
+from kiosk.services.queue.rating_links import RatingLinks
 from kiosk.services.queue.service import QueueService
 from kiosk.services.queue.slips import summary_slip
 from kiosk.services.ratings import RatingDesk, RatingService
@@ -285,7 +287,8 @@ def build_terminal(config: KioskConfig, store: Store) -> Terminal:
         terminal.telemetry = build_telemetry(
             config, store, status=terminal.status, state=terminal.state,
             heartbeat=terminal.heartbeat, settings=settings,
-            locker=terminal.locker, guide=terminal.guide)
+            locker=terminal.locker, guide=terminal.guide,
+            rating_key=public_key_text(rating_signing_key(keyed_hash)))
     if config.simulation.control_socket is not None:
         terminal.simulator_control = ControlClient(config.simulation.control_socket)
     if config.simulation.center_key_file is not None:
@@ -299,7 +302,8 @@ def _build_queue(terminal: Terminal, keyed_hash: KeyedHash) -> None:
     config = terminal.config
     assert terminal.station_settings is not None, "build the station settings first"
     terminal.queue = QueueService(terminal.store, config.queue, config.station, keyed_hash,
-                                  terminal.station_settings.staffed_hours)
+                                  terminal.station_settings.staffed_hours,
+                                  RatingLinks.for_config(config, keyed_hash))
     terminal.queue_desk = QueueDesk(terminal.queue)
     printing = terminal.printing
 

@@ -112,6 +112,8 @@ def _check_consistency(config: KioskConfig, origin: Any) -> None:
         _check_locker(config, origin)
     if config.queue.enabled:
         _check_queue(config, origin)
+    if config.ratings.qr_base_url:
+        _check_rating_base_url(config.ratings.qr_base_url, origin)
 
 
 def _check_capture_command(command: str | tuple[str, ...], simulated: bool,
@@ -165,6 +167,21 @@ def _check_queue(config: KioskConfig, origin: Any) -> None:
 
 
 STATUS_URL_FIELDS = ("district", "terminal", "day", "ticket")
+# The token adds about 120 characters; a longer site address makes the ticket's QR code
+# too dense for a 58 mm receipt (contract/rating_tokens.py).
+RATING_BASE_URL_MAX = 60
+
+
+def _check_rating_base_url(url: str, origin: Any) -> None:
+    key = "ratings.qr_base_url"
+    if not url.endswith("/") or "?" in url or "#" in url:
+        raise ConfigError(origin(key), key, "must end with / and hold no ? or #: the "
+                                            "ticket's token is appended to it, e.g. "
+                                            "https://zwfw.example.gov.cn/r/")
+    if len(url) > RATING_BASE_URL_MAX:
+        raise ConfigError(origin(key), key, f"is {len(url)} characters; at most "
+                                            f"{RATING_BASE_URL_MAX}, or the ticket's QR code "
+                                            "is too dense to scan off the receipt")
 
 
 def _template_problem(template: str, fields: Sequence[str]) -> str | None:

@@ -263,6 +263,17 @@ class HelpConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RatingsConfig:
+    """好差评 by QR code: services that end at a window are rated on the resident's phone."""
+
+    qr_base_url: str = setting(
+        "", doc="the district center's rating page the ticket slip's QR code opens, up to "
+                "and including its last /; the ticket's signed token is appended (e.g. "
+                "https://zwfw.example.gov.cn/r/); empty prints no rating code",
+        pattern=r"|https?://\S+")
+
+
+@dataclass(frozen=True, kw_only=True)
 class KioskConfig:
     station: StationConfig = setting(doc="who this terminal is")
     display: DisplayConfig = setting(doc="screen and session", default_factory=DisplayConfig)
@@ -279,3 +290,5 @@ class KioskConfig:
                                            default_factory=SimulationConfig)
     voice: VoiceConfig = setting(doc="prompts spoken to residents", default_factory=VoiceConfig)
     help: HelpConfig = setting(doc="residents' calls for help", default_factory=HelpConfig)
+    ratings: RatingsConfig = setting(doc="ratings (好差评) by QR code",
+                                     default_factory=RatingsConfig)

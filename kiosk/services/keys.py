@@ -1,4 +1,5 @@
-"""This terminal's secret: the key for every keyed hash (pickup codes, later identities).
+"""This terminal's secret: the key for every keyed hash (pickup codes, later identities),
+and the seed of the key its rating tokens are signed with.
 
 Kept in its own 0600 file, apart from the database, so a copied database alone cannot be
 brute-forced for codes: 8-digit codes are few, but their HMACs are useless without the key.
@@ -12,7 +13,12 @@ import os
 import secrets
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 KEY_BYTES = 32
+# The purpose the rating-token key is derived under (contract/rating_tokens.py). Changing
+# it changes the key: every rating code already printed would stop working.
+RATING_TOKEN_PURPOSE = "rating-token v1"
 
 
 class TerminalKeyError(RuntimeError):
@@ -52,3 +58,17 @@ class KeyedHash:
     def __call__(self, purpose: str, value: str) -> str:
         message = f"{purpose}\x00{value}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def derived_key(self, purpose: str) -> bytes:
+        """32 bytes for ``purpose`` alone: HMAC(key, purpose). No keyed hash of a value is
+        ever the same, since those always hold a NUL after the purpose."""
+        if "\x00" in purpose:
+            raise ValueError("a purpose holds no NUL")
+        return hmac.new(self._key, purpose.encode(), hashlib.sha256).digest()
+
+
+def rating_signing_key(keyed_hash: KeyedHash) -> Ed25519PrivateKey:
+    """The Ed25519 key rating tokens are signed with, derived from the terminal's secret:
+    no file of its own, the same after every restart, and new only with a new secret. Its
+    public half goes to the center in the birth (`ratingKey`)."""
+    return Ed25519PrivateKey.from_private_bytes(keyed_hash.derived_key(RATING_TOKEN_PURPOSE))

@@ -68,9 +68,11 @@ def outbox_limits(config: KioskConfig) -> OutboxLimits:
 
 def build_telemetry(config: KioskConfig, store: Store, *, status: TerminalStatus,
                     state: TerminalState, heartbeat: Heartbeat, settings: StationSettings,
-                    locker: LockerService | None, guide: GuideService | None) -> Telemetry:
+                    locker: LockerService | None, guide: GuideService | None,
+                    rating_key: str | None = None) -> Telemetry:
     """The link and everything on it; `status` learns when the terminal is online, `state`
-    numbers the births, the commands act on `locker`, `guide` and `settings`."""
+    numbers the births, the commands act on `locker`, `guide` and `settings`; the births
+    carry `rating_key`, the public key of the terminal's rating tokens."""
     station = config.station
     topics = Topics(config.mqtt.topic_prefix, station.district_id, station.terminal_id)
     client_id = f"kiosk-{station.district_id}-{station.terminal_id}"
@@ -91,7 +93,7 @@ def build_telemetry(config: KioskConfig, store: Store, *, status: TerminalStatus
     presence = PresenceLink(
         config.mqtt, topics, client_id,
         next_birth_sequence=lambda: state.next_sequence("mqtt.bd_seq"),
-        on_online=status.set_online, link=link,
+        on_online=status.set_online, link=link, rating_key=rating_key,
     )
     beats = HeartbeatPublisher(heartbeat, link, topics, lambda: presence.bd_seq)
     limits = outbox_limits(config)

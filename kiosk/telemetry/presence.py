@@ -30,9 +30,13 @@ class PresenceLink:
         next_birth_sequence: Callable[[], int],
         on_online: Callable[[bool], None],
         link: BrokerLink | None = None,
+        rating_key: str | None = None,
     ) -> None:
-        """Without ``link`` it makes its own (presence alone, as in its tests)."""
+        """Without ``link`` it makes its own (presence alone, as in its tests).
+        ``rating_key`` is the public key of the terminal's rating tokens (base64), which
+        every birth carries as `ratingKey`."""
         self._topics = topics
+        self._rating_key = rating_key
         self._next_birth_sequence = next_birth_sequence
         self._on_online = on_online
         self._bd_seq = 0
@@ -78,6 +82,8 @@ class PresenceLink:
         if online:
             payload["version"] = __version__
             payload["startedAt"] = int(self._started_at * 1000)
+            if self._rating_key:
+                payload["ratingKey"] = self._rating_key
         return json.dumps(payload, separators=(",", ":"))
 
     def _connected(self, _session: Session) -> None:

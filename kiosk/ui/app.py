@@ -276,7 +276,8 @@ class KioskApp(App):
             result = Refused(TicketRefusal.FAILED)
         if isinstance(result, IssuedTicket):
             screen.show_ticket(result)
-            slip = ticket_slip(result, self.services.config.station, self._queue().now())
+            slip = ticket_slip(result, self.services.config.station, self._queue().now(),
+                               self.language)
             screen.follow(self.services.printing.submit(slip))
         else:
             screen.show_refusal(result)

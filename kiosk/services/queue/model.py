@@ -44,6 +44,7 @@ class IssuedTicket:
     estimate_min: int
     status_url: str
     windows: tuple[int, ...] = ()   # the windows that serve its category
+    rating_url: str = ""            # the phone's rating page once served; "" for none
 
 
 class TicketRefusal(StrEnum):

@@ -41,6 +41,7 @@ from kiosk.services.queue.model import (
     Ticket,
     TicketRefusal,
 )
+from kiosk.services.queue.rating_links import RatingLinks
 from kiosk.services.queue.ticket_issue import insert_ticket
 from kiosk.services.queue.ticket_rows import (
     calls_later_than,
@@ -63,10 +64,13 @@ OPEN_STATES = ("waiting", "called")
 class QueueService:
     def __init__(self, store: Store, config: QueueConfig, station: StationConfig,
                  keyed_hash: KeyedHash,
-                 staffed_hours: Callable[[], WeeklyHours] | None = None) -> None:
+                 staffed_hours: Callable[[], WeeklyHours] | None = None,
+                 rating_links: RatingLinks | None = None) -> None:
         """``staffed_hours`` gives the station's staffed hours in force (the district
-        center may change the configured ones); queues without sessions follow them."""
+        center may change the configured ones); queues without sessions follow them.
+        ``rating_links`` make each ticket's rating code (none without them)."""
         self.store = store
+        self.rating_links = rating_links
         self.config = config
         self.station = station
         self.keyed_hash = keyed_hash
@@ -180,7 +184,9 @@ class QueueService:
         return IssuedTicket(ticket=ticket, category_name=category.name, ahead=issued.ahead,
                             estimate_min=max(0, round(issued.estimate_s / 60)),
                             status_url=self._status_url(ticket.day, ticket.label),
-                            windows=category.windows)
+                            windows=category.windows,
+                            rating_url=(self.rating_links.for_ticket(ticket.label, ticket.day)
+                                        if self.rating_links else ""))
 
     # -- windows ------------------------------------------------------------------------
 

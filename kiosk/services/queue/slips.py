@@ -6,12 +6,16 @@ from datetime import datetime
 
 from devices.printer.slip import Block, Qr, Rule, Slip, Spacer, Text
 from kiosk.config.schema import StationConfig
+from kiosk.i18n import translator
 from kiosk.services.queue.model import DaySummary, IssuedTicket
 
 RANK_NOTES = {0: "优先办理（帮办代办）", 1: "预约办理"}
 
 
-def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime) -> Slip:
+def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime,
+                language: str = "zh_CN") -> Slip:
+    """``language`` is the resident's on screen: the rating code's words follow it (the
+    rest of the slip is the station's, in Chinese)."""
     ticket = issued.ticket
     blocks: list[Block] = [
         Text(station.name, align="center"),
@@ -33,6 +37,10 @@ def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime) -> 
     ]
     if issued.status_url:
         blocks += [Spacer(), Qr(issued.status_url, caption="扫码在手机上查看排队进度")]
+    if issued.rating_url:
+        tr = translator(language)
+        blocks += [Spacer(), Qr(issued.rating_url,
+                                caption=tr("Scan to rate the service after your visit"))]
     return Slip(tuple(blocks))
 
 

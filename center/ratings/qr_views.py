@@ -1,0 +1,213 @@
+"""The page a ticket slip's rating code opens on a resident's phone (/r/<token>): 好差评 of
+the service at the window, for exactly that ticket, once.
+
+Public: no sign-in, no cookie, nothing about the resident. The token is the terminal's
+signed word that it issued the ticket (contract/rating_tokens.py), checked against the key
+the terminal's birth announced (Terminal.rating_key), so it holds while the terminal is
+offline and cannot be made up. The page rates only a service that ended: a
+`queue.finished` or `queue.no_show` event for the ticket must be stored, which also names
+the window. A rating is kept by center/ratings/intake.py's keep_ratings, in a transaction
+of its own, with the terminal's flood rule; its unique (terminal, "window", ticket/day)
+keeps it once however often the code is scanned.
+
+Refused tokens (malformed, forged, expired, a terminal the center does not know) are
+answered with a plain page and counted in the audit trail ("rating.qr_refused", with the
+reason and the terminal when known; never the token). Lookups are limited per client
+address, as the pickup link's are, and no answer is logged with its path."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from center.audit.log import record
+from center.fleet.models import Terminal
+from center.ingest.models import Event
+from center.ratings.intake import keep_ratings
+from center.ratings.models import Rating
+from center.ratings.qr_forms import ASKS_WHY, QrRatingForm
+from contract import rating_options
+from contract.rating_tokens import (
+    RatingClaims,
+    TokenExpired,
+    TokenRefused,
+    public_key_from_text,
+    read_claims,
+    verify,
+)
+
+log = logging.getLogger("center.ratings")
+
+EVENT_KIND = "window"
+CHANNEL = "qr"
+LOOKUPS_PER_MINUTE = 30
+ENDED = ("queue.finished", "queue.no_show")
+# Why a code is not taken, and the status of the answer.
+STATUS = {"malformed": 400, "forged": 400, "unknown": 400, "expired": 410, "no_key": 503,
+          "busy": 429, "not_yet": 409}
+# The faces, best first: their colour and the mouth's path on a 48-unit face.
+FACES = {5: ("#1e8e3e", "M13 29 Q24 43 35 29"), 4: ("#66a83a", "M15 31 Q24 38 33 31"),
+         3: ("#c99700", "M15 33 L33 33"), 2: ("#e8710a", "M15 36 Q24 29 33 36"),
+         1: ("#c5221f", "M13 38 Q24 26 35 38")}
+
+
+@dataclass(frozen=True)
+class Service:
+    """The ticket a genuine token names, as the terminal's events tell it."""
+
+    terminal: Terminal
+    claims: RatingClaims
+    ended: bool                 # a queue.finished or queue.no_show is stored
+    window: int | None
+    category: str
+
+    @property
+    def station(self) -> str:
+        return self.terminal.station.name if self.terminal.station else ""
+
+
+@login_not_required
+# No cookie and no session: a forged request could only rate what its sender holds the
+# code for, which they could rate themselves.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def rate_by_qr(request: HttpRequest, token: str) -> HttpResponse:
+    if _too_many_lookups(request):
+        return _closed(request, "busy")
+    checked = _check(token)
+    if isinstance(checked, str):
+        return _closed(request, checked)
+    service = checked
+    if not service.ended:
+        return _closed(request, "not_yet", service)
+    if _rated(service):
+        return _answer(request, "ratings/qr_thanks.html", {"service": service, "again": True})
+    form = QrRatingForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        kept = _keep(service, form.cleaned_data["level"], form.cleaned_data["options"])
+        return _answer(request, "ratings/qr_thanks.html",
+                       {"service": service, "again": kept is None, "rating": kept})
+    return _answer(request, "ratings/qr_rate.html", _form_context(service, form),
+                   status=400 if form.is_bound else 200)
+
+
+def _check(token: str) -> Service | str:
+    """The service a good token names, or why the token is not taken (counted)."""
+    terminal = None
+    try:
+        claims = read_claims(token)
+        terminal = (Terminal.objects.select_related("station")
+                    .filter(district=claims.district, terminal_id=claims.terminal).first())
+        if terminal is None:
+            return _refused("unknown", None)
+        if not terminal.rating_key:
+            return _refused("no_key", terminal)
+        claims = verify(public_key_from_text(terminal.rating_key), token,
+                        timezone.localdate())
+    except TokenExpired:
+        return _refused("expired", terminal)
+    except TokenRefused as refused:
+        return _refused(refused.reason, terminal)
+    return _service(terminal, claims)
+
+
+def _refused(reason: str, terminal: Terminal | None) -> str:
+    log.info("rating code refused (%s) for terminal %s", reason,
+             terminal.terminal_id if terminal else "-")
+    record(None, "rating.qr_refused", terminal, reason=reason)
+    return reason
+
+
+def _service(terminal: Terminal, claims: RatingClaims) -> Service:
+    # The ticket's day is the terminal's; its events were committed that day, whatever
+    # the time zone, so a window of three days around it finds them by index.
+    start = datetime.combine(claims.day - timedelta(days=1), time.min, tzinfo=UTC)
+    end_event = (Event.objects.filter(terminal=terminal, type__in=ENDED,
+                                      created_at__gte=start,
+                                      created_at__lt=start + timedelta(days=3),
+                                      payload__ticket=claims.ticket,
+                                      payload__day=claims.day.isoformat())
+                 .order_by("-seq").first())
+    payload = end_event.payload if end_event is not None else {}
+    window, category = payload.get("window"), payload.get("category")
+    return Service(terminal, claims, end_event is not None,
+                   window if type(window) is int and 0 < window < 1000 else None,
+                   category[:64] if isinstance(category, str) else "")
+
+
+def _rated(service: Service) -> bool:
+    return Rating.objects.filter(terminal=service.terminal, event_kind=EVENT_KIND,
+                                 event_ref=service.claims.event_ref).exists()
+
+
+def _keep(service: Service, level: int, options: list[int]) -> Rating | None:
+    """The rating kept, or None when the service was rated meanwhile."""
+    now = timezone.now()
+    rating = Rating(terminal=service.terminal, event_kind=EVENT_KIND,
+                    event_ref=service.claims.event_ref, channel=CHANNEL, level=level,
+                    options=options, item=service.category, window=service.window,
+                    rated_at=now, received_at=now)
+    try:
+        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            new = keep_ratings([rating], now, DEFAULT_DB_ALIAS)
+    except IntegrityError:          # the same code submitted twice at the same moment
+        return None
+    return new[0] if new else None
+
+
+def _form_context(service: Service, form: QrRatingForm) -> dict[str, Any]:
+    chosen = str(form["level"].value() or "") if form.is_bound else ""
+    faces = [{"level": level.level, "words": level.words, "color": FACES[level.level][0],
+              "mouth": FACES[level.level][1], "checked": chosen == str(level.level)}
+             for level in rating_options.LEVELS]
+    reasons = [{"level": level, "words": rating_options.level(level).words,
+                "options": [{"code": option.code, "words": option.words,
+                             "checked": str(option.code) in form.ticked(level)}
+                            for option in rating_options.options_for(level)]}
+               for level in ASKS_WHY]
+    return {"service": service, "form": form, "faces": faces, "reasons": reasons}
+
+
+def _too_many_lookups(request: HttpRequest) -> bool:
+    """More than LOOKUPS_PER_MINUTE from this address in its current minute: guessing
+    codes, or a page reloading itself. (The address behind a proxy is the proxy's.)"""
+    key = f"qr-rating:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:                  # its minute ended between the two calls
+        cache.set(key, 1, timeout=60)
+        count = 1
+    return count > LOOKUPS_PER_MINUTE
+
+
+def _closed(request: HttpRequest, why: str, service: Service | None = None) -> HttpResponse:
+    return _answer(request, "ratings/qr_closed.html", {"why": why, "service": service},
+                   status=STATUS[why])
+
+
+def _answer(request: HttpRequest, template: str, context: dict[str, Any],
+            status: int = 200) -> HttpResponse:
+    # Always plain Chinese: it is read on a resident's phone, whatever its language.
+    with translation.override(settings.LANGUAGE_CODE):
+        response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    response["Content-Language"] = settings.LANGUAGE_CODE
+    # Django logs every 4xx and 5xx with the request's path, which holds the token; this
+    # says it is logged already (django.utils.log.log_response reads the flag).
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
