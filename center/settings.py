@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "center.notifications",
     "center.pickup",
     "center.ratings",
+    "center.reports",
+    "center.publication",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +251,26 @@ CASE_DIRECTORY_TOKEN = env_secret("CENTER_CASE_DIRECTORY_TOKEN")
 # The headers of an export's case and mobile columns when not the usual ones (imports.py):
 # "case=办件编号,mobile=联系电话".
 CASE_IMPORT_COLUMNS = env("CENTER_CASE_IMPORT_COLUMNS")
+
+# Ratings (center/ratings): more than this many ratings from one terminal within an hour
+# (by their rated_at) are kept as a flood, counted, and open no bad-rating case.
+RATING_FLOOD_PER_HOUR = env_int("CENTER_RATING_FLOOD_PER_HOUR", 30)
+# Bad-rating cases (差评件, center/ratings/cases.py), in working days: verified within
+# VERIFY; rectified within one of RECTIFY ("5,15": the first is the default) from the
+# verification; the resident told within FEEDBACK of the rectification or explanation; the
+# return visit within REVISIT of that; an appeal reviewed within APPEAL.
+CASE_VERIFY_DAYS = env_int("CENTER_CASE_VERIFY_DAYS", 1)
+CASE_RECTIFY_DAYS = env("CENTER_CASE_RECTIFY_DAYS", "5,15")
+CASE_FEEDBACK_DAYS = env_int("CENTER_CASE_FEEDBACK_DAYS", 1)
+CASE_REVISIT_DAYS = env_int("CENTER_CASE_REVISIT_DAYS", 5)
+CASE_APPEAL_DAYS = env_int("CENTER_CASE_APPEAL_DAYS", 5)
+# The quarterly publication (center/publication): each district's name as residents know it
+# ("xc=新城区,yh=柳园区"; else the code), and the codes the provincial 好差评 export carries
+# (areaCode: the region code; deptCode: the office's unified social credit code).
+DISTRICT_NAMES = dict(pair.split("=", 1) for pair in env("CENTER_DISTRICT_NAMES").split(",")
+                      if "=" in pair)
+AREA_CODE = env("CENTER_AREA_CODE")
+DEPT_CODE = env("CENTER_DEPT_CODE")
 
 # Notices (center/notifications): an alarm nobody acknowledged within this many minutes is
 # escalated to the district administrators; a terminal still offline is reminded of this

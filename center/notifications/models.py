@@ -22,6 +22,7 @@ class NoticeKind(models.TextChoices):
     HELP_WAITING = "help.waiting", _("A resident is asking for help")
     PICKUP_PROBLEM = "pickup.problem", _("A pickup notice needs staff")
     PICKUP_OVERDUE = "pickup.overdue", _("A result is overdue in the locker")
+    RATING_CASE_OVERDUE = "rating_case.overdue", _("A bad-rating case is overdue")
 
 
 class Notice(models.Model):

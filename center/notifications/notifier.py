@@ -17,6 +17,7 @@ from center.notifications.detect import (
 )
 from center.notifications.mail import send_due_mail
 from center.notifications.outages import center_is_receiving, follow_outages
+from center.ratings.escalation import escalate_overdue
 
 
 @dataclass
@@ -28,6 +29,7 @@ class PassTotals:
     reminders: int = 0
     online: int = 0
     help_calls: int = 0
+    rating_cases: int = 0
     mailed: int = 0
     mail_failures: int = 0
     receiving: bool = True
@@ -36,7 +38,8 @@ class PassTotals:
         return (f"told: {self.alarms} alarms, {self.escalations} escalations, "
                 f"{self.assignments} assignments, {self.offline} offline, "
                 f"{self.reminders} still offline, {self.online} back online, "
-                f"{self.help_calls} calls for help; mailed {self.mailed}, "
+                f"{self.help_calls} calls for help, {self.rating_cases} overdue bad-rating "
+                f"cases; mailed {self.mailed}, "
                 f"{self.mail_failures} failed" +
                 ("" if self.receiving else "; ingest not receiving: outages not followed"))
 
@@ -57,6 +60,9 @@ def run_once(now: datetime | None = None, using: str = "default") -> PassTotals:
                                                            outages.closed)
         if using == "default":
             totals.help_calls = notice_help_calls(now)
+        # Deadlines are days in the center's time zone (center/ratings/cases.py).
+        totals.rating_cases = escalate_overdue(
+            timezone.localtime(now, timezone.get_default_timezone()).date(), using, now)
     mail = send_due_mail(now, using)
     totals.mailed, totals.mail_failures = mail.sent, mail.failed
     return totals

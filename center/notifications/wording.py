@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from center.alarms.kinds import kind_name
 from center.fleet.models import Terminal
 from center.notifications.models import Notice, NoticeKind
+from center.ratings.models import CaseState
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ def describe(notice: Notice) -> NoticeText:
              _("Terminal: %(terminal)s") % {"terminal": terminal.terminal_id}]
     path = reverse("fleet:terminal", args=[terminal.district, terminal.terminal_id])
     alarm = notice.alarm
+    if notice.kind == NoticeKind.RATING_CASE_OVERDUE:
+        return _rating_case_text(notice, where, facts)
     if alarm is not None:
         what = f"{kind_name(alarm.kind)} · {alarm.subject}"
         facts += [_("Alarm: %(alarm)s") % {"alarm": what},
@@ -79,6 +82,22 @@ def _terminal_title(notice: Notice, where: str) -> str:
             "case": notice.detail.get("case", "?"), "terminal": where}
     return _("A resident is asking for help at %(terminal)s, on the %(screen)s screen") % {
         "terminal": where, "screen": notice.detail.get("screen", "?")}
+
+
+def _rating_case_text(notice: Notice, where: str, facts: list[str]) -> NoticeText:
+    """An overdue bad-rating case (center/ratings/escalation.py): which, where, the step it
+    waits for and how late."""
+    detail = notice.detail
+    state = CaseState(detail["state"]).label if detail.get("state") in CaseState.values else "?"
+    late = detail.get("late")
+    facts = [_("Case: %(number)s") % {"number": detail.get("number", "?")}, *facts,
+             _("Where it stands: %(state)s") % {"state": state},
+             _("Due: %(day)s") % {"day": detail.get("due_on", "?")}]
+    if late is not None:
+        facts.append(_("Late by %(days)s working days") % {"days": late})
+    title = _("Bad-rating case %(number)s is overdue at %(terminal)s") % {
+        "number": detail.get("number", "?"), "terminal": where}
+    return NoticeText(title, facts, reverse("ratings:case", args=[detail.get("case", 0)]))
 
 
 def terminal_label(terminal: Terminal) -> str:

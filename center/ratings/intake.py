@@ -1,21 +1,45 @@
-"""`rating.submitted` events into ratings, in the ingest batch's own transaction: one
-statement per batch, and a rating seen twice (the same event, or another event for the same
-service) kept once by its unique (terminal, event kind, event ref). A payload that does
-not read as a rating is left in the event log and not counted."""
+"""Ratings into the database: `rating.submitted` events in the ingest batch's own transaction
+(take_ratings), and the ratings the center's QR page takes (it calls keep_ratings in its own
+transaction). A payload that does not read as a rating is left in the event log and not
+counted.
+
+keep_ratings is the one way in. Whatever the batch's size it costs a few statements: the
+terminals' rows locked (PostgreSQL), one read of what the terminals already have around the
+batch's times, one insert, and for new bad ratings the cases' three inserts.
+
+- Once: a rating is kept once per service event by its unique (terminal, event kind, event
+  ref); one already there, or twice in the batch, is not new.
+- Floods: at most CENTER_RATING_FLOOD_PER_HOUR (30) ratings of one terminal count within
+  an hour. A rating with that many or more of its terminal's ratings (kept ones and the
+  batch's) given within the hour before it, by rated_at, is kept with ``flooded`` set:
+  counted as a flood, left out of the published rates, opening no case.
+- History: a rating sent after an outage keeps its own rated_at (the terminal's clock), so
+  it counts in the period it was given, and floods are judged by when ratings were given,
+  not when they arrived.
+- Cases: each new bad rating (不满意, 非常不满意) that is not a flood opens a case
+  (center/ratings/cases.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from bisect import bisect_left, bisect_right, insort
+from collections import defaultdict
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.db import connections
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from center.fleet.models import Terminal
 from center.ingest.messages import EventMessage
-from center.ratings.models import LEVELS, Rating
+from center.ratings.cases import open_cases
+from center.ratings.models import BAD, LEVELS, Rating
 from contract import rating_options
 
 KINDS = ("pickup", "dropoff", "notice", "ticket")
 CHANNELS = ("terminal", "qr")
+HOUR = timedelta(hours=1)
+Key = tuple[int, str, str]          # terminal pk, event kind, event ref
 
 
 def take_ratings(arrived: dict[Terminal, list[EventMessage]], now: datetime,
@@ -23,8 +47,67 @@ def take_ratings(arrived: dict[Terminal, list[EventMessage]], now: datetime,
     ratings = [rating for terminal, messages in arrived.items() for message in messages
                if message.type == "rating.submitted"
                for rating in [_rating(terminal, message, now)] if rating is not None]
-    if ratings:
-        Rating.objects.using(using).bulk_create(ratings, ignore_conflicts=True)
+    keep_ratings(ratings, now, using)
+
+
+def keep_ratings(ratings: list[Rating], now: datetime, using: str) -> list[Rating]:
+    """Keeps the ratings not kept yet, each once, marks floods, opens a case for each new
+    bad rating that is not a flood, and returns the new ones with their pks. Runs inside
+    the caller's transaction; ``ratings`` carry their terminal objects."""
+    if not ratings:
+        return []
+    batch: dict[Key, Rating] = {}
+    for rating in ratings:
+        batch.setdefault(_key(rating), rating)
+    terminals = sorted({key[0] for key in batch})
+    if connections[using].features.has_select_for_update:
+        # One writer at a time per terminal, so what the read below finds kept stays true
+        # until the insert. The ingest batch holds these rows already; the QR page may not.
+        list(Terminal.objects.using(using).select_for_update().filter(pk__in=terminals)
+             .order_by("pk").values_list("pk", flat=True))
+    kept, given = _around(list(batch.values()), using)
+    new = sorted((r for key, r in batch.items() if key not in kept),
+                 key=lambda r: r.rated_at)
+    limit = settings.RATING_FLOOD_PER_HOUR
+    for rating in new:
+        times = given[rating.terminal_id]
+        within = (bisect_right(times, rating.rated_at)
+                  - bisect_left(times, rating.rated_at - HOUR))
+        rating.flooded = limit > 0 and within >= limit
+        insort(times, rating.rated_at)
+    Rating.objects.using(using).bulk_create(new)
+    open_cases([r for r in new if r.level in BAD and not r.flooded], now, using)
+    return new
+
+
+def _key(rating: Rating) -> Key:
+    return (rating.terminal_id, rating.event_kind, rating.event_ref)
+
+
+def _around(batch: list[Rating], using: str) -> tuple[set[Key], dict[int, list[datetime]]]:
+    """In one read: which of the batch's events are rated already, and when each terminal's
+    kept ratings in the hour before and during the batch's span were given (sorted)."""
+    spans: dict[int, list[datetime]] = {}
+    for rating in batch:
+        span = spans.setdefault(rating.terminal_id, [rating.rated_at, rating.rated_at])
+        span[0], span[1] = min(span[0], rating.rated_at), max(span[1], rating.rated_at)
+    near = Q()
+    for terminal, (first, last) in spans.items():
+        near |= Q(terminal_id=terminal, rated_at__gte=first - HOUR, rated_at__lte=last)
+    wanted = {_key(r) for r in batch}
+    same = Q(terminal_id__in=list(spans), event_ref__in=sorted({r.event_ref for r in batch}))
+    kept: set[Key] = set()
+    given: dict[int, list[datetime]] = defaultdict(list)
+    for terminal, kind, ref, at in Rating.objects.using(using).filter(near | same).values_list(
+            "terminal_id", "event_kind", "event_ref", "rated_at"):
+        if (terminal, kind, ref) in wanted:
+            kept.add((terminal, kind, ref))
+        first, last = spans[terminal]
+        if first - HOUR <= at <= last:
+            given[terminal].append(at)
+    for times in given.values():
+        times.sort()
+    return kept, given
 
 
 def _rating(terminal: Terminal, message: EventMessage, now: datetime) -> Rating | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from center.fleet.models import Terminal
@@ -103,7 +104,7 @@ class RatingCase(models.Model):
     @property
     def number(self) -> str:
         """The case's number as staff quote it, e.g. 差评-2026-000042."""
-        return f"差评-{self.opened_at:%Y}-{self.pk:06d}"
+        return f"差评-{timezone.localtime(self.opened_at):%Y}-{self.pk:06d}"
 
     def __str__(self) -> str:
         return self.number

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from center.ratings import views
+from center.ratings import case_views, views
 
 app_name = "ratings"
 
@@ -8,4 +8,7 @@ app_name = "ratings"
 # (center/ratings/case_views.py).
 urlpatterns = [
     path("", views.ratings_overview, name="overview"),
+    path("cases/", case_views.case_list, name="cases"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case"),
+    path("cases/<int:pk>/step/", case_views.case_step, name="case_step"),
 ]
