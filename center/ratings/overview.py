@@ -63,10 +63,10 @@ def overview(terminals: QuerySet[Terminal], period: Period, using: str = "defaul
     services_by_station = _services_by_station(terminals, period, using)
     levels = dict(counted(ratings).values_list("level").annotate(n=Count("pk"))
                   .values_list("level", "n"))
-    station_lines = [Line(line.key, RatingFigures(line.figures.rated, line.figures.good,
-                                                  line.figures.bad,
-                                                  services_by_station.get(str(line.key) if line.key is not None else None, 0)))
-                     for line in _lines(ratings, "terminal__station__name")]
+    station_lines = [Line(line.key, RatingFigures(
+        line.figures.rated, line.figures.good, line.figures.bad,
+        services_by_station.get(None if line.key is None else str(line.key), 0)))
+        for line in _lines(ratings, "terminal__station__name")]
     return Overview(
         totals=figures(ratings, sum(services_by_station.values())),
         flooded=ratings.filter(flooded=True).count(),

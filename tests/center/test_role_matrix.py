@@ -16,10 +16,11 @@ sign-in page, "302" a redirect anywhere else. A route whose address names no sta
 object is asked once.
 
 The rules: nobody signed in is sent to sign in, except on the sign-in page, the resident's
-link (/p/<token>) and the gateway's signed receipts; a viewer reads (200) and is refused any
-action (403) and the administrators' pages (403); a station manager acts on their own
-stations' objects and gets 404 for another's; a district administrator reaches
-everything. Notices are each person's own: anybody else's is 404, for everybody.
+link (/p/<token>), a ticket's rating code (/r/<token>) and the gateway's signed receipts; a
+viewer reads (200) and is refused any action (403) and the administrators' pages (403); a
+station manager acts on their own stations' objects and gets 404 for another's; a district
+administrator reaches everything. Notices are each person's own: anybody else's is 404, for
+everybody.
 
 A row the product gets wrong is marked xfail(strict=True) with what is wrong, so the suite
 stays green until the fix makes it pass (and then fails until the mark goes)."""
@@ -35,11 +36,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.fixtures.center_pickup import phone_key, sealing_key
+from tests.fixtures.center_qr_ratings import rated_world
 from tests.fixtures.center_world import ROLES, World, texted_world, world
 from tests.fixtures.pickup_deposits import notice_sender, smsc
+from tests.fixtures.rating_cases import rating_cases
 
 # Fixtures, used by name.
-__all__ = ["notice_sender", "phone_key", "sealing_key", "smsc", "texted_world", "world"]
+__all__ = ["notice_sender", "phone_key", "rated_world", "rating_cases", "sealing_key", "smsc",
+           "texted_world", "world"]
 
 LOGIN = "login"
 REDIRECT = "302"
@@ -53,6 +57,8 @@ class Row:
     post: str
     headers: dict[str, str] = field(default_factory=dict)
     texted: bool = False                # needs the residents' SMS (texted_world)
+    rated: bool = False                 # needs a ticket's rating code (rated_world)
+    cases: bool = False                 # {rating_case}: a bad-rating case at each station
 
 
 NOT_ANSWERED = "login 405 405 405"      # a method the view refuses, once signed in
@@ -70,6 +76,18 @@ ROUTES: list[Any] = [
     Row("logout", "/logout/", NOT_ANSWERED, "login login login login"),  # then signed out
     # center/ratings/urls.py
     Row("ratings:overview", "/ratings/", EVERYONE_READS, NOT_ANSWERED),
+    # center/reports/urls.py: a report by district and period, a station's by its code too
+    # (hsz is the manager's; district yh has no hsz: 404 to everybody). A manager reads the
+    # district's report, and has only their stations' made. Nothing is kept in the world:
+    # an export goes back to the report's page, which offers to make it.
+    Row("reports:list", "/reports/", EVERYONE_READS, NOT_ANSWERED),
+    Row("reports:district", "/reports/{district}/2026-11/", READ, "login 403 403/404 302"),
+    Row("reports:district_export", "/reports/{district}/2026-11/report.csv",
+        "login 302 302/404 302", NOT_ANSWERED),
+    Row("reports:station", "/reports/{district}/2026-11/hsz/",
+        "login 200/404 200/404 200/404", "login 403/404 302/404 302/404"),
+    Row("reports:station_export", "/reports/{district}/2026-11/hsz/report.pdf",
+        "login 302/404 302/404 302/404", NOT_ANSWERED),
     # center/fleet/urls.py
     Row("fleet:list", "/fleet/", EVERYONE_READS, NOT_ANSWERED),
     Row("fleet:terminal", "/fleet/{district}/{terminal}/", READ, NOT_ANSWERED),
@@ -132,6 +150,26 @@ ROUTES: list[Any] = [
     # Public: the resident's link, and the HTTP gateway's receipts (signed; this POST is not)
     Row("pickup_link", "/p/{token}", "200 200 200 200", "405 405 405 405", texted=True),
     Row("http_receipts", "/sms/receipts/http/", "405 405 405 405", "403 403 403 403"),
+    # Public: a ticket slip's rating code; an empty POST chooses no answer
+    Row("rate_by_qr", "/r/{token}", "200 200 200 200", "400 400 400 400", rated=True),
+    # center/ratings/urls.py: the bad-rating cases (an empty POST names no step: back to it)
+    Row("ratings:cases", "/ratings/cases/", EVERYONE_READS, NOT_ANSWERED),
+    Row("ratings:case", "/ratings/cases/{rating_case}/", READ, NOT_ANSWERED, cases=True),
+    Row("ratings:case_step", "/ratings/cases/{rating_case}/step/", NOT_ANSWERED, ACTION,
+        cases=True),
+    # center/publication/urls.py: a manager reads the preview but neither publishes nor
+    # exports (an empty POST names no quarter: back to the page)
+    Row("publication:home", "/publication/", EVERYONE_READS, NOT_ANSWERED),
+    Row("publication:publish", "/publication/publish/", NOT_ANSWERED, "login 403 403 302"),
+    Row("publication:export_csv", "/publication/export/2026q3.csv", "login 200 403 200",
+        NOT_ANSWERED),
+    Row("publication:export_json", "/publication/export/2026q3.json", "login 200 403 200",
+        NOT_ANSWERED),
+    # Public (center/publication/public_urls.py): a district's published quarters; a quarter
+    # nobody published is 404 to everybody, its PDF too
+    Row("public:quarters", "/public/{district}/", "200 200 200 200", "405 405 405 405"),
+    Row("public:quarter", "/public/{district}/2026q3/", "404 404 404 404", "405 405 405 405"),
+    Row("public:pdf", "/public/{district}/2026q3.pdf", "404 404 404 404", "405 405 405 405"),
 ]
 
 
@@ -176,7 +214,8 @@ def test_each_address_is_its_route(row: Row) -> None:
              "token": "abcdefghijklmnopqrstuv"}
     address = row.path.format_map({**{key: "1" for key in ("alarm", "window", "bulk",
                                                             "deposit", "version",
-                                                            "delivery")}, **names})
+                                                            "delivery", "rating_case")},
+                                    **names})
     assert resolve(address.split("?", 1)[0]).view_name == row.route
 
 
@@ -217,15 +256,18 @@ def _mismatch(response: Any, expected: str) -> str | None:
 @pytest.mark.parametrize("row", ROUTES, ids=lambda row: row.route)
 def test_each_role_gets_what_its_role_allows(row: Row, request: pytest.FixtureRequest
                                              ) -> None:
-    world: World = request.getfixturevalue("texted_world" if row.texted else "world")
+    world: World = request.getfixturevalue(
+        "texted_world" if row.texted else "rated_world" if row.rated else "world")
     cache.clear()                       # the resident's link counts lookups per address
+    cases = request.getfixturevalue("rating_cases") if row.cases else {}
     clients = {role: _client(world, role) for role in ROLES}
     problems = []
     # Every GET first: a POST may change what a later GET finds.
     for method, expectation in (("GET", row.get), ("POST", row.post)):
         columns = dict(zip(ROLES, expectation.split(), strict=True))
         for role in ROLES:
-            addresses = {side: row.path.format_map(world.names(role, side))
+            addresses = {side: row.path.format_map({**world.names(role, side),
+                                                    **cases.get(side, {})})
                          for side in ("own", "other")}
             sides = ["own"] if addresses["own"] == addresses["other"] else ["own", "other"]
             for side in sides:

@@ -7,11 +7,20 @@ off that text, opens the door. A station manager in Chromium sees the notice del
 asks for a new code; the terminal carries out the signed locker.reissue_code, a second
 text brings the new code, the old one is refused at the terminal and the new one opens the
 door; the center shows the result collected, and no page, log or MQTT payload holds a code
-or the number."""
+or the number.
+
+Then issue 16's loop on the same parts: the resident rates the collection 不满意 with a
+reason on the terminal's rating screen; the ingest keeps the rating and opens a bad-rating
+case due one working day later; the station manager in Chromium verifies it, sets a
+five-working-day rectification, records it done, the feedback and the return visit; the
+quarter is published and its public page and PDF show the case anonymised. (Deadlines
+across a holiday and a 调休 Saturday: tests/center/ratings/test_case_workflow.py; a rating
+by QR code, once and only once: tests/center/ratings/test_qr_rating_page.py.)"""
 
 from __future__ import annotations
 
 import io
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,10 +29,15 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.utils import timezone
 
 from center.audit.models import AuditEntry
 from center.fleet.models import Presence, Terminal
 from center.pickup.models import Deposit, DepositState, NoticeState, PickupNotice
+from center.publication.publishing import publish
+from center.publication.quarters import Quarter
+from center.ratings.models import CaseState, RatingCase
+from center.ratings.working_days import add_working_days
 from center.sms.simulated_smsc import SimulatedSmsc
 from devices.locker.simulator import LockerBusSimulator
 from kiosk.simulation.broker import LocalBroker
@@ -48,6 +62,10 @@ CASE, MOBILE, MASKED = "1001", "13800138001", "138****8001"    # the demo's firs
 TO = "86" + MOBILE              # as SMPP addresses it: TON 1 / NPI 1, country code first
 LARGE = 7                       # the first large compartment (tests/fixtures/locker_ui.py)
 REASON = "居民短信误删，来电申请"
+SLOW_STAFF = 213                # 不满意: 窗口人员业务不熟练
+VERIFIED = "取件时柜门旁没有工作人员，居民等候较久"
+HANDLED = "安排专人在取件高峰时段值守"
+RECTIFIED = "已排定高峰时段值守表"
 STATION = "花山镇便民服务站"      # make_people's station, where the terminal is placed
 
 
@@ -89,7 +107,7 @@ def reload_until(page: Any, ready: Callable[[], bool], what: str, timeout_s: flo
         page.reload()
 
 
-def test_a_resident_collects_with_the_texted_code_and_then_a_reissued_one(
+def test_a_resident_collects_with_the_texted_code_then_a_reissued_one_and_rates_it(
         broker, locker_board, center_processes, smsc, sealing_key, subscribe, page,
         live_server, settings, tmp_path, launch_ui):
     # launch_ui comes last: the terminal stops before the board, broker and center it uses.
@@ -213,6 +231,7 @@ def test_a_resident_collects_with_the_texted_code_and_then_a_reissued_one(
     ui.wait_until(lambda: door.finished, what="the result collected")
     assert_shows(ui.screenshot("pickup-loop-7-collected"), "取件完成")
     ui.tap(door.ids.done)
+    rate_dissatisfied_at_the_terminal(ui)
 
     # 6. The center shows the result collected.
     state = page.locator("#deposit-state")
@@ -233,12 +252,105 @@ def test_a_resident_collects_with_the_texted_code_and_then_a_reissued_one(
     assert (audit.user, audit.detail["reason"]) == (people.manager, REASON)
     assert len(smsc.messages) == 2                          # one text each, no more
 
+    # 7. The bad rating opened a case; the station manager answers it to the return visit.
+    seen.extend(answer_the_case(page, live_server))
+    # 8. The quarter ends and is published: the public page and its PDF show the case, and
+    # nothing of the resident, the code or the verification's own notes.
+    public = publish_the_quarter(page, live_server, people.admin, tmp_path)
+
     # No page the manager saw, no center log and no MQTT payload holds a code or the number.
     sender.stop()
     totals = worker.stop()
     assert (totals.rejected, totals.conflicts) == (0, 0)
     for secret in (old_code, new_code, MOBILE):
         assert not [html for html in seen if secret in html], "a page showed a secret"
+        assert secret not in public
         assert secret not in worker.all_logs() + sender.log() + sender.output()
         assert not [m.topic for m in wire.messages if secret.encode() in m.payload]
     print(f"pickup loop: {time.monotonic() - began:.1f} s")
+
+
+def rate_dissatisfied_at_the_terminal(ui: Any) -> None:
+    """The resident, offered a rating after collecting, gives 不满意 with a reason."""
+    ui.wait_until(lambda: ui.screen == "rating", what="the rating screen")
+    rating = ui.app.screens.get_screen("rating")
+    ui.tap(rating.ids.face_2)
+    reasons = {toggle.code: toggle for toggle in rating.ids.reasons.children}
+    ui.tap(reasons[SLOW_STAFF])
+    assert reasons[SLOW_STAFF].state == "down"
+    assert_shows(ui.screenshot("pickup-loop-8-rated-dissatisfied"), "您选择了“不满意”")
+    ui.tap(rating.ids.submit)
+    ui.wait_until(lambda: rating.step == "end", what="the thanks")
+    ui.wait_until(lambda: ui.screen == "home", timeout_s=8, what="home after the thanks")
+
+
+def answer_the_case(page: Any, live_server: Any) -> list[str]:
+    """The manager finds the case the rating opened, due one working day after it came,
+    and takes it through verification, rectification, feedback and the return visit.
+    Returns the pages seen."""
+    seen = []
+    page.goto(f"{live_server.url}/ratings/cases/")
+    reload_until(page, lambda: page.locator("tr[data-case]").count() == 1, "the new case")
+    case = RatingCase.objects.select_related("rating").get()
+    assert (case.rating.level, case.rating.options, case.rating.event_kind) == (
+        2, [SLOW_STAFF], "pickup")
+    opened_on = timezone.localtime(case.opened_at).date()
+    assert case.due_on == add_working_days(opened_on, 1)
+    row = page.locator(f"tr[data-case='{case.number}']")
+    assert case.due_on.isoformat() in row.inner_text()
+    assert "窗口人员业务不熟练" in row.inner_text()
+    row.get_by_role("link", name=case.number).click()
+    page.get_by_role("heading", name=f"差评件 {case.number}").wait_for()
+    assert "取件" in page.locator("#case-rating").inner_text()
+    for label, text, button in (("核实情况", VERIFIED, "保存核实情况"),
+                                ("处理说明", HANDLED, "保存处理方式"),
+                                ("整改了什么", RECTIFIED, "整改已完成"),
+                                ("反馈内容", "匿名评价，没有联系方式", "保存反馈情况"),
+                                ("回访记录", "站点复查，窗口已按清单办理", "保存回访结果")):
+        if button == "保存处理方式":
+            page.get_by_label("限期整改").check()
+            page.get_by_label("5 个工作日", exact=True).check()
+        elif button == "保存反馈情况":
+            page.get_by_label("联系不上").check()
+        elif button == "保存回访结果":
+            page.get_by_label("满意", exact=True).check()
+        page.get_by_label(label).fill(text)
+        page.get_by_role("button", name=button).click()
+        page.get_by_text("已保存。这个差评件现在是").wait_for()
+        seen.append(page.content())
+    assert "已办结" in page.locator("#case-deadline").inner_text()
+    keep_screenshot(page, "pickup-loop-6-case-closed")
+    case.refresh_from_db()
+    assert (case.state, case.handling, case.revisit) == (CaseState.CLOSED, "fix_by",
+                                                         "satisfied")
+    assert list(case.steps.values_list("action", flat=True)) == [
+        "received", "verified", "handled", "rectified", "fed_back", "revisited"]
+    return seen
+
+
+def publish_the_quarter(page: Any, live_server: Any, admin: Any, tmp_path: Path) -> str:
+    """Publishes the quarter as the district administrator would once it is over (the
+    button is tested in tests/center/publication; here the clock cannot wait for January),
+    then reads the public page in Chromium and the PDF as text. Returns both."""
+    quarter = Quarter.containing(timezone.now())
+    publish(admin, "test-district", quarter, now=quarter.end)
+    page.goto(f"{live_server.url}/public/test-district/{quarter.slug}/")
+    case = RatingCase.objects.get()
+    published = page.locator(f"li.case[data-case='{case.number}']")
+    text = published.inner_text()
+    for words in (STATION, "窗口人员业务不熟练", "限期整改", HANDLED, RECTIFIED):
+        assert words in text
+    assert VERIFIED not in page.content()          # the verification stays inside
+    assert page.locator("[data-rate='rectification']").inner_text() == "100.0%"
+    keep_screenshot(page, "pickup-loop-7-published")
+    pdf = tmp_path / "quarter.pdf"
+    answer = page.request.get(f"{live_server.url}/public/test-district/{quarter.slug}.pdf")
+    assert answer.ok
+    assert answer.headers["content-type"] == "application/pdf"
+    pdf.write_bytes(answer.body())
+    printed = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                             capture_output=True, text=True).stdout
+    for words in (case.number, "窗口人员业务不熟练", RECTIFIED):
+        assert words in printed
+    assert VERIFIED not in printed
+    return page.content() + printed
