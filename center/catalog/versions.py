@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from center.audit.log import record
 from center.catalog.models import CatalogVersion, VersionKind
 from center.commands.issue import LARGEST_CATALOG_BASE64
-from contract.catalog import CatalogDocument, CatalogError, parse_catalog_document
+from contract.catalog import CatalogDocument, CatalogError, ServiceItem, parse_catalog_document
 
 # The name a terminal gives a catalog the center sends it (the guide's replacement), so an
 # error here reads word for word as the terminal's refusal would.
@@ -158,9 +158,10 @@ def suggested_version(district: str, current: str, using: str = "default") -> st
     return f"{stem}{number}"[:LONGEST_VERSION]
 
 
-def item_names(district: str, using: str = "default") -> dict[str, str]:
-    """The district's service items by id, as residents read their names: from its current
-    catalog, or the shipped one before the district kept any (pages name items by it)."""
+def district_items(district: str, using: str = "default") -> dict[str, ServiceItem]:
+    """The district's service items by id (name 事项名称, official code 事项编码): from its
+    current catalog, or the shipped one before the district kept any. Ratings and their
+    publication name items by it."""
     version = current_version(district, using)
     if version is not None:
         document = kept_document(version)
@@ -169,4 +170,4 @@ def item_names(district: str, using: str = "default") -> dict[str, str]:
         document = _parsed(data, hashlib.sha256(data).hexdigest())
     else:
         return {}
-    return {item.id: item.name for item in document.items}
+    return {item.id: item for item in document.items}

@@ -28,11 +28,12 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from center.catalog.versions import district_items
 from center.pickup.models import Deposit
-from center.publication.catalog_items import KnownItem, catalog_items
 from center.publication.quarters import Quarter
 from center.ratings.figures import counted
 from center.ratings.models import Rating
+from contract.catalog import ServiceItem
 
 FIELDS = ("areaCode", "deptCode", "taskCode", "taskName", "projectNo", "pf", "satisfaction",
           "evalDetail", "assessTime", "assessNumber")
@@ -50,10 +51,10 @@ def export_rows(quarter: Quarter, district: str | None = None,
     ratings = ratings.select_related("terminal").order_by("rated_at", "pk")
     rows = list(ratings)
     cases = _case_numbers(rows, using)
-    items: dict[str, dict[str, KnownItem]] = {}
+    items: dict[str, dict[str, ServiceItem]] = {}
     for rating in rows:
         if rating.terminal.district not in items:
-            items[rating.terminal.district] = catalog_items(rating.terminal.district, using)
+            items[rating.terminal.district] = district_items(rating.terminal.district, using)
     return [_record(rating, items[rating.terminal.district].get(rating.item),
                     cases.get((rating.terminal_id, rating.event_ref), ""))
             for rating in rows]
@@ -72,7 +73,7 @@ def _case_numbers(ratings: list[Rating], using: str) -> dict[tuple[int, str], st
             if (terminal, deposit) in pickups}
 
 
-def _record(rating: Rating, item: KnownItem | None, case_number: str) -> dict[str, str]:
+def _record(rating: Rating, item: ServiceItem | None, case_number: str) -> dict[str, str]:
     return {
         "areaCode": settings.AREA_CODE,
         "deptCode": settings.DEPT_CODE,

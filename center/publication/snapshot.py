@@ -10,9 +10,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from center.catalog.versions import district_items
 from center.fleet.models import Terminal
 from center.publication.case_rows import case_totals, public_case, quarter_cases
-from center.publication.catalog_items import catalog_items
 from center.publication.quarters import Quarter
 from center.ratings.figures import counted, service_events
 from center.ratings.models import BAD, GOOD, LEVELS, Rating
@@ -71,7 +71,7 @@ def _top_items(kept: QuerySet[Rating], district: str, using: str) -> list[dict[s
     rows = (kept.exclude(item="").values("item")
             .annotate(n=Count("pk"), bad=Count("pk", filter=Q(level__in=BAD)))
             .order_by("-n", "item")[:TOP_ITEMS])
-    known = catalog_items(district, using)
+    known = district_items(district, using)
     return [{"name": known[row["item"]].name if row["item"] in known else row["item"],
              "count": row["n"], "bad": row["bad"]} for row in rows]
 

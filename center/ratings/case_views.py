@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from center.accounts.models import StationAssignment
 from center.accounts.roles import DISTRICT_ADMIN, STATION_MANAGER, VIEWER, role_of
-from center.catalog.versions import item_names
+from center.catalog.versions import district_items
 from center.ratings import cases as workflow
 from center.ratings.escalation import working_days_late
 from center.ratings.forms import NEXT_STEP, STEP_FORMS, CaseFilter, StepForm, visible_stations
@@ -176,12 +176,12 @@ def _case_page(request: HttpRequest, case: RatingCase,
     if form is None and next_form is not None and may_act:
         form = next_form()
     row = _row(case, today)
-    names = item_names(case.district) if rating.item else {}
+    known = district_items(case.district).get(rating.item) if rating.item else None
     return render(request, "ratings/case.html", {
         "case": case, "rating": rating, "row": row, "may_act": may_act, "form": form,
         "channel": CHANNEL_NAMES.get(rating.channel, rating.channel),
         "kind": KIND_NAMES.get(rating.event_kind, rating.event_kind),
-        "item": names.get(rating.item, rating.item),
+        "item": known.name if known is not None else rating.item,
         "steps": [_line(step) for step in case.steps.all()],
         "no_deadline": case.state != CaseState.CLOSED and case.due_on is None,
     })

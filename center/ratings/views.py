@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from center.accounts.roles import visible_terminals
-from center.catalog.versions import item_names
+from center.catalog.versions import district_items
 from center.charts.svg import bar_chart
 from center.fleet.models import Station
 from center.ratings.models import BAD, LEVELS
@@ -70,7 +70,7 @@ def ratings_overview(request: HttpRequest) -> HttpResponse:
     figures = overview(terminals, period)
     names: dict[str, str] = {}
     for district in terminals.values_list("district", flat=True).distinct():
-        names |= item_names(district)
+        names |= {key: item.name for key, item in district_items(district).items()}
     return render(request, "ratings/overview.html", {
         "form": form, "period": period, "figures": figures, "today": date.today(),
         "level_chart": bar_chart(
