@@ -14,15 +14,11 @@ import base64
 import io
 import logging
 import re
-from typing import Any
 
 import qrcode
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 from qrcode.image.pil import PilImage
 
@@ -30,6 +26,7 @@ from center.pickup.links import link_hash
 from center.pickup.models import CARRIES_A_CODE, DepositState, PickupNotice
 from center.pickup.opening import CodeUnopenable, open_pickup
 from center.pickup.wording import SIZES
+from center.secret_address import answer, too_many_lookups
 
 log = logging.getLogger("center.pickup")
 
@@ -43,26 +40,26 @@ COLLECTED, REPLACED, PAST = "collected", "replaced", "past"
 @login_not_required
 @require_GET
 def pickup_link(request: HttpRequest, token: str) -> HttpResponse:
-    if _too_many_lookups(request):
-        return _answer(request, "pickup/link_closed.html", {"why": "busy"}, status=429)
+    if too_many_lookups(request, "pickup-link", LOOKUPS_PER_MINUTE):
+        return answer(request, "pickup/link_closed.html", {"why": "busy"}, status=429)
     notice = None
     if TOKEN.fullmatch(token):
         notice = (PickupNotice.objects.select_related("deposit__terminal__station")
                   .filter(link_hash=link_hash(token), kind__in=CARRIES_A_CODE).first())
     if notice is None:
-        return _answer(request, "pickup/link_closed.html", {"why": "unknown"}, status=404)
+        return answer(request, "pickup/link_closed.html", {"why": "unknown"}, status=404)
     deposit = notice.deposit
     why_not = _why_not(notice)
     if why_not:
-        return _answer(request, "pickup/link_closed.html", {"why": why_not}, status=410)
+        return answer(request, "pickup/link_closed.html", {"why": why_not}, status=410)
     try:
         opened = open_pickup(deposit)
     except CodeUnopenable as error:
         # The notice's id, not the token: staff can find it, a log reader cannot use it.
         log.warning("pickup link of notice %s: %s", notice.pk, error)
-        return _answer(request, "pickup/link_closed.html", {"why": "unavailable"}, status=503)
+        return answer(request, "pickup/link_closed.html", {"why": "unavailable"}, status=503)
     terminal = deposit.terminal
-    return _answer(request, "pickup/link.html", {
+    return answer(request, "pickup/link.html", {
         "qr": qr_data_uri(opened.qr), "code": opened.code,
         "station": terminal.station.name if terminal.station else terminal.terminal_id,
         "size": SIZES.get(deposit.size, ""),
@@ -93,31 +90,3 @@ def qr_data_uri(text: str) -> str:
     code.make_image(image_factory=PilImage, fill_color="black",
                     back_color="white").save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def _too_many_lookups(request: HttpRequest) -> bool:
-    """More than LOOKUPS_PER_MINUTE from this address in its current minute: guessing
-    tokens, or a page reloading itself. (The address behind a proxy is the proxy's.)"""
-    key = f"pickup-link:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:                  # its minute ended between the two calls
-        cache.set(key, 1, timeout=60)
-        count = 1
-    return count > LOOKUPS_PER_MINUTE
-
-
-def _answer(request: HttpRequest, template: str, context: dict[str, Any],
-            status: int = 200) -> HttpResponse:
-    # Always plain Chinese: it is read on a resident's phone, whatever its language.
-    with translation.override(settings.LANGUAGE_CODE):
-        response = render(request, template, context, status=status)
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    response["Content-Language"] = settings.LANGUAGE_CODE
-    # Django logs every 4xx and 5xx with the request's path, which holds the token; this
-    # says it is logged already (django.utils.log.log_response reads the flag).
-    response._has_been_logged = True  # type: ignore[attr-defined]
-    return response

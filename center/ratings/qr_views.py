@@ -22,13 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -38,6 +35,7 @@ from center.ingest.models import Event
 from center.ratings.intake import keep_ratings
 from center.ratings.models import Rating
 from center.ratings.qr_forms import ASKS_WHY, QrRatingForm
+from center.secret_address import answer, too_many_lookups
 from contract import rating_options
 from contract.rating_tokens import (
     RatingClaims,
@@ -84,7 +82,7 @@ class Service:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def rate_by_qr(request: HttpRequest, token: str) -> HttpResponse:
-    if _too_many_lookups(request):
+    if too_many_lookups(request, "rating-code", LOOKUPS_PER_MINUTE):
         return _closed(request, "busy")
     checked = _check(token)
     if isinstance(checked, str):
@@ -93,13 +91,13 @@ def rate_by_qr(request: HttpRequest, token: str) -> HttpResponse:
     if not service.ended:
         return _closed(request, "not_yet", service)
     if _rated(service):
-        return _answer(request, "ratings/qr_thanks.html", {"service": service, "again": True})
+        return answer(request, "ratings/qr_thanks.html", {"service": service, "again": True})
     form = QrRatingForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         kept = _keep(service, form.cleaned_data["level"], form.cleaned_data["options"])
-        return _answer(request, "ratings/qr_thanks.html",
+        return answer(request, "ratings/qr_thanks.html",
                        {"service": service, "again": kept is None, "rating": kept})
-    return _answer(request, "ratings/qr_rate.html", _form_context(service, form),
+    return answer(request, "ratings/qr_rate.html", _form_context(service, form),
                    status=400 if form.is_bound else 200)
 
 
@@ -180,34 +178,6 @@ def _form_context(service: Service, form: QrRatingForm) -> dict[str, Any]:
     return {"service": service, "form": form, "faces": faces, "reasons": reasons}
 
 
-def _too_many_lookups(request: HttpRequest) -> bool:
-    """More than LOOKUPS_PER_MINUTE from this address in its current minute: guessing
-    codes, or a page reloading itself. (The address behind a proxy is the proxy's.)"""
-    key = f"qr-rating:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:                  # its minute ended between the two calls
-        cache.set(key, 1, timeout=60)
-        count = 1
-    return count > LOOKUPS_PER_MINUTE
-
-
 def _closed(request: HttpRequest, why: str, service: Service | None = None) -> HttpResponse:
-    return _answer(request, "ratings/qr_closed.html", {"why": why, "service": service},
-                   status=STATUS[why])
-
-
-def _answer(request: HttpRequest, template: str, context: dict[str, Any],
-            status: int = 200) -> HttpResponse:
-    # Always plain Chinese: it is read on a resident's phone, whatever its language.
-    with translation.override(settings.LANGUAGE_CODE):
-        response = render(request, template, context, status=status)
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    response["Content-Language"] = settings.LANGUAGE_CODE
-    # Django logs every 4xx and 5xx with the request's path, which holds the token; this
-    # says it is logged already (django.utils.log.log_response reads the flag).
-    response._has_been_logged = True  # type: ignore[attr-defined]
-    return response
+    return answer(request, "ratings/qr_closed.html", {"why": why, "service": service},
+                  status=STATUS[why])
