@@ -1,0 +1,58 @@
+"""Who reads and who makes which reports (docs/center.md "Reports"):
+
+- a district administrator reads and makes every report;
+- a viewer reads every report and makes none (403 on any post);
+- a station manager reads and makes their own stations' reports, and reads the district
+  report of a district where they look after a station: its totals, and the rows of their
+  own stations only (the other stations' rows, and their terminals in the list of the
+  incomplete, are left out and counted). Any other station's or district's report is 404
+  to them, as their terminals are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from center.accounts.roles import DISTRICT_ADMIN, STATION_MANAGER, VIEWER, role_of
+from center.fleet.models import Station, Terminal
+
+
+def stations_for(user: Any) -> QuerySet[Station]:
+    role = role_of(user)
+    if role in (DISTRICT_ADMIN, VIEWER):
+        return Station.objects.all()
+    if role == STATION_MANAGER:
+        return Station.objects.filter(managers__user=user)
+    return Station.objects.none()
+
+
+def districts_for(user: Any) -> list[str]:
+    role = role_of(user)
+    if role in (DISTRICT_ADMIN, VIEWER):
+        found = set(Station.objects.values_list("district", flat=True))
+        found |= set(Terminal.objects.values_list("district", flat=True))
+        return sorted(found)
+    return sorted(set(stations_for(user).values_list("district", flat=True)))
+
+
+def may_read(user: Any, district: str, station: Station | None) -> bool:
+    if station is not None:
+        return station.district == district and \
+            stations_for(user).filter(pk=station.pk).exists()
+    return district in districts_for(user)
+
+
+def may_make(user: Any, station: Station | None) -> bool:
+    """Whether ``user`` may have a report made (``may_read`` first)."""
+    role = role_of(user)
+    if role == DISTRICT_ADMIN:
+        return True
+    return role == STATION_MANAGER and station is not None
+
+
+def own_stations(user: Any) -> set[int] | None:
+    """The stations whose rows a person sees in a district report; None for all."""
+    if role_of(user) in (DISTRICT_ADMIN, VIEWER):
+        return None
+    return set(stations_for(user).values_list("pk", flat=True))
