@@ -94,14 +94,19 @@ def postgres_env(cluster: object) -> dict[str, str]:
             "CENTER_DB_HOST": database.host, "CENTER_DB_PORT": str(database.port)}
 
 
+def child_environment(var: Path, database: dict[str, str]) -> dict[str, str]:
+    """The center's production settings on ``database``, for a measuring process."""
+    (var / "static").mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "center.settings", "CENTER_VAR": str(var),
+            "CENTER_DEBUG": "false", "CENTER_SECRET_KEY": secrets.token_urlsafe(32),
+            "CENTER_ALLOWED_HOSTS": "testserver", "CENTER_LOG_LEVEL": "WARNING", **database}
+
+
 def child(args: argparse.Namespace, database: dict[str, str], var: Path) -> None:
     """The measurement in a process of its own, with the center's production settings."""
-    (var / "static").mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "center.settings", "CENTER_VAR": str(var),
-           "CENTER_DEBUG": "false", "CENTER_SECRET_KEY": secrets.token_urlsafe(32),
-           "CENTER_ALLOWED_HOSTS": "testserver", "CENTER_LOG_LEVEL": "WARNING", **database}
     subprocess.run([sys.executable, __file__, "--child", "--terminals", str(args.terminals),
-                    "--requests", str(args.requests)], env=env, cwd=REPO, check=True)
+                    "--requests", str(args.requests)], env=child_environment(var, database),
+                   cwd=REPO, check=True)
 
 
 if __name__ == "__main__":
