@@ -5,6 +5,8 @@ address that asks too often in a minute is turned away before any lookup."""
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from django.conf import settings
@@ -13,12 +15,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
+from center.accounts.client_address import client_address
+
 
 def too_many_lookups(request: HttpRequest, scope: str, per_minute: int) -> bool:
     """More than ``per_minute`` lookups of ``scope`` from this address in its current
-    minute: guessing tokens, or a page reloading itself. (The address behind a proxy is the
-    proxy's.) The count is the default cache's, so each web process counts its own."""
-    key = f"{scope}:{request.META.get('REMOTE_ADDR', '')}"
+    minute: guessing tokens, or a page reloading itself (the client's address, behind the
+    district's proxy too: center/accounts/client_address.py). The count is the default
+    cache's, so each web process counts its own."""
+    key = f"{scope}:{client_address(request)}"
     cache.add(key, 0, timeout=60)
     try:
         count = cache.incr(key)
@@ -41,3 +46,20 @@ def answer(request: HttpRequest, template: str, context: dict[str, Any],
     # says it is logged already (django.utils.log.log_response reads the flag).
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
+
+
+SECRET_PATH = re.compile(r"/([pr])/[^\s?\"']+")
+
+
+class HideSecretPaths(logging.Filter):
+    """Every log line goes through this (settings.LOGGING's handler): a path under /p/ or
+    /r/ loses its token before it is written, whichever logger wrote it (Django's request
+    and server loggers name the path on a refused method, an error, a runserver request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = SECRET_PATH.sub(r"/\1/…", record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(SECRET_PATH.sub(r"/\1/…", arg) if isinstance(arg, str)
+                                else arg for arg in record.args)
+        return True

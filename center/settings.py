@@ -64,6 +64,10 @@ if not SECRET_KEY:
     SECRET_KEY = "development only: not secret"
 
 ALLOWED_HOSTS = [h for h in env("CENTER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# Behind the district's reverse proxy every request comes from the proxy: the header it sets
+# names the client, trusted only from these addresses (center/accounts/client_address.py).
+CLIENT_ADDRESS_HEADER = env("CENTER_CLIENT_ADDRESS_HEADER")
+PROXY_ADDRESSES = [a for a in env("CENTER_PROXY_ADDRESSES", "127.0.0.1,::1").split(",") if a]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CENTER_CSRF_TRUSTED_ORIGINS").split(",") if o]
 VAR = Path(env("CENTER_VAR", str(REPO / "var" / "center")))
 
@@ -296,7 +300,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A pickup link's or a rating code's token never reaches a log (center/secret_address.py).
+    "filters": {"secret_paths": {"()": "center.secret_address.HideSecretPaths"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["secret_paths"]}},
     "root": {"handlers": ["console"], "level": env("CENTER_LOG_LEVEL", "INFO")},
     # smpplib writes every PDU in hex at DEBUG, and a submit_sm holds the resident's number
     # and pickup code: never below INFO, whatever CENTER_LOG_LEVEL says.

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext as _
 
 from center.accounts import throttle
+from center.accounts.client_address import client_address
 
 
 class ThrottledSignInForm(AuthenticationForm):
@@ -14,7 +15,7 @@ class ThrottledSignInForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        address = client_address(self.request) if self.request else None
         wait = throttle.seconds_locked_out(username, address)
         if wait:
             minutes = max(1, round(wait / 60))
