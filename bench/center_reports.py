@@ -134,9 +134,10 @@ def floor_read() -> tuple[float, int]:
 
 
 def measure() -> None:
+    from django.conf import settings
     from django.contrib.auth.models import User
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     from center.fleet.models import Station
@@ -167,13 +168,16 @@ def measure() -> None:
           f"{time.monotonic() - began:.1f} s")
     client = Client()
     client.force_login(User.objects.create_superuser("bench-admin", password="x" * 16))
-    for address in ("/reports/xc/2026-Q3/", "/reports/xc/2026-Q3/report.xlsx",
-                    "/reports/xc/2026-Q3/s000/"):
-        began = time.monotonic()
-        answer = client.get(address)
-        assert answer.status_code == 200, (address, answer.status_code)
-        print(f"  GET {address}: {time.monotonic() - began:.2f} s, "
-              f"{len(answer.content) / 1024:,.0f} KiB")
+    # Production serves collected, hashed static files; this run collects none.
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}):
+        for address in ("/reports/xc/2026-Q3/", "/reports/xc/2026-Q3/report.xlsx",
+                        "/reports/xc/2026-Q3/s000/"):
+            began = time.monotonic()
+            answer = client.get(address)
+            assert answer.status_code == 200, (address, answer.status_code)
+            print(f"  GET {address}: {time.monotonic() - began:.2f} s, "
+                  f"{len(answer.content) / 1024:,.0f} KiB")
 
 
 def main() -> int:
