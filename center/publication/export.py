@@ -33,6 +33,7 @@ from center.pickup.models import Deposit
 from center.publication.quarters import Quarter
 from center.ratings.figures import counted
 from center.ratings.models import Rating
+from center.spreadsheet_text import spreadsheet_text
 from contract.catalog import ServiceItem
 
 FIELDS = ("areaCode", "deptCode", "taskCode", "taskName", "projectNo", "pf", "satisfaction",
@@ -88,18 +89,14 @@ def _record(rating: Rating, item: ServiceItem | None, case_number: str) -> dict[
     }
 
 
-# Spreadsheets run a cell starting with these as a formula; case numbers come from what
-# terminals report, so a text cell that starts so is quoted (CSV only).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-TEXT_FIELDS = ("taskName", "projectNo")
-
-
+# Case numbers and item names come from outside: text a spreadsheet would run as a
+# formula is kept text (center/spreadsheet_text.py). Codes and numbers never start so.
 def as_csv(rows: list[dict[str, str]]) -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows({**row, **{field: "'" + row[field] for field in TEXT_FIELDS
-                                if row[field].startswith(FORMULA_START)}} for row in rows)
+    writer.writerows({field: spreadsheet_text(value) for field, value in row.items()}
+                     for row in rows)
     return (BOM + out.getvalue()).encode("utf-8")
 
 

@@ -13,6 +13,7 @@ from weasyprint import HTML  # type: ignore[import-untyped]
 
 from center.publication.models import Publication
 from center.publication.page_context import inline_stylesheet, report_context
+from center.reports.pdf_fetch import fetch_nothing
 
 KEEP_SECONDS = 24 * 3600
 
@@ -28,10 +29,7 @@ def publication_pdf(request: HttpRequest, publication: Publication) -> bytes:
     html = render_to_string("publication/public_quarter.html", context, request=request)
     # Nothing outside the page is fetched: the stylesheet is inline, the charts are SVG.
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/"),
-               url_fetcher=_fetch_nothing).write_pdf()
+               url_fetcher=fetch_nothing).write_pdf()
     cache.set(key, pdf, KEEP_SECONDS)
     return bytes(pdf)
 
-
-def _fetch_nothing(url: str, *args: object, **kwargs: object) -> dict[str, object]:
-    raise ValueError(f"a publication's PDF fetches nothing ({url})")

@@ -14,12 +14,17 @@ from django.utils.translation import pgettext
 
 from center.audit.log import record
 from center.publication.models import Publication
-from center.publication.quarters import Quarter
+from center.publication.quarters import Quarter, is_listed
 from center.publication.snapshot import build_snapshot
 
 
 class NotPublishable(ValueError):
     """The quarter cannot be published; the message says why, for the person who asked."""
+
+
+def not_listed_words(quarter: Quarter) -> str:
+    return pgettext("publication", "%(quarter)s cannot be published: only the quarters "
+                    "listed on the publication page can.") % {"quarter": quarter.label()}
 
 
 def district_name(district: str) -> str:
@@ -31,6 +36,8 @@ def publish(user: Any, district: str, quarter: Quarter, using: str = "default",
             now: Any = None) -> Publication:
     """Keeps the quarter's snapshot as its newest version and writes the audit entry."""
     now = now or timezone.now()
+    if not is_listed(quarter, now):
+        raise NotPublishable(not_listed_words(quarter))
     if not quarter.is_over(now):
         raise NotPublishable(pgettext(
             "publication", "%(quarter)s is not over yet: it can be previewed, and published "

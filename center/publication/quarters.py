@@ -1,5 +1,8 @@
-"""Quarters as the publication names them (2026q4), their bounds in local time, and which
-may be published: only a quarter that is over; the current one is shown as a preview."""
+"""Quarters as the publication names them (2026q4), and which may be published: only a
+quarter that is over, and one the page lists (the current one, shown as a preview, and the
+eight before it). A quarter is the reports' quarter period (center/reports/periods.py, whose
+address form is 2026-Q4): its days, bounds in local time and the years an address may name
+are the reports'; this type adds the publication's address, its words and its steps."""
 
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
+from center.reports.models import PeriodKind
+from center.reports.periods import FIRST_YEAR, LAST_YEAR, Period, period_of
+
 SLUG = re.compile(r"(\d{4})q([1-4])")
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 QUARTER_NAMES = {1: pgettext_lazy("publication", "first quarter"),
                  2: pgettext_lazy("publication", "second quarter"),
                  3: pgettext_lazy("publication", "third quarter"),
@@ -41,24 +46,27 @@ class Quarter:
         return f"{self.year}q{self.number}"
 
     @property
+    def period(self) -> Period:
+        """The same quarter as the reports name it."""
+        return period_of(PeriodKind.QUARTER, date(self.year, 3 * self.number - 2, 1))
+
+    @property
     def first_day(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
+        return self.period.first_day
 
     @property
     def last_day(self) -> date:
-        following = self.next()
-        return date.fromordinal(date(following.year, 3 * following.number - 2, 1).toordinal()
-                                - 1)
+        return self.period.last_day
 
     @property
     def start(self) -> datetime:
         """Midnight of its first day, local time (settings.TIME_ZONE)."""
-        return _local_midnight(self.first_day)
+        return self.period.start
 
     @property
     def end(self) -> datetime:
         """Midnight after its last day: the period is [start, end)."""
-        return self.next().start
+        return self.period.end
 
     def next(self) -> Quarter:
         return Quarter(self.year + 1, 1) if self.number == 4 else \
@@ -77,13 +85,14 @@ class Quarter:
             "year": self.year, "quarter": QUARTER_NAMES[self.number]}
 
 
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime(day.year, day.month, day.day))
-
-
 def recent_quarters(now: datetime | None = None, count: int = 8) -> list[Quarter]:
     """The current quarter first, then the ``count`` before it."""
     quarters = [Quarter.containing(now or timezone.now())]
     for _index in range(count):
         quarters.append(quarters[-1].previous())
     return quarters
+
+
+def is_listed(quarter: Quarter, now: datetime | None = None) -> bool:
+    """Whether the publication page lists ``quarter``: only those may be published."""
+    return quarter in recent_quarters(now)

@@ -27,10 +27,11 @@ from center.publication.publishing import (
     NotPublishable,
     district_name,
     newest_publications,
+    not_listed_words,
     publish,
     published_versions,
 )
-from center.publication.quarters import Quarter, recent_quarters
+from center.publication.quarters import Quarter, is_listed, recent_quarters
 from center.publication.snapshot import build_snapshot
 
 
@@ -85,6 +86,9 @@ def publish_quarter(request: HttpRequest) -> HttpResponse:
                  if request.POST.get(key)}
         return redirect(back + (f"?{urlencode(query)}" if query else ""))
     district, quarter = form.cleaned_data["district"], form.cleaned_data["quarter"]
+    if not is_listed(quarter):
+        # The page offers only the quarters it lists; another is a made-up request.
+        raise PermissionDenied(not_listed_words(quarter))
     back += "?" + urlencode({"district": district, "quarter": quarter.slug})
     try:
         publication = publish(request.user, district, quarter)

@@ -6,7 +6,12 @@
   report of a district where they look after a station: its totals, and the rows of their
   own stations only (the other stations' rows, and their terminals in the list of the
   incomplete, are left out and counted). Any other station's or district's report is 404
-  to them, as their terminals are."""
+  to them, as their terminals are.
+
+Which districts a person sees is the center's one rule, center/catalog/access.py
+`visible_districts` (the catalog's and the publication's too): the same roles, and every
+district the center knows of, by a station, a terminal or a catalog. Reports had their own
+copy (stations and terminals only); two copies would drift apart."""
 
 from __future__ import annotations
 
@@ -15,7 +20,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from center.accounts.roles import DISTRICT_ADMIN, STATION_MANAGER, VIEWER, role_of
-from center.fleet.models import Station, Terminal
+from center.catalog.access import visible_districts
+from center.fleet.models import Station
 
 
 def stations_for(user: Any) -> QuerySet[Station]:
@@ -27,20 +33,11 @@ def stations_for(user: Any) -> QuerySet[Station]:
     return Station.objects.none()
 
 
-def districts_for(user: Any) -> list[str]:
-    role = role_of(user)
-    if role in (DISTRICT_ADMIN, VIEWER):
-        found = set(Station.objects.values_list("district", flat=True))
-        found |= set(Terminal.objects.values_list("district", flat=True))
-        return sorted(found)
-    return sorted(set(stations_for(user).values_list("district", flat=True)))
-
-
 def may_read(user: Any, district: str, station: Station | None) -> bool:
     if station is not None:
         return station.district == district and \
             stations_for(user).filter(pk=station.pk).exists()
-    return district in districts_for(user)
+    return district in visible_districts(user)
 
 
 def may_make(user: Any, station: Station | None) -> bool:

@@ -22,8 +22,11 @@ def report_charts(figures: dict[str, Any], rows: list[dict[str, Any]]
     """Each section's charts, by section."""
     total = figures["total"]
     units = figures["units"]
-    uptimes = sorted(((unit_name(row, units), round((row["uptime"]["share"] or 0) * 100, 1))
-                      for row in rows), key=lambda bar: bar[1])
+    # A unit with no record of its presence (share None) is left out, not drawn as 0%
+    # among the lowest: nothing is known of it, which the uptime table says in words.
+    uptimes = sorted(((unit_name(row, units), round(row["uptime"]["share"] * 100, 1))
+                      for row in rows if row["uptime"]["share"] is not None),
+                     key=lambda bar: bar[1])
     charts: dict[str, list[SafeString]] = {section: [chart] for section, chart in {
         "uptime": bar_chart(
             uptimes[:MOST_BARS], unit="%", maximum=100,

@@ -7,7 +7,8 @@ events (the retained alarm topics show what stands), so it is not counted here."
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, FloatField, Max, Q, Sum, Value
+from django.db.models.functions import Greatest
 
 from center.alarms.models import Alarm
 from center.reports.scope import Scope
@@ -27,7 +28,10 @@ def devices_tally(scope: Scope) -> Tally:
     alarms = Alarm.objects.using(scope.using).filter(
         scope.terminals(), kind__in=DEVICE_KINDS, raised_at__gte=scope.start,
         raised_at__lt=scope.end)
-    repair = Seconds(F("raised_at"), F("cleared_at"))
+    # Raised on the terminal's clock, cleared on the center's: a clock ahead makes a quick
+    # repair negative. Each row counts at least 0 s, before sums, medians and averages.
+    repair = Greatest(Seconds(F("raised_at"), F("cleared_at")), Value(0.0),
+                      output_field=FloatField())
     cleared = Q(cleared_at__isnull=False)
     grouped = alarms.annotate(repair=repair).values("terminal_id", "kind").annotate(
         n=Count("pk"), cleared=Count("pk", filter=cleared),
@@ -39,8 +43,8 @@ def devices_tally(scope: Scope) -> Tally:
             "paper_outs": row["n"] if kind in PAPER_OUTS else 0,
             "jams": row["n"] if kind in JAMS else 0,
             "faults": row["n"] if kind in FAULTS else 0,
-            "repair_s": max(float(row["repair_s"] or 0), 0.0),
-            "longest_repair_s": max(float(row["longest"] or 0), 0.0)}
+            "repair_s": float(row["repair_s"] or 0),
+            "longest_repair_s": float(row["longest"] or 0)}
         tally.add(row["terminal_id"], **figures)
         tally.add_detail(row["terminal_id"], kind, **figures)
     for station, day, count in alarms.annotate(day=scope.day_of("raised_at")).values(

@@ -9,16 +9,22 @@ import csv
 import io
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
+from center.reports.access import own_stations
+from center.reports.pdf_fetch import fetch_nothing
 from center.reports.tables import COUNT, Table
+from center.spreadsheet_text import append_text_safe, spreadsheet_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNSAFE_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
+KEEP_PDF_SECONDS = 24 * 3600
 
 
 def summary_lines(context: dict[str, Any]) -> list[list[str]]:
@@ -52,13 +58,16 @@ def _table_lines(table: Table) -> list[list[Any]]:
 def csv_response(context: dict[str, Any], name: str) -> HttpResponse:
     out = io.StringIO()
     writer = csv.writer(out)
+    # Station and queue-category names come from outside (a terminal names its queues):
+    # text a spreadsheet would run as a formula is kept text (center/spreadsheet_text.py).
     for line in summary_lines(context):
-        writer.writerow(line)
+        writer.writerow([spreadsheet_text(value) for value in line])
     for table in context["tables"]:
         writer.writerow([])
-        writer.writerow([str(table.title)])
+        writer.writerow([spreadsheet_text(str(table.title))])
         for line in _table_lines(table):
-            writer.writerow(["" if value is None else value for value in line])
+            writer.writerow(["" if value is None else spreadsheet_text(value)
+                             for value in line])
     response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -71,13 +80,13 @@ def xlsx_response(context: dict[str, Any], name: str) -> HttpResponse:
     assert sheet is not None
     sheet.title = _("Summary")
     for line in summary_lines(context):
-        sheet.append(line)
+        append_text_safe(sheet, line)
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 90
     for table in context["tables"]:
         sheet = book.create_sheet(str(table.title).translate(UNSAFE_IN_SHEET_NAMES)[:31])
         for line in _table_lines(table):
-            sheet.append(line)
+            append_text_safe(sheet, line)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for index, column in enumerate(table.columns, start=2):
@@ -99,12 +108,27 @@ def xlsx_response(context: dict[str, Any], name: str) -> HttpResponse:
 
 
 def pdf_response(request: HttpRequest, context: dict[str, Any], name: str) -> HttpResponse:
-    # Imported when a PDF is asked for: it loads Pango.
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
-    html = render_to_string("reports/print.html", context, request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(report_pdf(request, context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
+
+def report_pdf(request: HttpRequest, context: dict[str, Any]) -> bytes:
+    """The report's PDF, made once per kept figures, language, the rows the person may see
+    and the late-data note, then kept in the cache (a quarter's takes seconds to draw)."""
+    # Imported when a PDF is asked for: it loads Pango.
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    report = context["report"]
+    stations = own_stations(request.user)
+    seen = "all" if stations is None else ",".join(map(str, sorted(stations)))
+    key = (f"report-pdf:{report.pk}:{report.generated_at.timestamp()}:{get_language()}:"
+           f"{seen}:{context['late']}")
+    cached = cache.get(key)
+    if isinstance(cached, bytes):
+        return cached
+    html = render_to_string("reports/print.html", context, request)
+    pdf = bytes(HTML(string=html, base_url=request.build_absolute_uri("/"),
+                     url_fetcher=fetch_nothing).write_pdf())
+    cache.set(key, pdf, KEEP_PDF_SECONDS)
+    return pdf

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from center.fleet.models import Station
 from center.reports.models import PeriodKind
+from center.reports.periods import FIRST_REPORT_DAY, FIRST_YEAR, LAST_YEAR, Period, period_of
 
 
 def scope_choices(districts: list[str], stations: list[Station],
@@ -47,3 +48,31 @@ class OpenReport(forms.Form):
         super().__init__(data, initial={"open_day": today - timedelta(days=1)},
                          label_suffix="")
         self.fields["open_scope"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        """The period asked for, made here so that a day no period can hold (the year 9999)
+        is a form error, not a server error."""
+        cleaned = super().clean() or {}
+        day, kind = cleaned.get("open_day"), cleaned.get("open_kind")
+        if day is None or kind is None:
+            return cleaned
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.add_error("open_day", _("Choose a day between %(first)d and %(last)d.")
+                           % {"first": FIRST_YEAR, "last": LAST_YEAR})
+            return cleaned
+        try:
+            period = period_of(kind, day)
+        except (ValueError, OverflowError):
+            self.add_error("open_day", _("No report can be made for that day."))
+            return cleaned
+        if too_early(period):
+            self.add_error("open_day", _("Reports begin on %(day)s: choose a later day.")
+                           % {"day": FIRST_REPORT_DAY.isoformat()})
+            return cleaned
+        cleaned["period"] = period
+        return cleaned
+
+
+def too_early(period: Period) -> bool:
+    """A period that ended before any terminal reported: no report is made of it."""
+    return period.last_day < FIRST_REPORT_DAY

@@ -17,11 +17,22 @@ from center.fleet.models import Station, Terminal
 from center.reports.figures import compute, district_figures, station_figures
 from center.reports.late import scan_late_events
 from center.reports.models import FORMAT_VERSION, Report
-from center.reports.periods import Period
+from center.reports.periods import FIRST_REPORT_DAY, Period
 
 
 class PeriodNotClosed(ValueError):
     """A report is made only of a period that has ended."""
+
+
+class PeriodTooEarly(ValueError):
+    """No report is made of a period that ended before FIRST_REPORT_DAY."""
+
+
+def _may_be_made(period: Period, now: datetime) -> None:
+    if not period.closed(now):
+        raise PeriodNotClosed(period.token)
+    if period.last_day < FIRST_REPORT_DAY:
+        raise PeriodTooEarly(period.token)
 
 
 @dataclass
@@ -47,8 +58,7 @@ def kept(district: str, station: Station | None, period: Period,
 def make_district(district: str, period: Period, now: datetime, *, again: bool = False,
                   using: str = "default") -> Made:
     """The district's report and its stations' (those with a terminal), for ``period``."""
-    if not period.closed(now):
-        raise PeriodNotClosed(period.token)
+    _may_be_made(period, now)
     stations = list(Station.objects.using(using).filter(
         district=district, terminals__isnull=False).distinct().order_by("code"))
     existing = Report.objects.using(using).filter(
@@ -75,8 +85,7 @@ def make_district(district: str, period: Period, now: datetime, *, again: bool =
 def make_one(district: str, station: Station | None, period: Period, now: datetime,
              user: Any, *, using: str = "default") -> Report:
     """One report, as a person asks for it on its page: the one kept if there is one."""
-    if not period.closed(now):
-        raise PeriodNotClosed(period.token)
+    _may_be_made(period, now)
     found = kept(district, station, period, using)
     if found is not None:
         return found

@@ -17,6 +17,11 @@ _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+# The years an address or a form may name: far enough either way for any report, near
+# enough that a period's end (the midnight after it) is always a date Python can make.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+# No terminal reported before this: a report of an earlier period is refused, not made.
+FIRST_REPORT_DAY = date(2020, 1, 1)
 
 
 def local_zone() -> ZoneInfo:
@@ -79,7 +84,10 @@ def period_of(kind: str, day: date) -> Period:
 
 
 def parse_token(token: str) -> Period:
-    """A period from its address form; ValueError for anything else."""
+    """A period from its address form; ValueError for anything else, and for a year
+    outside FIRST_YEAR..LAST_YEAR."""
+    if not token[:4].isdigit() or not FIRST_YEAR <= int(token[:4]) <= LAST_YEAR:
+        raise ValueError(f"not a period: {token!r}")
     if found := _DAY.match(token):
         return period_of(PeriodKind.DAY, date(*map(int, found.groups())))
     if found := _WEEK.match(token):

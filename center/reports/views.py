@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from center.catalog.access import visible_districts
 from center.fleet.models import Station
 from center.reports.access import (
-    districts_for,
     may_make,
     may_read,
     own_stations,
@@ -30,10 +30,10 @@ from center.reports.access import (
 )
 from center.reports.context import missing_context, report_context
 from center.reports.exports import csv_response, pdf_response, xlsx_response
-from center.reports.forms import ListFilter, OpenReport, scope_choices
+from center.reports.forms import ListFilter, OpenReport, scope_choices, too_early
 from center.reports.making import PeriodNotClosed, kept, make_one
 from center.reports.models import Report
-from center.reports.periods import Period, local_zone, period_of
+from center.reports.periods import FIRST_REPORT_DAY, Period, local_zone
 from center.reports.words import period_words
 
 PER_PAGE = 50
@@ -41,13 +41,13 @@ PER_PAGE = 50
 
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
-    districts = districts_for(request.user)
+    districts = visible_districts(request.user)
     stations = list(stations_for(request.user).order_by("district", "name"))
     today = timezone.now().astimezone(local_zone()).date()
     opener = OpenReport(request.GET if "open_kind" in request.GET else None,
                         scope_choices(districts, stations, every=False), today)
     if opener.is_bound and opener.is_valid():
-        period = period_of(opener.cleaned_data["open_kind"], opener.cleaned_data["open_day"])
+        period = opener.cleaned_data["period"]
         district, _slash, code = opener.cleaned_data["open_scope"].partition("/")
         return redirect(_address(district, period, code or None))
     filters = ListFilter(request.GET or None, scope_choices(districts, stations, every=True))
@@ -124,6 +124,8 @@ def station_report(request: HttpRequest, district: str, period: Period,
 def _report_page(request: HttpRequest, district: str, period: Period,
                  code: str | None) -> HttpResponse:
     station = _station(request, district, code)
+    if too_early(period):
+        raise Http404(_("Reports begin on %(day)s.") % {"day": FIRST_REPORT_DAY.isoformat()})
     if request.method == "POST":
         if not may_make(request.user, station):
             raise PermissionDenied(_("Your role may read reports but not have them made."))
@@ -158,6 +160,8 @@ def station_export(request: HttpRequest, district: str, period: Period, station:
 def _export(request: HttpRequest, district: str, period: Period, code: str | None,
             fmt: str) -> HttpResponse:
     station = _station(request, district, code)
+    if too_early(period):
+        raise Http404(_("Reports begin on %(day)s.") % {"day": FIRST_REPORT_DAY.isoformat()})
     found = kept(district, station, period)
     if found is None:
         # Nothing kept to export yet: the report's page says so and offers to make it.

@@ -14,7 +14,7 @@ from django.utils import timezone
 from center.reports.late import scan_late_events
 from center.reports.making import districts, make_district
 from center.reports.models import PeriodKind
-from center.reports.periods import just_closed, period_of
+from center.reports.periods import FIRST_REPORT_DAY, just_closed, period_of
 
 
 class Command(BaseCommand):
@@ -35,11 +35,18 @@ class Command(BaseCommand):
         now = timezone.now()
         late = scan_late_events(now)
         kinds = options["kind"] or list(PeriodKind)
-        periods = [period_of(kind, options["day"]) for kind in kinds] if options["day"] \
-            else [p for p in just_closed(now) if p.kind in kinds]
+        try:
+            periods = [period_of(kind, options["day"]) for kind in kinds] if options["day"] \
+                else [p for p in just_closed(now) if p.kind in kinds]
+        except (ValueError, OverflowError) as error:
+            raise CommandError(f"no such period: {error}") from error
         open_ = [p.token for p in periods if not p.closed(now)]
         if open_:
             raise CommandError(f"not over yet: {', '.join(open_)}")
+        early = [p.token for p in periods if p.last_day < FIRST_REPORT_DAY]
+        if early:
+            raise CommandError(f"before the first report day {FIRST_REPORT_DAY}: "
+                               f"{', '.join(early)}")
         chosen = options["district"] or districts()
         for district in chosen:
             for period in periods:
