@@ -256,9 +256,11 @@ CASE_DIRECTORY_TOKEN = env_secret("CENTER_CASE_DIRECTORY_TOKEN")
 # "case=办件编号,mobile=联系电话".
 CASE_IMPORT_COLUMNS = env("CENTER_CASE_IMPORT_COLUMNS")
 
-# Ratings (center/ratings): more than this many ratings from one terminal within an hour
-# (by their rated_at) are kept as a flood, counted, and open no bad-rating case.
-RATING_FLOOD_PER_HOUR = env_int("CENTER_RATING_FLOOD_PER_HOUR", 30)
+# Ratings (center/ratings): more than this many ratings given at one terminal within an
+# hour (by their rated_at) are kept as a flood, counted, and open no bad-rating case. A busy
+# station's terminal gives well over 30 services an hour and rates each once; QR ratings
+# (one per signed ticket) are never counted as a flood.
+RATING_FLOOD_PER_HOUR = env_int("CENTER_RATING_FLOOD_PER_HOUR", 120)
 # Bad-rating cases (差评件, center/ratings/cases.py), in working days: verified within
 # VERIFY; rectified within one of RECTIFY ("5,15": the first is the default) from the
 # verification; the resident told within FEEDBACK of the rectification or explanation; the

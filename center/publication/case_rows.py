@@ -2,9 +2,12 @@
 them (差评整改率, 回访率).
 
 A published case says only: its number, the day of the rating, the station, the kind of
-service, the reasons' words, how it was handled and what staff wrote to answer it (the
-"handled" and "rectified" steps, numbers masked). Never the time of day, the window, who
-handled it, what the return visit found or anything the resident may have said."""
+service, the reasons' words, how it was handled and what staff wrote for the public when
+they answered it (the "handled" and "rectified" steps' detail["public"], from the forms'
+"What may be published" field, names and numbers masked). A step's own text is for staff
+and never published: it may name the resident, an address or a plate. Without public words
+the case shows how it was handled only. Never the time of day, the window, who handled it,
+what the return visit found or anything the resident may have said."""
 
 from __future__ import annotations
 
@@ -14,11 +17,18 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from center.publication.masking import mask_numbers
-from center.ratings.models import CaseState, Handling, Rating, RatingCase, RevisitResult
+from center.ratings.models import (
+    CaseState,
+    CaseStep,
+    Handling,
+    Rating,
+    RatingCase,
+    RevisitResult,
+)
 from contract import rating_options
 
-# The steps whose text answers the rating (center/ratings/cases.py writes them): how it
-# was handled (rectified on the spot, the plan for a deadline, the explanation) and what
+# The steps whose public words answer the rating (center/ratings/cases.py writes them): how
+# it was handled (rectified on the spot, the plan for a deadline, the explanation) and what
 # was rectified by the deadline.
 ANSWER_STEPS = ("handled", "rectified")
 # Where a case stands once its rectification is done.
@@ -75,8 +85,14 @@ def public_case(case: RatingCase) -> dict[str, Any]:
         "handling": case.handling,
         "rectified": _rectified(case),
         "appeal_upheld": case.appeal_upheld,
-        "answers": [mask_numbers(step.text.strip()) for step in case.steps.all()
-                    if step.action in ANSWER_STEPS and step.text.strip()
+        "answers": [mask_numbers(public) for step in case.steps.all()
+                    if step.action in ANSWER_STEPS and (public := _public_words(step))
                     # An appeal's grounds speak of the resident: only its outcome is shown.
                     and step.detail.get("handling") != Handling.APPEAL],
     }
+
+
+def _public_words(step: CaseStep) -> str:
+    """What staff wrote for the public on the step; never the step's own text."""
+    public = (step.detail or {}).get("public")
+    return public.strip() if isinstance(public, str) else ""

@@ -149,9 +149,10 @@ def _take(form: StepForm, case: RatingCase, user: Any) -> None:
     if form.step == "verify":
         workflow.verify(case, user, text)
     elif form.step == "handle":
-        workflow.handle(case, user, data["handling"], text, days=data.get("days"))
+        workflow.handle(case, user, data["handling"], text, days=data.get("days"),
+                        public=data.get("public", ""))
     elif form.step == "rectified":
-        workflow.rectified(case, user, text)
+        workflow.rectified(case, user, text, public=data.get("public", ""))
     elif form.step == "decide_appeal":
         workflow.decide_appeal(case, user, data["decision"] == "upheld", text)
     elif form.step == "feed_back":
@@ -200,6 +201,10 @@ def _row(case: RatingCase, today: date) -> CaseRow:
                    reason_words(rating.options), late, unknown)
 
 
+def overdue_since(due_on: date) -> str:
+    return _("overdue since %(day)s") % {"day": due_on.isoformat()}
+
+
 def reason_words(codes: list[int]) -> list[str]:
     """The reasons ticked, in the standard's Chinese words (English on an English page)."""
     chinese = (translation.get_language() or "zh-hans").startswith("zh")
@@ -222,7 +227,10 @@ def _line(step: CaseStep) -> StepLine:
         how = str(workflow.FeedbackWay(detail["how"]).label)
     elif step.action == "revisited" and detail.get("result") in RevisitResult.values:
         how = str(RevisitResult(detail["result"]).label)
-    elif step.action == "escalated" and detail.get("late") is not None:
+    elif step.action == "escalated" and detail.get("late"):
         how = _("%(days)s working days late") % {"days": detail["late"]}
+    elif step.action == "escalated" and step.due_on is not None:
+        # Past the deadline, but no working day yet (a weekend, a holiday): not "0 late".
+        how = overdue_since(step.due_on)
     who = _("the center") if step.username == workflow.SYSTEM else step.username
     return StepLine(step, str(STEP_NAMES.get(step.action, step.action)), how, who)

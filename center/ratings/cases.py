@@ -21,7 +21,10 @@ last day for the step the case waits for, kept on the case as ``due_on``:
 - appealed: the appeal reviewed within CASE_APPEAL_DAYS (5).
 
 Days are the local dates of settings.TIME_ZONE. A year the calendar does not know gives no
-deadline and a note on the step, never an error: a case must open whatever the date.
+deadline yet, never an error (a case must open whatever the date) and never a guess: the step
+notes why and keeps what the deadline counts from ("due_from", "due_days"), and the
+notifier's pass fills the deadline in once the calendar knows the year
+(escalation.py fill_waiting_deadlines).
 
 Every step is one transaction: the case locked and checked, changed, one CaseStep (who,
 when, what was written, the deadline it set) and one audit entry. A step the case is not
@@ -91,12 +94,12 @@ def local_day(at: datetime) -> date:
 
 
 def deadline(start: date, days: int, detail: dict[str, Any]) -> date | None:
-    """``days`` working days after ``start``; None, with the reason in ``detail``, for a
-    year the calendar does not know."""
+    """``days`` working days after ``start``; None for a year the calendar does not know,
+    with the reason and what to count from once it does in ``detail``."""
     try:
         return add_working_days(start, days)
     except CalendarUnknown as unknown:
-        detail["no_deadline"] = str(unknown)
+        detail.update(no_deadline=str(unknown), due_from=start.isoformat(), due_days=days)
         return None
 
 
@@ -144,10 +147,12 @@ def verify(case: RatingCase, user: Any, text: str, *, now: datetime | None = Non
 
 
 def handle(case: RatingCase, user: Any, handling: str, text: str, *,
-           days: int | None = None, now: datetime | None = None,
+           days: int | None = None, public: str = "", now: datetime | None = None,
            using: str = "default") -> RatingCase:
     """How the verified rating is answered. ``days`` (one of CENTER_CASE_RECTIFY_DAYS) is the
-    deadline of a rectification by a deadline, counted from the day of verification."""
+    deadline of a rectification by a deadline, counted from the day of verification.
+    ``public`` is what staff wrote for the quarterly public page (kept as detail["public"];
+    ``text`` is never published)."""
     if handling not in Handling.values:
         raise CaseRefused(_("Choose how the bad rating is handled."))
     if handling == Handling.FIX_BY:
@@ -170,18 +175,21 @@ def handle(case: RatingCase, user: Any, handling: str, text: str, *,
                             else CaseState.EXPLAINED)
             locked.due_on = deadline(local_day(now), settings.CASE_FEEDBACK_DAYS, detail)
         return ["handled"]
-    return _step(case, user, "handle", text, {"handling": handling, "days": days}, change,
+    return _step(case, user, "handle", text,
+                 {"handling": handling, "days": days, "public": _public(public)}, change,
                  now, using)
 
 
-def rectified(case: RatingCase, user: Any, text: str, *, now: datetime | None = None,
-              using: str = "default") -> RatingCase:
-    """The rectification by a deadline is done: what was changed."""
+def rectified(case: RatingCase, user: Any, text: str, *, public: str = "",
+              now: datetime | None = None, using: str = "default") -> RatingCase:
+    """The rectification by a deadline is done: what was changed, and what of it may be
+    published (``public``, as for handle)."""
     def change(locked: RatingCase, now: datetime, detail: dict[str, Any]) -> list[str]:
         locked.state = CaseState.RECTIFIED
         locked.due_on = deadline(local_day(now), settings.CASE_FEEDBACK_DAYS, detail)
         return ["rectified"]
-    return _step(case, user, "rectified", text, {}, change, now, using)
+    return _step(case, user, "rectified", text, {"public": _public(public)}, change, now,
+                 using)
 
 
 def decide_appeal(case: RatingCase, user: Any, upheld: bool, text: str, *,
@@ -302,6 +310,11 @@ def refusal(verb: str, case: RatingCase) -> str:
                      "%(state)s."),
     }[verb]
     return already % {"state": state}
+
+
+def _public(text: str) -> str | None:
+    """The words for the public page, or None (left out of the step) when none were written."""
+    return text.strip() or None
 
 
 def _close(case: RatingCase, now: datetime) -> None:

@@ -18,7 +18,8 @@ from center.fleet.models import Terminal
 from center.ingest.models import Event
 from center.ratings.models import BAD, GOOD, Rating
 
-# The service a rating names (`event.kind`), and the event that says it happened.
+# The service a rating names (`event.kind`), and the event that says it happened: the one
+# list of which event ends which kind (the QR page rates a "window" service by it too).
 SERVICE_EVENTS: dict[str, str] = {
     "pickup": "locker.collected",
     "dropoff": "locker.dropoff",
@@ -26,6 +27,8 @@ SERVICE_EVENTS: dict[str, str] = {
     "ticket": "queue.ticket_issued",
     "window": "queue.finished",
 }
+# A ticket called and not answered: no service at a window, nothing to rate.
+NO_SHOW_EVENT = "queue.no_show"
 
 
 @dataclass(frozen=True)

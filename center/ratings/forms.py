@@ -3,6 +3,7 @@ page shows the one the case waits for; center/ratings/cases.py takes the step)."
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,9 @@ from center.ratings.models import CaseState, Handling, RatingCase, RevisitResult
 
 OPEN, OVERDUE, EVERY = "open", "overdue", "all"
 LONGEST_TEXT = 2000
+# A case number's id: ASCII digits only ("²".isdigit() is true but int() refuses it), and
+# few enough to fit the database's id.
+CASE_ID = re.compile(r"[0-9]{1,18}")
 
 
 class CaseFilter(forms.Form):
@@ -49,13 +53,24 @@ class CaseFilter(forms.Form):
         if data.get("number"):
             # 差评-2026-000042, or just 42: the number ends with the case's id.
             digits = data["number"].strip().rsplit("-", 1)[-1]
-            cases = cases.filter(pk=int(digits)) if digits.isdigit() else cases.none()
+            cases = cases.filter(pk=int(digits)) if CASE_ID.fullmatch(digits) else \
+                cases.none()
         return cases
 
 
 def _text(label: Any, help_text: Any) -> forms.CharField:
     return forms.CharField(label=label, help_text=help_text, max_length=LONGEST_TEXT,
                            widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def _public() -> forms.CharField:
+    """What of the answer may be published on the quarterly public page (detail["public"];
+    the step's own text never is)."""
+    return forms.CharField(
+        label=_("What may be published"), required=False, max_length=LONGEST_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("This is shown to the public: do not write names, phone numbers, "
+                    "addresses or ID numbers."))
 
 
 class StepForm(forms.Form):
@@ -83,6 +98,7 @@ class HandleForm(StepForm):
         help_text=_("Working days from the day the case was verified."))
     text = _text(_("What was done, or will be done"),
                  _("An appeal needs the reason the rating is mistaken or malicious."))
+    public = _public()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,6 +121,7 @@ class RectifiedForm(StepForm):
                            _("The rectification is done"))
     text = _text(_("What was changed"), _("For example: the window now hands out the list "
                                           "of papers."))
+    public = _public()
 
 
 class AppealForm(StepForm):

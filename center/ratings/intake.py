@@ -9,13 +9,16 @@ batch's times, one insert, and for new bad ratings the cases' three inserts.
 
 - Once: a rating is kept once per service event by its unique (terminal, event kind, event
   ref); one already there, or twice in the batch, is not new.
-- Floods: at most CENTER_RATING_FLOOD_PER_HOUR (30) ratings of one terminal count within
-  an hour. A rating with that many or more of its terminal's ratings (kept ones and the
-  batch's) given within the hour before it, by rated_at, is kept with ``flooded`` set:
-  counted as a flood, left out of the published rates, opening no case.
-- History: a rating sent after an outage keeps its own rated_at (the terminal's clock), so
-  it counts in the period it was given, and floods are judged by when ratings were given,
-  not when they arrived.
+- Floods: at most CENTER_RATING_FLOOD_PER_HOUR (120) ratings given at one terminal count
+  within an hour. A terminal rating with that many or more of its terminal's terminal
+  ratings (kept ones and the batch's) given within the hour before it, by rated_at, is kept
+  with ``flooded`` set: counted as a flood, left out of the published rates, opening no
+  case. QR ratings (channel "qr") are one per signed ticket already, so they are neither
+  counted towards a flood nor flagged as one.
+- History: a rating sent after an outage keeps its own rated_at (the terminal's clock,
+  never later than when the center received it), so it counts in the period it was given,
+  and floods are judged by when ratings were given, not when they arrived. An `at` that is
+  no real time (2026-02-30) falls back to the message's createdAt.
 - Cases: each new bad rating (不满意, 非常不满意) that is not a flood opens a case
   (center/ratings/cases.py)."""
 
@@ -38,6 +41,7 @@ from contract import rating_options
 
 KINDS = ("pickup", "dropoff", "notice", "ticket")
 CHANNELS = ("terminal", "qr")
+FLOOD_CHANNEL = "terminal"          # QR ratings are one per signed ticket: never a flood
 HOUR = timedelta(hours=1)
 Key = tuple[int, str, str]          # terminal pk, event kind, event ref
 
@@ -70,6 +74,9 @@ def keep_ratings(ratings: list[Rating], now: datetime, using: str) -> list[Ratin
                  key=lambda r: r.rated_at)
     limit = settings.RATING_FLOOD_PER_HOUR
     for rating in new:
+        if rating.channel != FLOOD_CHANNEL:
+            rating.flooded = False
+            continue
         times = given[rating.terminal_id]
         within = (bisect_right(times, rating.rated_at)
                   - bisect_left(times, rating.rated_at - HOUR))
@@ -86,7 +93,8 @@ def _key(rating: Rating) -> Key:
 
 def _around(batch: list[Rating], using: str) -> tuple[set[Key], dict[int, list[datetime]]]:
     """In one read: which of the batch's events are rated already, and when each terminal's
-    kept ratings in the hour before and during the batch's span were given (sorted)."""
+    kept terminal ratings (the ones a flood counts) in the hour before and during the
+    batch's span were given (sorted)."""
     spans: dict[int, list[datetime]] = {}
     for rating in batch:
         span = spans.setdefault(rating.terminal_id, [rating.rated_at, rating.rated_at])
@@ -98,12 +106,13 @@ def _around(batch: list[Rating], using: str) -> tuple[set[Key], dict[int, list[d
     same = Q(terminal_id__in=list(spans), event_ref__in=sorted({r.event_ref for r in batch}))
     kept: set[Key] = set()
     given: dict[int, list[datetime]] = defaultdict(list)
-    for terminal, kind, ref, at in Rating.objects.using(using).filter(near | same).values_list(
-            "terminal_id", "event_kind", "event_ref", "rated_at"):
+    for terminal, kind, ref, at, channel in Rating.objects.using(using).filter(
+            near | same).values_list("terminal_id", "event_kind", "event_ref", "rated_at",
+                                     "channel"):
         if (terminal, kind, ref) in wanted:
             kept.add((terminal, kind, ref))
         first, last = spans[terminal]
-        if first - HOUR <= at <= last:
+        if channel == FLOOD_CHANNEL and first - HOUR <= at <= last:
             given[terminal].append(at)
     for times in given.values():
         times.sort()
@@ -128,9 +137,23 @@ def _rating(terminal: Terminal, message: EventMessage, now: datetime) -> Rating 
     if window is not None and (type(window) is not int or not 0 < window < 1000):
         return None
     item = payload.get("item")
-    at = parse_datetime(payload["at"]) if isinstance(payload.get("at"), str) else None
     return Rating(terminal=terminal, event_kind=event["kind"], event_ref=ref,
                   channel=payload["channel"], level=level, options=sorted(options),
                   item=item[:64] if isinstance(item, str) else "", window=window,
-                  rated_at=at if at is not None and at.tzinfo else message.created_at,
+                  rated_at=_rated_at(payload.get("at"), message.created_at, now),
                   received_at=now, historical=message.historical)
+
+
+def _rated_at(given: object, created_at: datetime, now: datetime) -> datetime:
+    """When the rating was given: the payload's `at` when it reads as a time with its zone
+    (a date that does not exist, such as 02-30, does not), else the message's createdAt;
+    never later than the center received it, so a terminal's clock running ahead cannot
+    put a rating into a period not begun."""
+    at = None
+    if isinstance(given, str):
+        try:
+            at = parse_datetime(given)
+        except ValueError:
+            at = None
+    rated = at if at is not None and at.tzinfo else created_at
+    return min(rated, now)

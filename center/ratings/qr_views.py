@@ -4,11 +4,13 @@ the service at the window, for exactly that ticket, once.
 Public: no sign-in, no cookie, nothing about the resident. The token is the terminal's
 signed word that it issued the ticket (contract/rating_tokens.py), checked against the key
 the terminal's birth announced (Terminal.rating_key), so it holds while the terminal is
-offline and cannot be made up. The page rates only a service that ended: a
-`queue.finished` or `queue.no_show` event for the ticket must be stored, which also names
-the window. A rating is kept by center/ratings/intake.py's keep_ratings, in a transaction
-of its own, with the terminal's flood rule; its unique (terminal, "window", ticket/day)
-keeps it once however often the code is scanned.
+offline and cannot be made up. The page rates only a service given at a window: the
+ticket's `queue.finished` event (figures.SERVICE_EVENTS["window"]) must be stored, which
+also names the window. A ticket that ended as a no-show (`queue.no_show`) was not served:
+its page says so kindly (409) and keeps nothing. A rating is kept by
+center/ratings/intake.py's keep_ratings, in a transaction of its own (a QR rating is never
+a flood); its unique (terminal, "window", ticket/day) keeps it once however often the code
+is scanned.
 
 Refused tokens (malformed, forged, expired, a terminal the center does not know) are
 answered with a plain page and counted in the audit trail ("rating.qr_refused", with the
@@ -32,12 +34,14 @@ from django.views.decorators.http import require_http_methods
 from center.audit.log import record
 from center.fleet.models import Terminal
 from center.ingest.models import Event
+from center.ratings.figures import NO_SHOW_EVENT, SERVICE_EVENTS
 from center.ratings.intake import keep_ratings
 from center.ratings.models import Rating
 from center.ratings.qr_forms import ASKS_WHY, QrRatingForm
 from center.secret_address import answer, too_many_lookups
 from contract import rating_options
 from contract.rating_tokens import (
+    VALID_DAYS,
     RatingClaims,
     TokenExpired,
     TokenRefused,
@@ -51,10 +55,10 @@ log = logging.getLogger("center.ratings")
 EVENT_KIND = "window"
 CHANNEL = "qr"
 LOOKUPS_PER_MINUTE = 30
-ENDED = ("queue.finished", "queue.no_show")
+SERVED = SERVICE_EVENTS[EVENT_KIND]
 # Why a code is not taken, and the status of the answer.
 STATUS = {"malformed": 400, "forged": 400, "unknown": 400, "expired": 410, "no_key": 503,
-          "busy": 429, "not_yet": 409}
+          "busy": 429, "not_yet": 409, "no_show": 409}
 # The faces, best first: their colour and the mouth's path on a 48-unit face.
 FACES = {5: ("#1e8e3e", "M13 29 Q24 43 35 29"), 4: ("#66a83a", "M15 31 Q24 38 33 31"),
          3: ("#c99700", "M15 33 L33 33"), 2: ("#e8710a", "M15 36 Q24 29 33 36"),
@@ -67,7 +71,8 @@ class Service:
 
     terminal: Terminal
     claims: RatingClaims
-    ended: bool                 # a queue.finished or queue.no_show is stored
+    ended: bool                 # its queue.finished or queue.no_show is stored
+    served: bool                # served at a window (queue.finished), so it may be rated
     window: int | None
     category: str
 
@@ -90,6 +95,8 @@ def rate_by_qr(request: HttpRequest, token: str) -> HttpResponse:
     service = checked
     if not service.ended:
         return _closed(request, "not_yet", service)
+    if not service.served:
+        return _closed(request, "no_show", service)
     if _rated(service):
         return answer(request, "ratings/qr_thanks.html", {"service": service, "again": True})
     form = QrRatingForm(request.POST if request.method == "POST" else None)
@@ -132,15 +139,15 @@ def _service(terminal: Terminal, claims: RatingClaims) -> Service:
     # The ticket's day is the terminal's; its events were committed that day, whatever
     # the time zone, so a window of three days around it finds them by index.
     start = datetime.combine(claims.day - timedelta(days=1), time.min, tzinfo=UTC)
-    end_event = (Event.objects.filter(terminal=terminal, type__in=ENDED,
-                                      created_at__gte=start,
-                                      created_at__lt=start + timedelta(days=3),
-                                      payload__ticket=claims.ticket,
-                                      payload__day=claims.day.isoformat())
-                 .order_by("-seq").first())
+    # A ticket missed and then called again may have both: served wins.
+    ends = {event.type: event for event in Event.objects.filter(
+        terminal=terminal, type__in=(SERVED, NO_SHOW_EVENT), created_at__gte=start,
+        created_at__lt=start + timedelta(days=3), payload__ticket=claims.ticket,
+        payload__day=claims.day.isoformat()).order_by("seq")}
+    end_event = ends.get(SERVED) or ends.get(NO_SHOW_EVENT)
     payload = end_event.payload if end_event is not None else {}
     window, category = payload.get("window"), payload.get("category")
-    return Service(terminal, claims, end_event is not None,
+    return Service(terminal, claims, end_event is not None, SERVED in ends,
                    window if type(window) is int and 0 < window < 1000 else None,
                    category[:64] if isinstance(category, str) else "")
 
@@ -179,5 +186,6 @@ def _form_context(service: Service, form: QrRatingForm) -> dict[str, Any]:
 
 
 def _closed(request: HttpRequest, why: str, service: Service | None = None) -> HttpResponse:
-    return answer(request, "ratings/qr_closed.html", {"why": why, "service": service},
+    return answer(request, "ratings/qr_closed.html",
+                  {"why": why, "service": service, "valid_days": VALID_DAYS},
                   status=STATUS[why])

@@ -7,7 +7,7 @@ Nothing here can identify a resident: a rating carries nobody's identity."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +33,9 @@ CHANNEL_NAMES = {"terminal": gettext_lazy("at the terminal"),
                  "qr": gettext_lazy("by QR code on a phone")}
 GOOD_COLOUR, MIDDLE_COLOUR, BAD_COLOUR = "#2a8a5c", "#8a97a8", "#c0392b"
 LONGEST_PERIOD_DAYS = 400
+# Ratings began after this day; a period may reach at most a year past today (a plan).
+EARLIEST_DAY = date(2020, 1, 1)
+LATEST_AHEAD = timedelta(days=366)
 
 
 class PeriodForm(forms.Form):
@@ -45,12 +48,25 @@ class PeriodForm(forms.Form):
                                      empty_label=gettext_lazy("Every station"))
 
     def clean(self) -> dict:
+        """The period asked for, a date left out being this quarter's: in order, at most
+        LONGEST_PERIOD_DAYS long and between EARLIEST_DAY and a year from today, so no
+        address can make the overview count everything there is."""
         cleaned = super().clean() or {}
-        first, last = cleaned.get("first"), cleaned.get("last")
-        if first and last and last < first:
+        if "first" in self.errors or "last" in self.errors:
+            return cleaned
+        today = timezone.localdate()
+        quarter = quarter_of(today)
+        first = cleaned["first"] = cleaned.get("first") or quarter.first
+        last = cleaned["last"] = cleaned.get("last") or quarter.last
+        latest = today + LATEST_AHEAD
+        for field, day in (("first", first), ("last", last)):
+            if not EARLIEST_DAY <= day <= latest:
+                self.add_error(field, _("Pick a day between %(earliest)s and %(latest)s.") % {
+                    "earliest": EARLIEST_DAY.isoformat(), "latest": latest.isoformat()})
+        if last < first:
             raise forms.ValidationError(_("The period ends before it begins: pick the "
                                           "dates again."))
-        if first and last and (last - first).days > LONGEST_PERIOD_DAYS:
+        if (last - first).days > LONGEST_PERIOD_DAYS:
             raise forms.ValidationError(_("Pick at most a year at a time."))
         return cleaned
 

@@ -64,8 +64,10 @@ LARGE = 7                       # the first large compartment (tests/fixtures/lo
 REASON = "居民短信误删，来电申请"
 SLOW_STAFF = 213                # 不满意: 窗口人员业务不熟练
 VERIFIED = "取件时柜门旁没有工作人员，居民等候较久"
-HANDLED = "安排专人在取件高峰时段值守"
-RECTIFIED = "已排定高峰时段值守表"
+HANDLED = "安排专人在取件高峰时段值守，由站长张强负责"
+RECTIFIED = "已排定高峰时段值守表，值守人王师傅 13900139000"
+PUBLIC_HANDLED = "安排专人在取件高峰时段值守"          # what staff chose to publish
+PUBLIC_RECTIFIED = "已排定高峰时段值守表"
 STATION = "花山镇便民服务站"      # make_people's station, where the terminal is placed
 
 
@@ -310,6 +312,9 @@ def answer_the_case(page: Any, live_server: Any) -> list[str]:
         if button == "保存处理方式":
             page.get_by_label("限期整改").check()
             page.get_by_label("5 个工作日", exact=True).check()
+            page.get_by_label("对外公开的说明").fill(PUBLIC_HANDLED)
+        elif button == "整改已完成":
+            page.get_by_label("对外公开的说明").fill(PUBLIC_RECTIFIED)
         elif button == "保存反馈情况":
             page.get_by_label("联系不上").check()
         elif button == "保存回访结果":
@@ -338,9 +343,10 @@ def publish_the_quarter(page: Any, live_server: Any, admin: Any, tmp_path: Path)
     case = RatingCase.objects.get()
     published = page.locator(f"li.case[data-case='{case.number}']")
     text = published.inner_text()
-    for words in (STATION, "窗口人员业务不熟练", "限期整改", HANDLED, RECTIFIED):
+    for words in (STATION, "窗口人员业务不熟练", "限期整改", PUBLIC_HANDLED, PUBLIC_RECTIFIED):
         assert words in text
-    assert VERIFIED not in page.content()          # the verification stays inside
+    for inside in (VERIFIED, "张强", "王师傅", "13900139000"):  # staff's notes stay inside
+        assert inside not in page.content()
     assert page.locator("[data-rate='rectification']").inner_text() == "100.0%"
     keep_screenshot(page, "pickup-loop-7-published")
     pdf = tmp_path / "quarter.pdf"
@@ -350,7 +356,8 @@ def publish_the_quarter(page: Any, live_server: Any, admin: Any, tmp_path: Path)
     pdf.write_bytes(answer.body())
     printed = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
                              capture_output=True, text=True).stdout
-    for words in (case.number, "窗口人员业务不熟练", RECTIFIED):
+    for words in (case.number, "窗口人员业务不熟练", PUBLIC_RECTIFIED):
         assert words in printed
-    assert VERIFIED not in printed
+    for inside in (VERIFIED, "张强", "王师傅", "13900139000"):
+        assert inside not in printed
     return page.content() + printed

@@ -1,7 +1,9 @@
 """Overdue bad-rating cases escalated by the notifier, on SQLite and PostgreSQL: once per
 missed deadline, to the district administrators, by page and by mail over real SMTP, again
-when a later deadline is missed; never a closed case or one without a deadline; and two
-`manage.py notify --once` processes started together tell it once."""
+when a later deadline is missed; never a closed case or one without a deadline, whose
+deadline is set once the calendar knows its year; "overdue since" a deadline missed by no
+working day yet; and two `manage.py notify --once` processes started together tell it
+once."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from center.audit.models import AuditEntry
 from center.notifications.models import Delivery, Notice, NoticeKind
 from center.notifications.notifier import run_once
 from center.notifications.wording import describe
-from center.ratings import cases
+from center.ratings import case_views, cases, working_days
 from center.ratings.escalation import escalate_overdue
 from center.ratings.models import CaseState, CaseStep, RatingCase
 from tests.fixtures.center_alarms import make_staff, place_terminal, terminal
@@ -118,3 +120,53 @@ def test_two_notifiers_at_once_escalate_a_case_once(using, smtp_server, tmp_path
     assert Notice.objects.using(using).filter(kind=NoticeKind.RATING_CASE_OVERDUE).count() == 1
     assert CaseStep.objects.using(using).filter(action="escalated").count() == 1
     assert sum("1 overdue bad-rating cases" in out for out, _ in outputs) == 1
+
+
+def test_a_deadline_the_calendar_could_not_count_is_set_once_it_knows_the_year(
+        using, monkeypatch):
+    # The calendar as it is on 2026-12-05 (2026 only), until an update brings 2027: in the
+    # fake, 2027's working days are Monday to Friday but New Year's Day.
+    knows_2027 = False
+    real = working_days.is_working_day
+
+    def is_working_day(day: date) -> bool:
+        if day.year < 2027:
+            return real(day)
+        if not knows_2027:
+            raise working_days.CalendarUnknown(f"{day.year} is not known")
+        return day.weekday() < 5 and day != date(2027, 1, 1)
+
+    monkeypatch.setattr(working_days, "is_working_day", is_working_day)
+    case, _ = a_case(using, opened_on="2026-12-31")          # a Thursday: due in 2027
+    opened = CaseStep.objects.using(using).get(case=case, action="received")
+    assert (case.due_on, opened.due_on) == (None, None)
+    assert (opened.detail["due_from"], opened.detail["due_days"]) == ("2026-12-31", 1)
+
+    assert escalate_overdue(date(2026, 12, 31), using, at("2026-12-31", 9)) == 0
+    assert RatingCase.objects.using(using).get(pk=case.pk).due_on is None
+
+    knows_2027 = True
+    assert escalate_overdue(date(2027, 1, 4), using, at("2027-01-04")) == 0
+    assert RatingCase.objects.using(using).get(pk=case.pk).due_on == date(2027, 1, 4)
+    assert CaseStep.objects.using(using).get(pk=opened.pk).due_on == date(2027, 1, 4)
+    entry = AuditEntry.objects.using(using).get(action="rating_case.deadline_set")
+    assert (entry.username, entry.detail["due_on"], entry.detail["due_from"]) == (
+        "system", "2027-01-04", "2026-12-31")
+    # Set once; missed, it is escalated as any deadline is.
+    assert escalate_overdue(date(2027, 1, 5), using, at("2027-01-05")) == 1
+    assert AuditEntry.objects.using(using).filter(
+        action="rating_case.deadline_set").count() == 1
+    assert CaseStep.objects.using(using).get(action="escalated").detail["late"] == 1
+
+
+def test_overdue_by_no_working_day_yet_says_since_when(client):
+    case, staff = a_case("default", opened_on="2026-12-03")      # a Thursday: due Friday
+    assert case.due_on == date(2026, 12, 4)
+    assert escalate_overdue(date(2026, 12, 5), "default", at("2026-12-05")) == 1  # Saturday
+    assert CaseStep.objects.get(action="escalated").detail["late"] == 0
+    assert case_views._row(case, date(2026, 12, 6)).late == 0
+
+    client.force_login(staff.admin)
+    page = client.get(f"/ratings/cases/{case.pk}/").content.decode()
+    assert "已过期限（2026-12-04）" in page
+    assert "超期 0 个工作日" not in page

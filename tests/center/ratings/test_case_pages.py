@@ -61,6 +61,9 @@ def test_a_station_manager_answers_a_case_step_by_step(page, live_server, client
     page.get_by_label("限期整改").check()
     page.get_by_label("15 个工作日").check()
     page.get_by_label("处理说明").fill("组织窗口人员业务培训，补印材料清单")
+    assert "将向社会公开：不要写姓名、电话、住址、证件号码" in \
+        page.locator("#case-step").inner_text()
+    page.get_by_label("对外公开的说明").fill("组织窗口人员业务培训，材料清单放在窗口")
     keep_screenshot(page, "rating-case-handle")
     save(page, "保存处理方式")
     assert "限期整改中" in page.locator("#case-deadline").inner_text()
@@ -79,6 +82,7 @@ def test_a_station_manager_answers_a_case_step_by_step(page, live_server, client
     steps = page.locator("#case-steps li")
     assert steps.count() == 6
     assert "处理 · 限期整改，15 个工作日内" in steps.nth(2).inner_text()
+    assert "对外公开的说明\n组织窗口人员业务培训，材料清单放在窗口" in steps.nth(2).inner_text()
     assert "反馈群众 · 联系不上" in steps.nth(4).inner_text()
     assert "station-manager" in steps.nth(5).inner_text()
     keep_screenshot(page, "rating-case-closed")
@@ -90,6 +94,9 @@ def test_a_station_manager_answers_a_case_step_by_step(page, live_server, client
         ("received", "system"), ("verified", "station-manager"), ("handled", "station-manager"),
         ("rectified", "station-manager"), ("fed_back", "station-manager"),
         ("revisited", "station-manager")]
+    assert [step.detail.get("public") for step in CaseStep.objects.filter(
+        case=stored, action__in=["handled", "rectified"])] == [
+        "组织窗口人员业务培训，材料清单放在窗口", None]
     assert AuditEntry.objects.filter(username="station-manager",
                                      action__startswith="rating_case.").count() == 5
 

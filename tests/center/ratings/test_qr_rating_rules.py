@@ -1,7 +1,8 @@
 """The QR rating page's rules, through Django's client (Chromium walks the page itself in
-test_qr_rating_page.py): only a service that ended, the reasons of the chosen level only,
-the terminal's flood rule, a terminal whose key the center lacks, lookups limited per
-address, and nothing cached, set as a cookie, logged with the token or kept about it."""
+test_qr_rating_page.py): only a service given at a window (a no-show is told kindly), the
+reasons of the chosen level only, QR ratings never a flood, the days a code is good for, a
+terminal whose key the center lacks, lookups limited per address, and nothing cached, set
+as a cookie, logged with the token or kept about it."""
 
 from __future__ import annotations
 
@@ -66,15 +67,39 @@ def test_a_ticket_not_called_or_finished_another_day_cannot_be_rated(client, kio
     assert not Rating.objects.exists()
 
 
-def test_a_ticket_missed_at_the_window_can_be_rated(client, kiosk):
+def test_a_ticket_missed_at_the_window_is_not_asked_for_a_rating(client, kiosk):
     served(kiosk, "A001", timezone.localdate(), window=3, kind="queue.no_show")
+
+    for response in (client.get(address()),
+                     client.post(address(), {"level": "1", "options_1": ["115", "113"]})):
+        assert response.status_code == 409
+        private(response)
+        page = response.content.decode()
+        assert "这张号已过号，没有在窗口办理，不需要评价。" in page
+        assert 'name="level"' not in page
+    assert not Rating.objects.exists()
+    assert not RatingCase.objects.exists()
+
+
+def test_a_ticket_missed_then_called_again_and_served_can_be_rated(client, kiosk):
+    today = timezone.localdate()
+    served(kiosk, "A001", today, window=3, kind="queue.no_show")
+    served(kiosk, "A001", today, window=4, seq=FIRST_SEQ + 1)
 
     response = client.post(address(), {"level": "1", "options_1": ["115", "113"]})
 
     assert response.status_code == 200
-    private(response)
     rating = Rating.objects.get()
-    assert (rating.level, rating.options, rating.window) == (1, [113, 115], 3)
+    assert (rating.level, rating.options, rating.window) == (1, [113, 115], 4)
+
+
+def test_the_expiry_page_gives_the_days_the_token_is_good_for(client, kiosk, monkeypatch):
+    monkeypatch.setattr("center.ratings.qr_views.VALID_DAYS", 9)
+
+    response = client.get(address(days_ago=30))
+
+    assert response.status_code == 410
+    assert "取号后 9 天内可以评价。" in response.content.decode()
 
 
 def test_only_the_reasons_of_the_chosen_level_count(client, kiosk):
@@ -118,16 +143,17 @@ def test_an_answer_the_page_does_not_offer_is_asked_again(client, kiosk, data, s
     assert not Rating.objects.exists()
 
 
-def test_the_terminals_flood_rule_holds_for_qr_ratings(client, kiosk, settings):
+def test_qr_ratings_are_never_a_flood(client, kiosk, settings):
+    # One per signed ticket already: neither flagged nor counted towards a flood.
     settings.RATING_FLOOD_PER_HOUR = 1
     today = timezone.localdate()
-    for n in (1, 2):
+    for n in (1, 2, 3):
         served(kiosk, f"A00{n}", today, seq=FIRST_SEQ + n)
         assert client.post(address(f"A00{n}"), {"level": "2"}).status_code == 200
 
     assert list(Rating.objects.order_by("event_ref").values_list("flooded", flat=True)) == [
-        False, True]
-    assert RatingCase.objects.count() == 1                      # a flood opens no case
+        False, False, False]
+    assert RatingCase.objects.count() == 3
 
 
 def test_a_terminal_whose_key_the_center_lacks_is_asked_to_wait(client):

@@ -1,13 +1,15 @@
 """Ratings kept through center/ratings/intake.py keep_ratings, on SQLite and PostgreSQL: a
 flood from one terminal kept, marked and opening no case; ratings a terminal sends days
 later counted when they were given; each service event rated once whichever way it comes
-(the ingest, the QR page); and a batch costing the same few statements whatever its size."""
+(the ingest, the QR page); QR ratings never a flood; and a batch costing the same few
+statements whatever its size."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -23,6 +25,7 @@ from tests.fixtures.rating_cases import rating_message
 pytestmark = pytest.mark.django_db(transaction=True, databases=DATABASES)
 T0 = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)            # a Monday, 10:00 in Beijing
 MINUTE = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
 
 
 def flooded_refs(using: str) -> list[str]:
@@ -51,14 +54,17 @@ def test_more_than_30_an_hour_from_one_terminal_are_kept_as_a_flood(using, setti
 def test_the_flood_counts_ratings_already_kept_and_the_hour_moves_on(using, settings):
     settings.RATING_FLOOD_PER_HOUR = 30
     kiosk = FakeTerminal()
-    ingest_batch([rating_message(kiosk, n + 1, f"d-{n:02d}", 4, T0 + n * MINUTE)
+    ingest_batch([rating_message(kiosk, n + 1, f"d-{n:02d}", 4, T0 + n * MINUTE,
+                                 arrived_at=T0 + 30 * MINUTE)
                   for n in range(30)], prefix=PREFIX, using=using)
     assert flooded_refs(using) == []
 
     # The 31st within the hour, in a later batch; then one 70 minutes after the first,
     # when only 21 of them (10:10 to 10:30) fall within its hour.
-    ingest_batch([rating_message(kiosk, 31, "d-30", 1, T0 + 30 * MINUTE),
-                  rating_message(kiosk, 32, "d-31", 1, T0 + 70 * MINUTE)],
+    ingest_batch([rating_message(kiosk, 31, "d-30", 1, T0 + 30 * MINUTE,
+                                 arrived_at=T0 + 71 * MINUTE),
+                  rating_message(kiosk, 32, "d-31", 1, T0 + 70 * MINUTE,
+                                 arrived_at=T0 + 71 * MINUTE)],
                  prefix=PREFIX, using=using)
     assert flooded_refs(using) == ["d-30"]
     assert list(RatingCase.objects.using(using).values_list("rating__event_ref", flat=True)
@@ -138,3 +144,36 @@ def test_a_batch_costs_the_same_few_statements_whatever_its_size(using):
         counts.append(len(queries))
     # Lock (PostgreSQL), one read, the ratings' insert, the cases', their steps', audit's.
     assert counts[0] == counts[1] <= 6
+
+
+def test_a_busy_terminal_gives_120_ratings_an_hour_before_a_flood(using):
+    # 120 services an hour at a busy station's terminal, each rated once: no flood.
+    assert settings.RATING_FLOOD_PER_HOUR == 120
+    kiosk = FakeTerminal()
+    ingest_batch([rating_message(kiosk, n + 1, f"d-{n:03d}", 5, T0 + n * MINUTE / 2,
+                                 arrived_at=T0 + HOUR)
+                  for n in range(121)], prefix=PREFIX, using=using)
+    assert flooded_refs(using) == ["d-120"]
+
+
+def test_qr_ratings_are_neither_counted_nor_flagged_as_a_flood(using, settings):
+    settings.RATING_FLOOD_PER_HOUR = 2
+    terminal = Terminal.objects.using(using).create(district="xc", terminal_id="xc-hsz-01")
+
+    def given(ref: str, channel: str, minute: int) -> Rating:
+        return Rating(terminal=terminal, event_kind="window" if channel == "qr" else "pickup",
+                      event_ref=ref, channel=channel, level=2, options=[213],
+                      rated_at=T0 + minute * MINUTE, received_at=T0 + minute * MINUTE)
+
+    for batch in ([given("d-1", "terminal", 0)],
+                  [given(f"A00{n}/2026-12-07", "qr", n) for n in (1, 2, 3)],
+                  [given("d-2", "terminal", 10)]):
+        with transaction.atomic(using=using):
+            keep_ratings(batch, T0 + 10 * MINUTE, using)
+
+    assert flooded_refs(using) == []
+    assert RatingCase.objects.using(using).count() == 5
+    # The third terminal rating within the hour is still one too many.
+    with transaction.atomic(using=using):
+        keep_ratings([given("d-3", "terminal", 20)], T0 + 20 * MINUTE, using)
+    assert flooded_refs(using) == ["d-3"]

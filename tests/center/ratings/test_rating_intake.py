@@ -58,3 +58,26 @@ def test_the_published_rates(using):
     assert (counted.rated, counted.good, counted.bad) == (8, 5, 2)
     assert (counted.good_rate, counted.bad_rate) == (5 / 8, 2 / 8)
     assert figures(Rating.objects.using(using).none()).good_rate is None
+
+
+def test_a_date_that_does_not_exist_falls_back_to_when_the_message_was_made(using):
+    kiosk = FakeTerminal()
+    made_at = timezone.now() - timedelta(minutes=5)
+    ingest_batch([kiosk.event(1, "rating.submitted", at=made_at, payload={
+        "event": {"kind": "pickup", "ref": "d-1"}, "channel": "terminal", "level": 5,
+        "options": [], "at": "2026-02-30T10:00:00Z"})], prefix=PREFIX, using=using)
+
+    rating = Rating.objects.using(using).get()
+    assert rating.rated_at == made_at.replace(microsecond=made_at.microsecond // 1000 * 1000) \
+        + timedelta(seconds=1)                  # FakeTerminal's createdAt: at + seq seconds
+
+
+def test_a_rating_is_never_given_later_than_the_center_received_it(using):
+    kiosk = FakeTerminal()
+    before = timezone.now()
+    ingest_batch([rated(kiosk, 1, "d-1", 5, at=(before + timedelta(hours=3)).isoformat())],
+                 prefix=PREFIX, using=using)
+
+    rating = Rating.objects.using(using).get()
+    assert rating.rated_at == rating.received_at
+    assert before <= rating.received_at <= timezone.now()
