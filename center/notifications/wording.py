@@ -93,8 +93,10 @@ def _rating_case_text(notice: Notice, where: str, facts: list[str]) -> NoticeTex
     facts = [_("Case: %(number)s") % {"number": detail.get("number", "?")}, *facts,
              _("Where it stands: %(state)s") % {"state": state},
              _("Due: %(day)s") % {"day": detail.get("due_on", "?")}]
-    if late is not None:
+    if late:
         facts.append(_("Late by %(days)s working days") % {"days": late})
+    elif late is not None:          # due on a Friday, escalated on the Saturday
+        facts.append(_("overdue since %(day)s") % {"day": detail.get("due_on", "?")})
     title = _("Bad-rating case %(number)s is overdue at %(terminal)s") % {
         "number": detail.get("number", "?"), "terminal": where}
     return NoticeText(title, facts, reverse("ratings:case", args=[detail.get("case", 0)]))
