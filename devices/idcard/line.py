@@ -17,6 +17,7 @@ import serial
 
 from devices.errors import DeviceNotFound, DeviceTimeout
 from devices.idcard.protocol import (
+    FIND_CARD,
     REPLY_HEADER_LENGTH,
     SHORT_FRAME,
     Command,
@@ -89,6 +90,11 @@ class SamLine:
                 _log_withheld(device, "damaged reply", parser)
                 raise type(error)(
                     f"ID-card reader {self.where}: {command.what}: {error}") from None
+            if reply is not None and _late_find_reply(command, reply):
+                # A find card's answer that came after its timeout and after the discard
+                # above (a busy host): it answers the previous request, not this one.
+                _log_reply(device, FIND_CARD, reply.frame, parser)
+                continue
             if reply is not None:
                 received_at = last_byte_at
                 _log_reply(device, command, reply.frame, parser)
@@ -138,3 +144,8 @@ def _log_noise(device: str, parser: ReplyParser) -> None:
         TRAFFIC.debug("%s < <%d bytes of noise skipped>", device, parser.skipped)
         parser.skipped = 0
 
+
+def _late_find_reply(command: Command, reply: Reply) -> bool:
+    """Only find card answers "card found" (SW3 9F); to any other request it is the late
+    answer of the find before it."""
+    return command is not FIND_CARD and reply.sw3 == FIND_CARD.ok
