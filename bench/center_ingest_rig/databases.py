@@ -136,8 +136,9 @@ def bare_insert_rate(postgres: PostgresCenter, stream: list[tuple[int, Outgoing]
         for district, terminal in sorted({tuple(key) for key, _ in parsed}):
             terminal_ids[(district, terminal)] = db.execute(
                 "INSERT INTO fleet_terminal (district, terminal_id, online, version, heartbeat,"
-                " catalog_version, complete_upto, highest_seq, rejects, seq_conflicts) VALUES"
-                " (%s, %s, false, '', '{}', '', 0, 0, 0, 0) RETURNING id",
+                " catalog_version, rating_key, complete_upto, highest_seq, rejects,"
+                " seq_conflicts) VALUES (%s, %s, false, '', '{}', '', '', 0, 0, 0, 0)"
+                " RETURNING id",
                 (district, terminal)).fetchone()[0]  # type: ignore[index]
         db.commit()
         began = time.monotonic()
