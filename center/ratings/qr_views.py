@@ -4,8 +4,10 @@ the service at the window, for exactly that ticket, once.
 Public: no sign-in, no cookie, nothing about the resident. The token is the terminal's
 signed word that it issued the ticket (contract/rating_tokens.py), checked against the key
 the terminal's birth announced (Terminal.rating_key), so it holds while the terminal is
-offline and cannot be made up. The page rates only a service given at a window: the
-ticket's `queue.finished` event (figures.SERVICE_EVENTS["window"]) must be stored, which
+offline and cannot be made up. Until the ticket ends the address is the ticket's own phone
+page: where it stands from the terminal's events (issued with so many ahead, or called to a
+window), looked at again every REFRESH_S. The page rates only a service given at a window:
+the ticket's `queue.finished` event (figures.SERVICE_EVENTS["window"]) must be stored, which
 also names the window. A ticket that ended as a no-show (`queue.no_show`) was not served:
 its page says so kindly (409) and keeps nothing. A rating is kept by
 center/ratings/intake.py's keep_ratings, in a transaction of its own (a QR rating is never
@@ -55,10 +57,12 @@ log = logging.getLogger("center.ratings")
 EVENT_KIND = "window"
 CHANNEL = "qr"
 LOOKUPS_PER_MINUTE = 30
+REFRESH_S = 30                  # twice a minute: well inside the lookup limit
+ISSUED, CALLED = "queue.ticket_issued", "queue.called"
 SERVED = SERVICE_EVENTS[EVENT_KIND]
 # Why a code is not taken, and the status of the answer.
 STATUS = {"malformed": 400, "forged": 400, "unknown": 400, "expired": 410, "no_key": 503,
-          "busy": 429, "not_yet": 409, "no_show": 409}
+          "busy": 429, "no_show": 409}
 # The faces, best first: their colour and the mouth's path on a 48-unit face.
 FACES = {5: ("#1e8e3e", "M13 29 Q24 43 35 29"), 4: ("#66a83a", "M15 31 Q24 38 33 31"),
          3: ("#c99700", "M15 33 L33 33"), 2: ("#e8710a", "M15 36 Q24 29 33 36"),
@@ -75,6 +79,7 @@ class Service:
     served: bool                # served at a window (queue.finished), so it may be rated
     window: int | None
     category: str
+    progress: dict[str, Any]    # before it ended: issued (ahead, minutes) or called (window)
 
     @property
     def station(self) -> str:
@@ -94,7 +99,11 @@ def rate_by_qr(request: HttpRequest, token: str) -> HttpResponse:
         return _closed(request, checked)
     service = checked
     if not service.ended:
-        return _closed(request, "not_yet", service)
+        # The ticket's own phone page until it is served: where it stands, looked at again
+        # every REFRESH_S; then the same address asks for the rating.
+        return answer(request, "ratings/qr_waiting.html",
+                      {"service": service, "progress": service.progress,
+                       "refresh_s": REFRESH_S})
     if not service.served:
         return _closed(request, "no_show", service)
     if _rated(service):
@@ -139,17 +148,35 @@ def _service(terminal: Terminal, claims: RatingClaims) -> Service:
     # The ticket's day is the terminal's; its events were committed that day, whatever
     # the time zone, so a window of three days around it finds them by index.
     start = datetime.combine(claims.day - timedelta(days=1), time.min, tzinfo=UTC)
-    # A ticket missed and then called again may have both: served wins.
-    ends = {event.type: event for event in Event.objects.filter(
-        terminal=terminal, type__in=(SERVED, NO_SHOW_EVENT), created_at__gte=start,
-        created_at__lt=start + timedelta(days=3), payload__ticket=claims.ticket,
-        payload__day=claims.day.isoformat()).order_by("seq")}
-    end_event = ends.get(SERVED) or ends.get(NO_SHOW_EVENT)
+    # Oldest first, so the latest call wins; a ticket missed and then called again may have
+    # both ends: served wins.
+    events = {event.type: event for event in Event.objects.filter(
+        terminal=terminal, type__in=(ISSUED, CALLED, SERVED, NO_SHOW_EVENT),
+        created_at__gte=start, created_at__lt=start + timedelta(days=3),
+        payload__ticket=claims.ticket, payload__day=claims.day.isoformat()).order_by("seq")}
+    end_event = events.get(SERVED) or events.get(NO_SHOW_EVENT)
     payload = end_event.payload if end_event is not None else {}
     window, category = payload.get("window"), payload.get("category")
-    return Service(terminal, claims, end_event is not None, SERVED in ends,
-                   window if type(window) is int and 0 < window < 1000 else None,
-                   category[:64] if isinstance(category, str) else "")
+    return Service(terminal, claims, end_event is not None, SERVED in events,
+                   _window(window), category[:64] if isinstance(category, str) else "",
+                   _progress(events.get(ISSUED), events.get(CALLED)))
+
+
+def _window(value: Any) -> int | None:
+    return value if type(value) is int and 0 < value < 1000 else None
+
+
+def _progress(issued: Event | None, called: Event | None) -> dict[str, Any]:
+    """Where a ticket not yet ended stands, from the terminal's own events."""
+    if called is not None and _window(called.payload.get("window")) is not None:
+        return {"state": "called", "window": called.payload["window"]}
+    if issued is not None:
+        ahead, estimate_s = issued.payload.get("ahead"), issued.payload.get("estimate_s")
+        if type(ahead) is int and ahead >= 0:
+            seconds = estimate_s if isinstance(estimate_s, int | float) else 0
+            return {"state": "issued", "ahead": ahead,
+                    "minutes": max(1, round(max(seconds, 0) / 60))}
+    return {"state": "unknown"}
 
 
 def _rated(service: Service) -> bool:

@@ -80,16 +80,27 @@ def test_a_ticket_is_rated_from_its_slip_once_and_only_once(chromium, live_serve
     page = phone_page(chromium)
     second_tab = page.context.new_page()
     try:
-        # Before the service: nothing to rate yet, and nothing kept.
-        assert opened(page, url) == 409
-        assert page.locator("#qr-closed h1").inner_text() == "这张号还没有办完"
-        assert "办完后再扫一次" in page.locator("#qr-closed").inner_text()
+        # Before the service the same address is the ticket's own page: where it stands,
+        # nothing to rate yet, nothing kept.
+        assert opened(page, url) == 200
+        waiting = page.locator("#qr-waiting")
+        assert waiting.locator("h1").inner_text() == "正在排队"
+        assert "取号时前面没有人" in waiting.inner_text()
+        assert "窗口办完后，这个页面会请您评价这次服务" in waiting.inner_text()
+        assert page.locator("meta[http-equiv='refresh']").get_attribute("content") == "30"
+        assert page.locator("label.face").count() == 0
         fits_the_phone(page)
         keep_screenshot(page, "qr-rating-not-yet")
 
         queue.call_next(2)
+        forward_outbox(store, center_side)                  # queue.called
+        assert opened(page, url) == 200
+        assert waiting.locator("h1").inner_text() == "轮到您了"
+        assert waiting.locator(".now").inner_text() == "请到 2 号窗口办理"
+        keep_screenshot(page, "qr-rating-called")
+
         queue.finish(2)
-        forward_outbox(store, center_side)                  # queue.called, queue.finished
+        forward_outbox(store, center_side)                  # queue.finished
 
         assert opened(page, url) == 200
         assert opened(second_tab, url) == 200              # a second look, left open
