@@ -14,8 +14,8 @@ RANK_NOTES = {0: "优先办理（帮办代办）", 1: "预约办理"}
 
 def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime,
                 language: str = "zh_CN") -> Slip:
-    """``language`` is the resident's on screen: the rating code's words follow it (the
-    rest of the slip is the station's, in Chinese)."""
+    """``language`` is the resident's on screen: the code's words follow it (the rest of
+    the slip is the station's, in Chinese)."""
     ticket = issued.ticket
     blocks: list[Block] = [
         Text(station.name, align="center"),
@@ -35,12 +35,14 @@ def ticket_slip(issued: IssuedTicket, station: StationConfig, now: datetime,
         Text(f"取号时间 {now:%Y-%m-%d %H:%M}"),
         Text("请留意叫号和显示屏。过号请到窗口咨询。"),
     ]
-    if issued.status_url:
-        blocks += [Spacer(), Qr(issued.status_url, caption="扫码在手机上查看排队进度")]
     if issued.rating_url:
+        # The center's page for this ticket: where it stands, then its rating. One code on
+        # the paper, not two for a resident to choose between.
         tr = translator(language)
         blocks += [Spacer(), Qr(issued.rating_url,
-                                caption=tr("Scan to rate the service after your visit"))]
+                                caption=tr("Scan to follow your ticket, then rate the service"))]
+    elif issued.status_url:
+        blocks += [Spacer(), Qr(issued.status_url, caption="扫码在手机上查看排队进度")]
     return Slip(tuple(blocks))
 
 

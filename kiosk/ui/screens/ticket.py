@@ -46,7 +46,9 @@ class TicketScreen(KioskScreen):
                 ahead=issued.ahead, minutes=issued.estimate_min))
         self.note = (app.tr("Priority service") if issued.ticket.rank == 0 else
                      app.tr("Appointment") if issued.ticket.rank == 1 else "")
-        self.status_url = issued.status_url
+        # The center's page for this ticket (where it stands, then its rating) when the
+        # terminal signs one, as on the paper; else the configured status page.
+        self.status_url = issued.rating_url or issued.status_url
         self.print_line = app.tr("Printing…")
 
     def printed(self, result: PrintOutcome | Exception) -> None:

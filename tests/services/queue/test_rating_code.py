@@ -1,5 +1,5 @@
 """The rating code on a ticket slip (好差评 by QR): the district center's rating page for
-exactly that ticket, signed by the terminal, printed under 办完后扫码评价 (in English on
+exactly that ticket, signed by the terminal, printed under 扫码看排队进度，办完后评价 (in English on
 the English screen), as the printer simulator sees it on the wire and as a phone reads it
 off the paper; none when `ratings.qr_base_url` is empty."""
 
@@ -52,11 +52,11 @@ def test_the_slip_carries_the_tickets_signed_rating_code(rated_queue):
 
     [code] = slip.qr_codes
     assert code.data == issued.rating_url
-    assert code.caption == "办完后扫码评价"
+    assert code.caption == "扫码看排队进度，办完后评价"
     claims = verify(KEY.public_key(), token_of(code.data), MONDAY.date())
     assert (claims.district, claims.terminal, claims.ticket, claims.day) == (
         "d", "t-01", "A001", date(2026, 11, 23))
-    assert plain_lines(slip)[-2:] == [f"[QR] {issued.rating_url}", "办完后扫码评价"]
+    assert plain_lines(slip)[-2:] == [f"[QR] {issued.rating_url}", "扫码看排队进度，办完后评价"]
 
 
 def test_on_the_english_screen_the_words_are_english(rated_queue):
@@ -64,7 +64,7 @@ def test_on_the_english_screen_the_words_are_english(rated_queue):
 
     [code] = ticket_slip(issued, STATION, rated_queue.now(), "en").qr_codes
 
-    assert code.caption == "Scan to rate the service after your visit"
+    assert code.caption == "Scan to follow your ticket, then rate the service"
     assert code.data == issued.rating_url
 
 
@@ -141,6 +141,6 @@ def test_the_code_on_the_paper_reads_back_as_the_address(rated_queue, printer_ri
         assert receipt.image_path is not None
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(receipt.image_path, ARTIFACTS / "kiosk-ticket-slip-rating-code.png")
-    assert "办完后扫码评价" in [line.strip() for line in receipt.text_lines]
+    assert "扫码看排队进度，办完后评价" in [line.strip() for line in receipt.text_lines]
     verify(KEY.public_key(), token_of(issued.rating_url), MONDAY.date())
 
