@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from center.fleet.models import Terminal
+from center.fleet.models import Station, Terminal
 
 DISTRICT_ADMIN = "district_admin"
 STATION_MANAGER = "station_manager"
@@ -34,13 +34,23 @@ def visible_terminals(user: Any) -> QuerySet[Terminal]:
     return terminals.none()
 
 
+def visible_stations(user: Any) -> QuerySet[Station]:
+    """The stations whose pages (reports, cases) ``user`` may read."""
+    role = role_of(user)
+    if role in (DISTRICT_ADMIN, VIEWER):
+        return Station.objects.all()
+    if role == STATION_MANAGER:
+        return Station.objects.filter(managers__user=user)
+    return Station.objects.none()
+
+
+def manages_station(user: Any, station_id: int | None) -> bool:
+    """Whether ``user`` is a station manager assigned to that station."""
+    return station_id is not None and role_of(user) == STATION_MANAGER and \
+        Station.objects.filter(pk=station_id, managers__user=user).exists()
+
+
 def may_act_on(user: Any, terminal: Terminal) -> bool:
     """Whether ``user`` may command the terminal and answer its alarms: a district
     administrator anywhere, a station manager at their own stations, a viewer never."""
-    role = role_of(user)
-    if role == DISTRICT_ADMIN:
-        return True
-    if role == STATION_MANAGER:
-        return terminal.station_id is not None and terminal.station is not None and \
-            terminal.station.managers.filter(user=user).exists()
-    return False
+    return role_of(user) == DISTRICT_ADMIN or manages_station(user, terminal.station_id)

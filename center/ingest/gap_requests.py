@@ -20,14 +20,12 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from center.commands.issue import CommandRefused, issue_command
+from center.commands.issue import LONGEST_RESEND, CommandRefused, issue_command
 from center.fleet.models import Presence
 from center.ingest.models import Gap
 
 log = logging.getLogger(__name__)
 
-# The terminal re-sends at most this many seqs per request (docs/mqtt.md).
-MAX_SPAN = 10_000
 # Requests made in one round, across the fleet: a burst the terminals and the broker take
 # easily; the next round asks for the rest.
 MAX_PER_ROUND = 100
@@ -50,7 +48,7 @@ def ask_for_lost_events(*, using: str = "default", now: datetime | None = None) 
             pk=gap.pk, resend_asked_at=gap.resend_asked_at).update(resend_asked_at=now)
         if not claimed:
             continue                  # another worker asked, or the gap changed meanwhile
-        last = min(gap.last_seq, gap.first_seq + MAX_SPAN - 1)
+        last = min(gap.last_seq, gap.first_seq + LONGEST_RESEND - 1)
         try:
             issue_command(None, terminal, "outbox.resend",
                           {"fromSeq": gap.first_seq, "toSeq": last},

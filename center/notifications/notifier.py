@@ -34,6 +34,12 @@ class PassTotals:
     mail_failures: int = 0
     receiving: bool = True
 
+    @property
+    def anything(self) -> bool:
+        """Whether the pass told or mailed anything (worth a log line)."""
+        return any(value for name, value in vars(self).items()
+                   if name != "receiving" and value)
+
     def __str__(self) -> str:
         return (f"told: {self.alarms} alarms, {self.escalations} escalations, "
                 f"{self.assignments} assignments, {self.offline} offline, "

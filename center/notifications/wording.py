@@ -72,10 +72,15 @@ def _terminal_title(notice: Notice, where: str) -> str:
     if notice.kind == NoticeKind.TERMINAL_ONLINE:
         return _("%(terminal)s is back online") % {"terminal": where}
     if notice.kind == NoticeKind.PICKUP_PROBLEM:
+        facts = {"case": notice.detail.get("case", "?"), "terminal": where,
+                 "why": notice.detail.get("why", "?"), "phone": notice.detail.get("phone")}
+        if facts["phone"]:
+            return _("Case %(case)s at %(terminal)s: the applicant was not told the pickup "
+                     "code (%(why)s). Please call them: %(phone)s") % facts
+        # No number the center could read: say where else to find the applicant.
         return _("Case %(case)s at %(terminal)s: the applicant was not told the pickup code "
-                 "(%(why)s). Please call them: %(phone)s") % {
-            "case": notice.detail.get("case", "?"), "terminal": where,
-            "why": notice.detail.get("why", "?"), "phone": notice.detail.get("phone", "—")}
+                 "(%(why)s). Find their number in the case system by the case number, or "
+                 "tell them at the window when they come") % facts
     if notice.kind == NoticeKind.PICKUP_OVERDUE:
         return _("Case %(case)s is overdue in the locker at %(terminal)s: please take it "
                  "out and keep it at the window") % {

@@ -14,10 +14,8 @@ import enum
 import logging
 from datetime import datetime
 
-from center.notifications.models import NoticeKind as StaffNoticeKind
-from center.notifications.recipients import recipients
-from center.notifications.record import record_notice
 from center.pickup.models import GatewayMessage, NoticeState, PickupNotice
+from center.pickup.outcomes import finish, tell_staff
 from center.sms.gateway import Receipt
 
 log = logging.getLogger("center.pickup")
@@ -52,24 +50,9 @@ def apply_receipt(receipt: Receipt, gateway_name: str, now: datetime,
     message.save(using=using)
     outcomes = list(notice.messages.values_list("delivered", flat=True))
     if False in outcomes and notice.state != NoticeState.FAILED:
-        _fail(notice, f"not delivered: {receipt.reason}", using)
-        _tell_staff(notice, now, f"the SMS did not reach the phone ({receipt.reason})", using)
+        finish(notice, NoticeState.FAILED, f"not delivered: {receipt.reason}", using)
+        tell_staff(notice, now, f"the SMS did not reach the phone ({receipt.reason})", using)
     elif outcomes and all(outcomes):
         PickupNotice.objects.using(using).filter(pk=notice.pk).update(
             state=NoticeState.DELIVERED, delivered_at=now)
     return ReceiptOutcome.APPLIED
-
-
-def _fail(notice: PickupNotice, why: str, using: str) -> None:
-    PickupNotice.objects.using(using).filter(pk=notice.pk).update(
-        state=NoticeState.FAILED, last_error=why[:300], claimed_at=None, tries=notice.tries)
-    log.warning("pickup notice %s: %s (%s)", notice.pk, NoticeState.FAILED, why)
-
-
-def _tell_staff(notice: PickupNotice, now: datetime, why: str, using: str) -> None:
-    kind = StaffNoticeKind.PICKUP_PROBLEM
-    terminal = notice.deposit.terminal
-    record_notice(f"{kind}:{notice.pk}", kind, terminal, at=now, now=now,
-                  people=recipients(kind, terminal, using=using),
-                  detail={"case": notice.deposit.case_number, "why": why, "phone": ""},
-                  using=using)

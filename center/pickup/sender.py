@@ -26,8 +26,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from center.notifications.models import NoticeKind as StaffNoticeKind
-from center.notifications.recipients import recipients
-from center.notifications.record import record_notice
 from center.pickup.directory import CaseDirectory, DirectoryUnavailable
 from center.pickup.intake import WAITING_TO_GO
 from center.pickup.links import new_link
@@ -43,7 +41,8 @@ from center.pickup.models import (
     PickupNotice,
 )
 from center.pickup.opening import CodeUnopenable, open_code
-from center.pickup.phones import PhoneError, masked, vault
+from center.pickup.outcomes import finish, tell_staff
+from center.pickup.phones import PhoneError, vault
 from center.pickup.receipts import apply_receipt
 from center.pickup.wording import SIZES, Templates
 from center.sms.gateway import GatewayRefused, GatewayUnavailable, OutgoingSms, SmsGateway
@@ -94,7 +93,7 @@ class NoticeSender:
         deposit = notice.deposit
         if notice.kind in CARRIES_A_CODE and (deposit.state not in OPEN_STATES
                                               or notice.generation != deposit.code_generation):
-            self._finish(notice, NoticeState.CANCELLED, "the code changed or the result left")
+            finish(notice, NoticeState.CANCELLED, "the code changed or the result left", self.using)
             return 0
         try:
             phone = self.directory.mobile_for(deposit.case_number)
@@ -102,8 +101,8 @@ class NoticeSender:
             self._retry(notice, now, f"case directory: {error}", count=False)
             return 0
         if phone is None:
-            self._finish(notice, NoticeState.NO_CONTACT, "the case directory has no number")
-            self._tell_staff(notice, now, "no mobile number in the case directory", None)
+            finish(notice, NoticeState.NO_CONTACT, "the case directory has no number", self.using)
+            tell_staff(notice, now, "no mobile number in the case directory", self.using)
             return 0
         try:
             digest = vault().digest(phone)
@@ -117,9 +116,9 @@ class NoticeSender:
         try:
             values = self._values(notice, deposit)
         except CodeUnopenable as error:
-            self._finish(notice, NoticeState.UNOPENABLE, str(error))
-            self._tell_staff(notice, now, "the terminal's sealed code could not be opened",
-                             phone)
+            finish(notice, NoticeState.UNOPENABLE, str(error), self.using)
+            tell_staff(notice, now, "the terminal's sealed code could not be opened",
+                       self.using, phone)
             return 0
         text = self.templates.notice_text(notice.kind, values)
         self._keep_pace()
@@ -129,9 +128,9 @@ class NoticeSender:
             if refusal.retry:
                 self._retry(notice, now, f"gateway: {refusal.reason}")
             else:
-                self._finish(notice, NoticeState.FAILED, f"gateway: {refusal.reason}")
-                self._tell_staff(notice, now, f"the SMS gateway refused it ({refusal.reason})",
-                                 phone)
+                finish(notice, NoticeState.FAILED, f"gateway: {refusal.reason}", self.using)
+                tell_staff(notice, now, f"the SMS gateway refused it ({refusal.reason})",
+                           self.using, phone)
             return 0
         except GatewayUnavailable as error:
             self._retry(notice, now, f"gateway: {error}")
@@ -145,7 +144,7 @@ class NoticeSender:
         notice.last_error = ""
         notice.save(using=self.using)
         if notice.kind == NoticeKind.OVERDUE:
-            self._tell_staff(notice, now, "", None, kind=StaffNoticeKind.PICKUP_OVERDUE)
+            tell_staff(notice, now, "", self.using, kind=StaffNoticeKind.PICKUP_OVERDUE)
         return 1
 
     def _values(self, notice: PickupNotice, deposit: Deposit) -> dict[str, str]:
@@ -170,31 +169,14 @@ class NoticeSender:
         # are not counted, but a notice still waiting a day later is told to staff, who can
         # call the resident, instead of being tried for ever.
         if (count and tries > len(RETRY_MINUTES)) or now - notice.created_at > GIVE_UP_AFTER:
-            self._finish(notice, NoticeState.FAILED, why, tries=tries)
-            self._tell_staff(notice, now, why, None)
+            finish(notice, NoticeState.FAILED, why, self.using, tries=tries)
+            tell_staff(notice, now, why, self.using)
             return
         wait = wait or timedelta(minutes=RETRY_MINUTES[max(0, tries - 1)])
         PickupNotice.objects.using(self.using).filter(pk=notice.pk).update(
             state=NoticeState.RETRYING, tries=tries, next_try_at=now + wait,
             last_error=why[:300], claimed_at=None)
         log.warning("pickup notice %s: %s; trying again in %s", notice.pk, why, wait)
-
-    def _finish(self, notice: PickupNotice, state: str, why: str,
-                tries: int | None = None) -> None:
-        PickupNotice.objects.using(self.using).filter(pk=notice.pk).update(
-            state=state, last_error=why[:300], claimed_at=None,
-            tries=notice.tries if tries is None else tries)
-        if state != NoticeState.CANCELLED:
-            log.warning("pickup notice %s: %s (%s)", notice.pk, state, why)
-
-    def _tell_staff(self, notice: PickupNotice, now: datetime, why: str, phone: str | None,
-                    kind: str = StaffNoticeKind.PICKUP_PROBLEM) -> None:
-        terminal = notice.deposit.terminal
-        record_notice(f"{kind}:{notice.pk}", kind, terminal, at=now, now=now,
-                      people=recipients(kind, terminal, using=self.using),
-                      detail={"case": notice.deposit.case_number, "why": why,
-                              "phone": masked(phone) if phone else ""},
-                      using=self.using)
 
     # -- the rest of a round --------------------------------------------------------------
 

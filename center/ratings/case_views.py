@@ -25,12 +25,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from center.accounts.models import StationAssignment
-from center.accounts.roles import DISTRICT_ADMIN, STATION_MANAGER, VIEWER, role_of
+from center.accounts.roles import (
+    DISTRICT_ADMIN,
+    STATION_MANAGER,
+    VIEWER,
+    manages_station,
+    role_of,
+    visible_stations,
+)
 from center.catalog.versions import district_items
 from center.ratings import cases as workflow
 from center.ratings.escalation import working_days_late
-from center.ratings.forms import NEXT_STEP, STEP_FORMS, CaseFilter, StepForm, visible_stations
+from center.ratings.forms import NEXT_STEP, STEP_FORMS, CaseFilter, StepForm, stations_of_cases
 from center.ratings.models import LEVELS, CaseState, CaseStep, Handling, RatingCase, RevisitResult
 from center.ratings.views import CHANNEL_NAMES, KIND_NAMES
 from contract import rating_options
@@ -76,16 +82,12 @@ def visible_cases(user: Any) -> QuerySet[RatingCase]:
     if role in (DISTRICT_ADMIN, VIEWER):
         return cases.all()
     if role == STATION_MANAGER:
-        return cases.filter(station__managers__user=user)
+        return cases.filter(station__in=visible_stations(user))
     return cases.none()
 
 
 def may_act_on_case(user: Any, case: RatingCase) -> bool:
-    role = role_of(user)
-    if role == DISTRICT_ADMIN:
-        return True
-    return role == STATION_MANAGER and case.station_id is not None and \
-        StationAssignment.objects.filter(user=user, station_id=case.station_id).exists()
+    return role_of(user) == DISTRICT_ADMIN or manages_station(user, case.station_id)
 
 
 # -- pages ---------------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ def may_act_on_case(user: Any, case: RatingCase) -> bool:
 def case_list(request: HttpRequest) -> HttpResponse:
     today = workflow.local_day(timezone.now())
     visible = visible_cases(request.user)
-    filters = CaseFilter(request.GET or None, visible_stations(visible))
+    filters = CaseFilter(request.GET or None, stations_of_cases(visible))
     late = Q(due_on__lt=today) & ~Q(state=CaseState.CLOSED)
     chosen = filters.apply(visible, today).annotate(
         overdue=Case(When(late, then=Value(1)), default=Value(0), output_field=IntegerField())

@@ -130,10 +130,6 @@ def open_cases(ratings: list[Rating], now: datetime,
     return cases
 
 
-def open_case(rating: Rating, now: datetime, using: str = "default") -> RatingCase:
-    return open_cases([rating], now, using)[0]
-
-
 # -- the steps -------------------------------------------------------------------------------
 
 def verify(case: RatingCase, user: Any, text: str, *, now: datetime | None = None,

@@ -80,11 +80,3 @@ def service_events(terminals: QuerySet[Terminal], start: datetime, end: datetime
     events = service_event_rows(terminals, start, end, using)
     by_type = dict(events.values_list("type").annotate(n=Count("pk")).values_list("type", "n"))
     return {kind: by_type.get(event_type, 0) for kind, event_type in SERVICE_EVENTS.items()}
-
-
-def period_figures(terminals: QuerySet[Terminal], start: datetime, end: datetime,
-                   using: str = "default") -> RatingFigures:
-    """The three rates for the terminals' services and ratings in [start, end)."""
-    ratings = Rating.objects.using(using).filter(terminal__in=terminals, rated_at__gte=start,
-                                                 rated_at__lt=end)
-    return figures(ratings, sum(service_events(terminals, start, end, using).values()))

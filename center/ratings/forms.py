@@ -165,5 +165,5 @@ NEXT_STEP: dict[str, type[StepForm]] = {
     CaseState.FED_BACK: RevisitForm}
 
 
-def visible_stations(cases: QuerySet[RatingCase]) -> QuerySet[Station]:
+def stations_of_cases(cases: QuerySet[RatingCase]) -> QuerySet[Station]:
     return Station.objects.filter(pk__in=cases.values("station")).order_by("name")

@@ -79,8 +79,7 @@ def ratings_overview(request: HttpRequest) -> HttpResponse:
     form.fields["station"].queryset = stations      # type: ignore[attr-defined]
     period = quarter_of(timezone.localdate())
     if form.is_valid():
-        period = Period(form.cleaned_data["first"] or period.first,
-                        form.cleaned_data["last"] or period.last)
+        period = Period(form.cleaned_data["first"], form.cleaned_data["last"])
         if form.cleaned_data["station"] is not None:
             terminals = terminals.filter(station=form.cleaned_data["station"])
     figures = overview(terminals, period)
@@ -88,7 +87,7 @@ def ratings_overview(request: HttpRequest) -> HttpResponse:
     for district in terminals.values_list("district", flat=True).distinct():
         names |= {key: item.name for key, item in district_items(district).items()}
     return render(request, "ratings/overview.html", {
-        "form": form, "period": period, "figures": figures, "today": date.today(),
+        "form": form, "period": period, "figures": figures,
         "level_chart": bar_chart(
             [(str(LEVELS[level]), count) for level, count in figures.by_level],
             title=_("Ratings by level"),

@@ -17,26 +17,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
-from center.accounts.roles import DISTRICT_ADMIN, STATION_MANAGER, VIEWER, role_of
+from center.accounts.roles import DISTRICT_ADMIN, STATION_MANAGER, VIEWER, role_of, visible_stations
 from center.catalog.access import visible_districts
 from center.fleet.models import Station
-
-
-def stations_for(user: Any) -> QuerySet[Station]:
-    role = role_of(user)
-    if role in (DISTRICT_ADMIN, VIEWER):
-        return Station.objects.all()
-    if role == STATION_MANAGER:
-        return Station.objects.filter(managers__user=user)
-    return Station.objects.none()
 
 
 def may_read(user: Any, district: str, station: Station | None) -> bool:
     if station is not None:
         return station.district == district and \
-            stations_for(user).filter(pk=station.pk).exists()
+            visible_stations(user).filter(pk=station.pk).exists()
     return district in visible_districts(user)
 
 
@@ -52,4 +41,4 @@ def own_stations(user: Any) -> set[int] | None:
     """The stations whose rows a person sees in a district report; None for all."""
     if role_of(user) in (DISTRICT_ADMIN, VIEWER):
         return None
-    return set(stations_for(user).values_list("pk", flat=True))
+    return set(visible_stations(user).values_list("pk", flat=True))

@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from center.accounts.roles import visible_stations
 from center.catalog.access import visible_districts
 from center.fleet.models import Station
 from center.reports.access import (
     may_make,
     may_read,
     own_stations,
-    stations_for,
 )
 from center.reports.context import missing_context, report_context
 from center.reports.exports import csv_response, pdf_response, xlsx_response
@@ -42,7 +42,7 @@ PER_PAGE = 50
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
     districts = visible_districts(request.user)
-    stations = list(stations_for(request.user).order_by("district", "name"))
+    stations = list(visible_stations(request.user).order_by("district", "name"))
     today = timezone.now().astimezone(local_zone()).date()
     opener = OpenReport(request.GET if "open_kind" in request.GET else None,
                         scope_choices(districts, stations, every=False), today)

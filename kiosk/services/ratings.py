@@ -205,16 +205,6 @@ class RatingService:
                  len(codes))
         return Rated(rating_id, event, level, codes, item, window, at)
 
-    def rating_of(self, event: EventRef) -> Rated | None:
-        with self._store.reading() as db:
-            row = db.execute("SELECT id, level, options, item, window, rated_at FROM ratings "
-                             "WHERE kind = ? AND ref = ?", [str(event.kind), event.ref]
-                             ).fetchone()
-        if row is None:
-            return None
-        return Rated(int(row[0]), event, int(row[1]), tuple(json.loads(row[2])), row[3],
-                     row[4], row[5])
-
 
 def check_rating(level: int, options: Sequence[int]) -> tuple[int, ...]:
     """The option codes, sorted, once each checked against the level's list."""

@@ -168,7 +168,6 @@ def test_a_bad_rating_with_two_reasons_is_stored_audited_and_sent(service, store
         "resident", "rating.submitted", "rating 1",
         json.dumps({"kind": "pickup", "level": 2, "options": [208, 213], "ref": DEPOSIT},
                    ensure_ascii=False, sort_keys=True))]
-    assert service.rating_of(finished["pickup"]) == rated
 
 
 def test_the_item_and_the_window_go_with_the_rating_where_known(service, store, finished):

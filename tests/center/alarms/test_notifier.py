@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from center.alarms.models import Alarm, AlarmNote, MaintenanceWindow, NoteKind
 from center.notifications.models import Delivery, MailState, Notice, NoticeKind, Outage
-from center.notifications.notifier import run_once
+from center.notifications.notifier import PassTotals, run_once
 from tests.fixtures.center_alarms import (
     ingest,
     ingest_receiving,
@@ -282,3 +282,10 @@ def test_someone_without_an_address_is_told_in_the_page_only(using, t0, smtp_ser
     delivery = Delivery.objects.using(using).get()
     assert (delivery.user_id, delivery.mail_state) == (staff.manager.pk, MailState.NO_ADDRESS)
     assert smtp_server.mails == []
+
+
+def test_a_pass_that_told_anything_is_worth_a_log_line():
+    assert not PassTotals().anything
+    assert not PassTotals(receiving=False).anything
+    assert PassTotals(rating_cases=1).anything       # an overdue case alone, too
+    assert PassTotals(mail_failures=2).anything

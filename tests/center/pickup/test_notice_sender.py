@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.conf import settings as django_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from center.accounts.models import StationAssignment
 from center.fleet.models import Station, Terminal
 from center.ingest.batch import ingest_batch
 from center.notifications.models import Notice
+from center.notifications.wording import describe
 from center.pickup.directory import ImportedContacts
 from center.pickup.models import CaseContact, Deposit, NoticeKind, NoticeState, PickupNotice
 from center.pickup.phones import masked, vault
@@ -219,6 +220,13 @@ def test_no_number_and_an_unopenable_code_send_nothing_and_tell_staff(using, key
         ("d-1", "no_contact"), ("d-2", "unopenable")]
     assert smsc.messages == []
     assert Notice.objects.using(using).filter(kind="pickup.problem").count() == 2
+    # With no number to call, the staff are told where else to find the applicant.
+    no_number = Notice.objects.using(using).get(kind="pickup.problem",
+                                                detail__case=CASE)
+    with translation.override("zh-hans"):
+        words = describe(no_number).title
+    assert "请按办件编号在办件系统里查找申请人的电话" in words
+    assert "请致电" not in words
 
 
 def test_a_day_before_the_deadline_the_applicant_is_reminded(using, keys, smsc, sender):

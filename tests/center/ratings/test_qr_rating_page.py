@@ -167,6 +167,7 @@ def test_forged_and_expired_codes_are_refused_and_counted(chromium, live_server)
     try:
         assert opened(page, f"{live_server.url}/r/{forged}") == 400
         assert page.locator("#qr-closed h1").inner_text() == "这个评价码无法使用"
+        assert "请拿给窗口工作人员看" in page.locator("#qr-closed").inner_text()
         fits_the_phone(page)
         keep_screenshot(page, "qr-rating-refused")
         assert opened(page, f"{live_server.url}/r/{expired}") == 410

@@ -42,9 +42,7 @@ class Command(BaseCommand):
                 # transaction); the next pass tries again.
                 log.warning("notify: pass failed: %s", error)
             else:
-                if totals.mailed or totals.mail_failures or totals.alarms or \
-                        totals.escalations or totals.offline or totals.online or \
-                        totals.reminders or totals.help_calls or totals.assignments:
+                if totals.anything:
                     log.info("notify: %s", totals)
             stop.wait(interval)
         self.stdout.write("notify: stopped")
