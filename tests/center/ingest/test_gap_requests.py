@@ -12,10 +12,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from center.commands.issue import LONGEST_RESEND
 from center.commands.models import Command, CommandState
 from center.fleet.models import Terminal
 from center.ingest.batch import ingest_batch
-from center.ingest.gap_requests import MAX_SPAN, ask_for_lost_events
+from center.ingest.gap_requests import ask_for_lost_events
 from center.ingest.models import DroppedRange, Event, Gap, WorkerState
 from center.ingest.worker import BrokerSettings, IngestWorker
 from contract.command_signing import open_envelope
@@ -106,7 +107,7 @@ def test_a_long_gap_is_asked_for_in_spans_the_terminal_takes(using, signing_key,
                   kiosk.event(1), kiosk.event(25_000)], prefix=PREFIX, using=using)
     Gap.objects.using(using).update(opened_at=now - timedelta(hours=1))
     ask_for_lost_events(using=using)
-    assert resend_args(using) == [{"fromSeq": 2, "toSeq": 1 + MAX_SPAN}]
+    assert resend_args(using) == [{"fromSeq": 2, "toSeq": 1 + LONGEST_RESEND}]
 
 
 def test_seqs_the_terminal_no_longer_keeps_close_as_gone(using, signing_key, settings):
